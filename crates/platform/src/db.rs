@@ -1,0 +1,203 @@
+//! Database access the way PostgREST does it: every unit of work is one transaction that first
+//! switches to an API role and sets the verified JWT claims (transaction-local), so the Row Level
+//! Security policies written against `auth.uid()` apply unchanged.
+//!
+//! The pool logs in as a role that holds no privileges of its own (Supabase's `authenticator`),
+//! so a query that somehow skipped the switch fails with "permission denied" instead of leaking.
+//! Domain code receives a [`UserTx`] (or, for workers, a [`ServiceTx`]) and never the pool.
+
+pub mod migrate;
+
+use std::{
+    ops::{Deref, DerefMut},
+    time::Duration,
+};
+
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::{
+    PgConnection, PgPool, Postgres, Transaction,
+    postgres::{PgConnectOptions, PgPoolOptions},
+};
+use uuid::Uuid;
+
+use crate::auth::{USER_ROLE, User};
+
+/// Connection pool settings.
+#[derive(Debug, Clone)]
+pub struct DbConfig {
+    pub url: SecretString,
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl DbConfig {
+    pub fn new(url: SecretString) -> Self {
+        Self { url, max_connections: 16, acquire_timeout: Duration::from_secs(5) }
+    }
+}
+
+/// The application's database: a pool of `authenticator`-like connections.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: PgPool,
+}
+
+impl Db {
+    pub async fn connect(config: &DbConfig) -> Result<Self, sqlx::Error> {
+        let options: PgConnectOptions = config.url.expose_secret().parse()?;
+        let pool = PgPoolOptions::new()
+            .max_connections(config.max_connections)
+            .acquire_timeout(config.acquire_timeout)
+            // sqlx already pings every connection when it returns to the pool; a second ping on
+            // acquire would add a round trip to every request.
+            .test_before_acquire(false)
+            .connect_with(options.application_name("promptrefine"))
+            .await?;
+        Ok(Self { pool })
+    }
+
+    /// Starts a transaction that acts as `user`: role `authenticated`, `request.jwt.claims` set.
+    pub async fn begin_as(&self, user: &User) -> Result<UserTx, sqlx::Error> {
+        // BEGIN and the context travel in one simple-protocol message: one round trip. The claims
+        // were verified, but they still carry user-chosen text (email, metadata), so they are
+        // written as an escaped literal, never spliced raw.
+        let begin = format!(
+            "begin; select set_config('role', '{USER_ROLE}', true), \
+             set_config('request.jwt.claims', {}, true)",
+            sql_string_literal(user.claims_json())
+        );
+        let tx = self.pool.begin_with(begin).await?;
+        Ok(UserTx { tx, user_id: user.id() })
+    }
+
+    /// Starts a transaction as `service_role`, which bypasses RLS. Only for background work
+    /// (workers, housekeeping); never on behalf of a request.
+    pub async fn begin_service(&self) -> Result<ServiceTx, sqlx::Error> {
+        let tx = self.pool.begin_with("begin; set local role service_role").await?;
+        Ok(ServiceTx { tx })
+    }
+
+    /// Whether the database answers.
+    pub async fn is_ready(&self) -> bool {
+        sqlx::query("select 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// The pool itself, for what cannot run in a role-switched transaction (LISTEN).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+/// A transaction acting as one user, under RLS.
+#[derive(Debug)]
+pub struct UserTx {
+    tx: Transaction<'static, Postgres>,
+    user_id: Uuid,
+}
+
+impl UserTx {
+    /// The user this transaction acts for (what `auth.uid()` returns inside it).
+    pub fn user_id(&self) -> Uuid {
+        self.user_id
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+/// A transaction as `service_role` (bypasses RLS).
+#[derive(Debug)]
+pub struct ServiceTx {
+    tx: Transaction<'static, Postgres>,
+}
+
+impl ServiceTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+macro_rules! deref_to_connection {
+    ($($ty:ty),*) => {$(
+        impl Deref for $ty {
+            type Target = PgConnection;
+            fn deref(&self) -> &PgConnection {
+                &self.tx
+            }
+        }
+        impl DerefMut for $ty {
+            fn deref_mut(&mut self) -> &mut PgConnection {
+                &mut self.tx
+            }
+        }
+    )*};
+}
+deref_to_connection!(UserTx, ServiceTx);
+
+/// `value` as a PostgreSQL escape-string literal (`E'...'`). Backslashes and quotes are doubled;
+/// an `E''` literal means the same whatever `standard_conforming_strings` says.
+fn sql_string_literal(value: &str) -> String {
+    let mut literal = String::with_capacity(value.len() + 3);
+    literal.push_str("E'");
+    for c in value.chars() {
+        match c {
+            '\'' => literal.push_str("''"),
+            '\\' => literal.push_str("\\\\"),
+            c => literal.push(c),
+        }
+    }
+    literal.push('\'');
+    literal
+}
+
+/// How a database error should be reported, independent of which query failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbFailure {
+    /// No connection could be had in time, or the server went away: retry later (503).
+    Unavailable,
+    /// A statement was cancelled by `statement_timeout` (503: the request was too heavy).
+    Timeout,
+    /// The token's user has no row in `auth.users` (deleted, or never created).
+    UnknownUser,
+    /// Anything else: a bug or an unexpected state (500).
+    Internal,
+}
+
+/// Classifies `err` for the API's error mapping.
+pub fn classify(err: &sqlx::Error) -> DbFailure {
+    match err {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            DbFailure::Unavailable
+        }
+        sqlx::Error::Database(db) => match db.code().as_deref() {
+            Some("57014") => DbFailure::Timeout,
+            // Admin shutdown, cannot connect now, too many connections.
+            Some("57P01" | "57P03" | "53300") => DbFailure::Unavailable,
+            Some("23503") if db.constraint().is_some_and(|c| c.ends_with("_owner_id_fkey")) => {
+                DbFailure::UnknownUser
+            }
+            _ => DbFailure::Internal,
+        },
+        _ => DbFailure::Internal,
+    }
+}
+
+/// The name of the constraint `err` violated, if it is a constraint violation.
+pub fn violated_constraint(err: &sqlx::Error) -> Option<&str> {
+    match err {
+        sqlx::Error::Database(db) => db.constraint(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sql_string_literal;
+
+    #[test]
+    fn literals_double_quotes_and_backslashes() {
+        assert_eq!(sql_string_literal(r#"{"a":"it's"}"#), r#"E'{"a":"it''s"}'"#);
+        assert_eq!(sql_string_literal(r#"\'); drop"#), r#"E'\\''); drop'"#);
+    }
+}

@@ -1,0 +1,14 @@
+//! Supabase platform adapters shared by every domain crate: settings helpers, database access with
+//! Row Level Security, JWT verification, keyset pagination, and a private local PostgreSQL for
+//! `promptrefine dev` and the tests.
+
+pub mod auth;
+pub mod db;
+pub mod env;
+pub mod local_pg;
+pub mod pagination;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use auth::{AuthError, JwtVerifier, User};
+pub use db::{Db, ServiceTx, UserTx};

@@ -1,0 +1,82 @@
+//! The router: every route, the OpenAPI document and Swagger UI, and the middleware stack.
+
+use std::time::Duration;
+
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    http::{HeaderName, HeaderValue, Method, header},
+    middleware::from_fn,
+};
+use tower::ServiceBuilder;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    cors::{AllowOrigin, CorsLayer},
+    trace::TraceLayer,
+};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{
+    middleware::{LogResponse, RequestSpan, X_REQUEST_ID, problem_responses, request_id},
+    openapi::{ApiDoc, add_problem_responses},
+    routes,
+    state::AppState,
+};
+
+/// JSON bodies are small (a prompt body is at most 100 KiB); uploads raise this per route.
+const JSON_BODY_LIMIT: usize = 1024 * 1024;
+
+/// Which browser origins may call the API (the Next.js app).
+#[derive(Debug, Clone, Default)]
+pub enum CorsOrigins {
+    /// No cross-origin access (same-origin deployments, servers, tests).
+    #[default]
+    None,
+    Any,
+    List(Vec<HeaderValue>),
+}
+
+/// The routes and their OpenAPI document.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut api) =
+        OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(routes::router()).split_for_parts();
+    add_problem_responses(&mut api);
+    (router, api)
+}
+
+/// The whole application, ready to serve.
+pub fn router(state: AppState, cors: &CorsOrigins) -> Router {
+    let (routes, api) = api();
+    let middleware = ServiceBuilder::new()
+        .layer(cors_layer(cors))
+        .layer(from_fn(request_id))
+        .layer(TraceLayer::new_for_http().make_span_with(RequestSpan).on_response(LogResponse))
+        .layer(from_fn(problem_responses))
+        .layer(CatchPanicLayer::new())
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
+    routes
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", api))
+        .layer(middleware)
+        .with_state(state)
+}
+
+fn cors_layer(origins: &CorsOrigins) -> CorsLayer {
+    let allow_origin = match origins {
+        CorsOrigins::None => return CorsLayer::new(),
+        CorsOrigins::Any => AllowOrigin::any(),
+        CorsOrigins::List(list) => AllowOrigin::list(list.clone()),
+    };
+    CorsLayer::new()
+        .allow_origin(allow_origin)
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            X_REQUEST_ID,
+            HeaderName::from_static("last-event-id"),
+        ])
+        .expose_headers([X_REQUEST_ID, header::LOCATION, header::CONTENT_DISPOSITION])
+        .max_age(Duration::from_secs(3600))
+}

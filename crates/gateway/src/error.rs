@@ -1,0 +1,238 @@
+//! One error type for every handler, rendered as RFC 9457 `application/problem+json` with a
+//! stable machine `code`. Internal causes stay in the logs (see `middleware`); clients get an
+//! opaque message and the request id to quote.
+
+use std::{borrow::Cow, sync::Arc};
+
+use axum::{
+    Json,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use platform::{AuthError, db::DbFailure, pagination::InvalidCursor};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::middleware::current_request_id;
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An RFC 9457 problem.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:promptrefine:problem:validation_failed",
+    "title": "Unprocessable Entity",
+    "status": 422,
+    "detail": "The request body is invalid.",
+    "code": "validation_failed",
+    "request_id": "0b6f2a4e-8d0c-4a8e-9f50-2b1c1f1f3f7a",
+    "errors": [{"field": "name", "code": "length", "message": "must be 1 to 200 characters"}]
+}))]
+pub struct Problem {
+    /// A URI naming the kind of problem: `urn:promptrefine:problem:<code>`.
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    /// The HTTP status phrase.
+    pub title: String,
+    pub status: u16,
+    /// What went wrong, for a human.
+    pub detail: String,
+    /// Stable, machine-readable: `validation_failed`, `not_found`, `invalid_token`, ...
+    pub code: String,
+    /// The `x-request-id` of the request, to quote when reporting a problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Field-level details of a validation problem.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// One invalid field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// Path of the field: `name`, `tags[2]`, `models[0].provider`, a path or query parameter.
+    pub field: String,
+    /// The rule it broke: `length`, `required`, `invalid_type`, `unknown_field`, ...
+    pub code: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self { field: field.into(), code: code.into(), message: message.into() }
+    }
+}
+
+/// The error of every handler.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    detail: Cow<'static, str>,
+    errors: Vec<FieldError>,
+    /// What really happened, for the log only.
+    cause: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+/// Put on error responses so the middleware can log the cause inside the request's span.
+#[derive(Debug, Clone)]
+pub struct ErrorCause(pub Arc<dyn std::error::Error + Send + Sync>);
+
+impl ApiError {
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        detail: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self { status, code, detail: detail.into(), errors: Vec::new(), cause: None }
+    }
+
+    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.errors = errors;
+        self
+    }
+
+    pub fn with_cause(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.cause = Some(Arc::new(cause));
+        self
+    }
+
+    pub fn not_found(detail: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", detail)
+    }
+
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "The request is invalid.")
+            .with_errors(errors)
+    }
+
+    pub fn conflict(code: &'static str, detail: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, detail)
+    }
+
+    /// A failure the client cannot act on: a bug, or a dependency in an unexpected state.
+    pub fn internal(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "Something went wrong on our side; the request id identifies it in our logs.",
+        )
+        .with_cause(cause)
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    pub(crate) fn problem(&self) -> Problem {
+        Problem {
+            type_uri: format!("urn:promptrefine:problem:{}", self.code),
+            title: self.status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: self.status.as_u16(),
+            detail: self.detail.clone().into_owned(),
+            code: self.code.to_owned(),
+            request_id: current_request_id(),
+            errors: self.errors.clone(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(self.problem())).into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(cause) = self.cause {
+            response.extensions_mut().insert(ErrorCause(cause));
+        }
+        response
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(err: AuthError) -> Self {
+        let (status, code) = match &err {
+            AuthError::MissingToken => (StatusCode::UNAUTHORIZED, "missing_token"),
+            AuthError::Expired => (StatusCode::UNAUTHORIZED, "token_expired"),
+            AuthError::ForbiddenRole(_) => (StatusCode::FORBIDDEN, "forbidden_role"),
+            AuthError::KeysUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "auth_unavailable"),
+            AuthError::Malformed
+            | AuthError::UnsupportedAlgorithm(_)
+            | AuthError::UnknownKey
+            | AuthError::BadSignature
+            | AuthError::NotYetValid
+            | AuthError::WrongAudience
+            | AuthError::WrongIssuer
+            | AuthError::InvalidSubject => (StatusCode::UNAUTHORIZED, "invalid_token"),
+        };
+        Self::new(status, code, format!("{}.", capitalize(&err.to_string())))
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(err: sqlx::Error) -> Self {
+        match platform::db::classify(&err) {
+            DbFailure::Unavailable => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                "The database is unavailable; try again shortly.",
+            )
+            .with_cause(err),
+            DbFailure::Timeout => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_timeout",
+                "The request took too long in the database; try again or ask for less.",
+            )
+            .with_cause(err),
+            DbFailure::UnknownUser => Self::new(
+                StatusCode::UNAUTHORIZED,
+                "unknown_user",
+                "The token's user does not exist in Supabase Auth (deleted, or never signed up).",
+            ),
+            DbFailure::Internal => Self::internal(err),
+        }
+    }
+}
+
+impl From<InvalidCursor> for ApiError {
+    fn from(err: InvalidCursor) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_cursor",
+            format!("{}.", capitalize(&err.to_string())),
+        )
+        .with_errors(vec![FieldError::new("cursor", "invalid", err.to_string())])
+    }
+}
+
+impl From<prompts::Error> for ApiError {
+    fn from(err: prompts::Error) -> Self {
+        match err {
+            prompts::Error::NotFound(id) => Self::not_found(format!("Prompt {id} does not exist.")),
+            prompts::Error::VersionNotFound { prompt_id, version } => {
+                Self::not_found(format!("Prompt {prompt_id} has no version {version}."))
+            }
+            prompts::Error::InvalidCursor(err) => err.into(),
+            prompts::Error::Db(err) => err.into(),
+        }
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}

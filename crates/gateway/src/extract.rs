@@ -1,0 +1,310 @@
+//! Our own extractors, so that a bad body, path, query or token gets a problem+json answer with
+//! field-level `errors` instead of axum's plain-text rejections.
+
+use std::borrow::Cow;
+
+use axum::{
+    extract::{FromRequest, FromRequestParts, RawPathParams, Request},
+    http::{StatusCode, header, request::Parts},
+};
+use bytes::Bytes;
+use platform::{AuthError, User};
+use serde::de::DeserializeOwned;
+use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+
+use crate::{
+    error::{ApiError, FieldError},
+    state::AppState,
+};
+
+/// The verified user of a request (`Authorization: Bearer <Supabase access token>`).
+#[derive(Debug, Clone)]
+pub struct Authenticated(pub User);
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| {
+                let (scheme, token) = value.split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+            })
+            .filter(|token| !token.is_empty())
+            .ok_or(AuthError::MissingToken)?;
+        let user = state.verifier.verify(token).await?;
+        tracing::Span::current().record("user.id", tracing::field::display(user.id()));
+        Ok(Self(user))
+    }
+}
+
+/// A JSON body: `Content-Type: application/json`, well-formed, of the right shape (unknown fields
+/// are refused by the DTOs), and valid by its `validator` rules.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned + Validate,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(is_json);
+        if !is_json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Send the body as JSON with `Content-Type: application/json`.",
+            ));
+        }
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            ApiError::new(rejection.status(), "unreadable_body", rejection.body_text())
+        })?;
+        let value: T = parse_json(&bytes)?;
+        value.validate().map_err(|errors| ApiError::validation(field_errors(&errors)))?;
+        Ok(Self(value))
+    }
+}
+
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|err| json_problem(&err.path().to_string(), err.inner()))?;
+    deserializer.end().map_err(|err| json_problem("", &err))?;
+    Ok(value)
+}
+
+fn json_problem(path: &str, err: &serde_json::Error) -> ApiError {
+    if err.is_syntax() || err.is_eof() {
+        return ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("The body is not valid JSON: {err}."),
+        );
+    }
+    ApiError::validation(vec![shape_error(path, &err.to_string())])
+}
+
+/// A field error from serde's message: which field, and what kind of mistake.
+fn shape_error(path: &str, message: &str) -> FieldError {
+    let path = if path == "." { "" } else { path };
+    let join =
+        |name: &str| if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
+    let message = message.split(" at line ").next().unwrap_or(message);
+    if let Some(name) = between(message, "missing field `", "`") {
+        return FieldError::new(join(name), "required", "is required");
+    }
+    if let Some(name) = between(message, "unknown field `", "`") {
+        // serde_path_to_error's path already ends with the unknown key.
+        let field = if path.ends_with(name) { path.to_owned() } else { join(name) };
+        return FieldError::new(field, "unknown_field", message);
+    }
+    let code = if message.starts_with("invalid type") { "invalid_type" } else { "invalid_value" };
+    let field = if path.is_empty() { "body" } else { path };
+    FieldError::new(field, code, message)
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = text.strip_prefix(start)?;
+    rest.split_once(end).map(|(inside, _)| inside)
+}
+
+/// Turns `validator`'s nested errors into a flat list with paths (`models[1].provider`).
+pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    collect(errors, "", &mut out);
+    out
+}
+
+fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for error in list {
+                    let message = error.message.clone().unwrap_or_else(|| default_message(error));
+                    out.push(FieldError::new(path.clone(), error.code.clone(), message));
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => collect(inner, &path, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    collect(inner, &format!("{path}[{index}]"), out);
+                }
+            }
+        }
+    }
+}
+
+fn default_message(error: &validator::ValidationError) -> Cow<'static, str> {
+    let param = |name: &str| error.params.get(name).map(ToString::to_string);
+    match (error.code.as_ref(), param("min"), param("max")) {
+        ("length", Some(min), Some(max)) => format!("must have {min} to {max} items or characters"),
+        ("length", None, Some(max)) => format!("must have at most {max} items or characters"),
+        ("length", Some(min), None) => format!("must have at least {min} items or characters"),
+        ("range", Some(min), Some(max)) => format!("must be between {min} and {max}"),
+        ("range", None, Some(max)) => format!("must be at most {max}"),
+        ("range", Some(min), None) => format!("must be at least {min}"),
+        (code, _, _) => format!("is invalid ({code})"),
+    }
+    .into()
+}
+
+/// Typed path parameters, read into a struct with one field per parameter
+/// (`{ id: Uuid, version: i32 }`): a malformed one is a 400 naming it.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned + Send,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let raw =
+            RawPathParams::from_request_parts(parts, state).await.map_err(ApiError::internal)?;
+        // Through the urlencoded deserializer, which parses numbers and ids from text and,
+        // wrapped in serde_path_to_error, names the parameter that failed.
+        let encoded =
+            url::form_urlencoded::Serializer::new(String::new()).extend_pairs(raw.iter()).finish();
+        let deserializer =
+            serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(encoded.as_bytes()));
+        serde_path_to_error::deserialize(deserializer).map(Self).map_err(|err| {
+            let key = err.path().to_string();
+            let value = raw.iter().find(|(k, _)| *k == key).map_or("", |(_, v)| v);
+            let error = FieldError::new(
+                key.clone(),
+                "invalid_value",
+                format!("`{value}` is not a valid {key}: {}", err.inner()),
+            );
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_path",
+                format!("The path parameter `{key}` is invalid."),
+            )
+            .with_errors(vec![error])
+        })
+    }
+}
+
+/// A typed query string, validated. Unknown parameters are ignored (caches and proxies add
+/// their own), but a known one with a bad value is a 400 naming it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned + Validate,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let deserializer =
+            serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
+        let value: T = serde_path_to_error::deserialize(deserializer).map_err(|err| {
+            let error = shape_error(&err.path().to_string(), &err.inner().to_string());
+            invalid_query(vec![error])
+        })?;
+        value.validate().map_err(|errors| invalid_query(field_errors(&errors)))?;
+        Ok(Self(value))
+    }
+}
+
+fn invalid_query(errors: Vec<FieldError>) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "A query parameter is invalid.")
+        .with_errors(errors)
+}
+
+/// `application/json`, with parameters (`; charset=utf-8`) or as a `+json` subtype.
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize, Validate)]
+    #[serde(deny_unknown_fields)]
+    struct Body {
+        #[validate(length(min = 1, max = 3))]
+        name: String,
+        #[allow(dead_code)]
+        count: Option<u32>,
+        #[validate(nested)]
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, Deserialize, Validate)]
+    #[serde(deny_unknown_fields)]
+    struct Inner {
+        #[validate(range(min = 1))]
+        n: i32,
+    }
+
+    fn errors_of(body: &str) -> (StatusCode, &'static str, Vec<FieldError>) {
+        let err = match parse_json::<Body>(body.as_bytes()) {
+            Ok(value) => match value.validate() {
+                Ok(()) => panic!("{body} is valid"),
+                Err(errors) => ApiError::validation(field_errors(&errors)),
+            },
+            Err(err) => err,
+        };
+        let problem = err.problem();
+        (err.status(), err.code(), problem.errors)
+    }
+
+    #[test]
+    fn syntax_errors_are_malformed_json() {
+        for body in ["{", "{\"name\": }", "{\"name\": \"x\",", "{\"name\": \"x\"} trailing", ""] {
+            let (status, code, _) = errors_of(body);
+            assert_eq!((status, code), (StatusCode::BAD_REQUEST, "malformed_json"), "{body:?}");
+        }
+    }
+
+    #[test]
+    fn shape_errors_name_the_field() {
+        let (_, code, errors) = errors_of(r#"{"name": 5}"#);
+        assert_eq!(code, "validation_failed");
+        assert_eq!((errors[0].field.as_str(), errors[0].code.as_str()), ("name", "invalid_type"));
+
+        let (_, _, errors) = errors_of(r#"{"count": 1}"#);
+        assert_eq!((errors[0].field.as_str(), errors[0].code.as_str()), ("name", "required"));
+
+        let (_, _, errors) = errors_of(r#"{"name": "a", "nmae": "b"}"#);
+        assert_eq!((errors[0].field.as_str(), errors[0].code.as_str()), ("nmae", "unknown_field"));
+
+        let (_, _, errors) = errors_of(r#"{"name": "a", "inner": {"n": "x"}}"#);
+        assert_eq!(errors[0].field, "inner.n");
+    }
+
+    #[test]
+    fn rule_errors_are_listed_with_paths_and_messages() {
+        let (status, _, errors) = errors_of(r#"{"name": "toolong", "inner": {"n": 0}}"#);
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let mut fields: Vec<_> =
+            errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
+        fields.sort_unstable();
+        assert_eq!(
+            fields,
+            [("inner.n", "must be at least 1"), ("name", "must have 1 to 3 items or characters")]
+        );
+    }
+}

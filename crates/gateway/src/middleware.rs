@@ -1,0 +1,129 @@
+//! Cross-cutting request handling: the request id, the request's log span, and turning every
+//! error response (ours, axum's, a layer's, a panic) into problem+json.
+
+use axum::{
+    extract::Request,
+    http::{HeaderName, HeaderValue, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use tower_http::trace::{MakeSpan, OnResponse};
+use tracing::{Level, Span};
+use uuid::Uuid;
+
+use crate::error::{ApiError, ErrorCause, PROBLEM_JSON};
+
+pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+tokio::task_local! {
+    static REQUEST_ID: String;
+}
+
+/// The id of the request being handled, if any.
+pub fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
+}
+
+/// Gives every request an id: the caller's `x-request-id` when it is a sane token (so a trace
+/// can span the frontend and us), a fresh UUID otherwise. Echoed on the response.
+pub async fn request_id(mut request: Request, next: Next) -> Response {
+    let id = request
+        .headers()
+        .get(&X_REQUEST_ID)
+        .and_then(|value| value.to_str().ok())
+        .filter(|id| {
+            (1..=64).contains(&id.len())
+                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+        })
+        .map_or_else(|| Uuid::new_v4().to_string(), str::to_owned);
+    let header = HeaderValue::from_str(&id).expect("request ids are visible ASCII");
+    request.headers_mut().insert(X_REQUEST_ID, header.clone());
+    let mut response = REQUEST_ID.scope(id, next.run(request)).await;
+    response.headers_mut().insert(X_REQUEST_ID, header);
+    response
+}
+
+/// Logs the cause of an error response once, inside the request span, and replaces any error
+/// response that is not problem+json (unknown route, wrong method, body too large, a panic).
+pub async fn problem_responses(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    if let Some(ErrorCause(cause)) = response.extensions().get::<ErrorCause>() {
+        if status.is_server_error() {
+            tracing::error!(error = %cause, error.debug = ?cause, "request failed");
+        } else {
+            tracing::warn!(error = %cause, "request refused");
+        }
+    }
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|ct| ct.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let (code, detail) = match status {
+        StatusCode::NOT_FOUND => ("not_found", "There is no such route; see /docs for the API."),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method_not_allowed", "This route does not accept that method; see /docs.")
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "The request body is too large."),
+        StatusCode::INTERNAL_SERVER_ERROR => {
+            tracing::error!("request failed without an error value (a panic?)");
+            (
+                "internal_error",
+                "Something went wrong on our side; the request id identifies it in our logs.",
+            )
+        }
+        _ if status.is_server_error() => {
+            ("internal_error", "The server could not handle the request.")
+        }
+        _ => ("bad_request", "The request could not be handled."),
+    };
+    let mut problem = ApiError::new(status, code, detail).into_response();
+    // Keep what the original response said about methods or retries.
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(value) = response.headers().get(&name) {
+            problem.headers_mut().insert(name, value.clone());
+        }
+    }
+    problem
+}
+
+/// The span of one request: method, route, request id, and (once authenticated) the user id.
+/// Never the query string or headers, which can carry search text and tokens.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestSpan;
+
+impl<B> MakeSpan<B> for RequestSpan {
+    fn make_span(&mut self, request: &axum::http::Request<B>) -> Span {
+        let route = request
+            .extensions()
+            .get::<axum::extract::MatchedPath>()
+            .map_or_else(|| request.uri().path().to_owned(), |p| p.as_str().to_owned());
+        let request_id = request.headers().get(&X_REQUEST_ID).and_then(|v| v.to_str().ok());
+        tracing::info_span!(
+            "request",
+            method = %request.method(),
+            route,
+            request_id,
+            user.id = tracing::field::Empty,
+        )
+    }
+}
+
+/// One log line per response, with status and latency.
+#[derive(Debug, Clone, Copy)]
+pub struct LogResponse;
+
+impl<B> OnResponse<B> for LogResponse {
+    fn on_response(self, response: &Response<B>, latency: std::time::Duration, _: &Span) {
+        let status = response.status().as_u16();
+        let latency_ms = latency.as_secs_f64() * 1000.0;
+        if response.status().is_server_error() {
+            tracing::event!(Level::ERROR, status, latency_ms, "response");
+        } else {
+            tracing::event!(Level::INFO, status, latency_ms, "response");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! The HTTP routes, one module per resource, with their request and response types beside them.
+
+pub mod health;
+pub mod prompts;
+
+use platform::pagination::{DEFAULT_LIMIT, Page, PageRequest};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use uuid::Uuid;
+
+use crate::state::AppState;
+
+/// Every route, as documented in the OpenAPI spec.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().merge(health::router()).nest("/v1", prompts::router())
+}
+
+/// One page of a list; pass `next_cursor` as `cursor` to get the next one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageOf<T> {
+    pub items: Vec<T>,
+    /// `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T, U: From<T>> From<Page<T>> for PageOf<U> {
+    fn from(page: Page<T>) -> Self {
+        Self { items: page.items.into_iter().map(U::from).collect(), next_cursor: page.next_cursor }
+    }
+}
+
+/// The `limit` and `cursor` query parameters every list accepts.
+pub fn page_request(limit: Option<u32>, cursor: Option<String>) -> PageRequest {
+    PageRequest { limit: limit.unwrap_or(DEFAULT_LIMIT), cursor }
+}
+
+/// The path of a single resource: `/<resources>/{id}`.
+#[derive(Debug, Deserialize)]
+pub struct IdPath {
+    pub id: Uuid,
+}

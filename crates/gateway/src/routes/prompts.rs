@@ -1,0 +1,467 @@
+//! `/v1/prompts`: prompts (generators and graders) with immutable, numbered versions.
+
+use axum::{
+    Json,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+};
+use chrono::{DateTime, Utc};
+use platform::pagination::MAX_LIMIT;
+use prompts::limits::{
+    BODY_MAX_BYTES, DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS, NOTE_MAX_CHARS, TAG_MAX_CHARS, TAGS_MAX,
+};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+use validator::{Validate, ValidationError};
+
+use crate::{
+    error::ApiResult,
+    extract::{ApiJson, ApiPath, ApiQuery, Authenticated},
+    routes::{IdPath, PageOf, page_request},
+    state::AppState,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_prompts, create_prompt))
+        .routes(routes!(get_prompt, update_prompt, delete_prompt))
+        .routes(routes!(list_prompt_versions, create_prompt_version))
+        .routes(routes!(get_prompt_version))
+        .routes(routes!(restore_prompt_version))
+}
+
+// ---- request and response types -------------------------------------------------------------
+
+/// What a prompt is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PromptKind {
+    /// Produces outputs from a dataset row.
+    Generator,
+    /// Grades a generator's output (sees `{{output}}`, `{{input}}`, `{{expected}}`).
+    Grader,
+}
+
+impl From<PromptKind> for prompts::PromptKind {
+    fn from(kind: PromptKind) -> Self {
+        match kind {
+            PromptKind::Generator => Self::Generator,
+            PromptKind::Grader => Self::Grader,
+        }
+    }
+}
+
+impl From<prompts::PromptKind> for PromptKind {
+    fn from(kind: prompts::PromptKind) -> Self {
+        match kind {
+            prompts::PromptKind::Generator => Self::Generator,
+            prompts::PromptKind::Grader => Self::Grader,
+        }
+    }
+}
+
+/// A new prompt and the body of its version 1.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePrompt {
+    /// 1–200 characters; surrounding spaces are dropped.
+    #[validate(custom(function = "valid_name"))]
+    #[schema(example = "Support reply")]
+    pub name: String,
+    pub kind: PromptKind,
+    /// Up to 20 tags of 1–50 characters; duplicates are dropped.
+    #[serde(default)]
+    #[validate(custom(function = "valid_tags"))]
+    #[schema(example = json!(["support", "email"]))]
+    pub tags: Vec<String>,
+    #[validate(length(max = DESCRIPTION_MAX_CHARS))]
+    pub description: Option<String>,
+    /// The prompt text (1 byte to 100 KiB) with `{{placeholders}}`.
+    #[validate(custom(function = "valid_body"))]
+    #[schema(example = "Answer the customer politely.\n\nQuestion: {{question}}")]
+    pub body: String,
+    /// A note for version 1, like a commit message.
+    #[validate(length(max = NOTE_MAX_CHARS))]
+    pub note: Option<String>,
+}
+
+impl From<CreatePrompt> for prompts::NewPrompt {
+    fn from(req: CreatePrompt) -> Self {
+        Self {
+            name: req.name,
+            kind: req.kind.into(),
+            tags: req.tags,
+            description: req.description,
+            body: req.body,
+            note: req.note,
+        }
+    }
+}
+
+/// Changes to a prompt's metadata; omitted fields stay as they are.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePrompt {
+    #[validate(custom(function = "valid_name"))]
+    pub name: Option<String>,
+    #[validate(custom(function = "valid_tags"))]
+    pub tags: Option<Vec<String>>,
+    /// `null` clears the description.
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(max = DESCRIPTION_MAX_CHARS))]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+}
+
+impl From<UpdatePrompt> for prompts::PromptChanges {
+    fn from(req: UpdatePrompt) -> Self {
+        Self { name: req.name, tags: req.tags, description: req.description }
+    }
+}
+
+/// A new version of a prompt's body.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePromptVersion {
+    /// The prompt text (1 byte to 100 KiB) with `{{placeholders}}`.
+    #[validate(custom(function = "valid_body"))]
+    #[schema(example = "Answer the customer politely and briefly.\n\nQuestion: {{question}}")]
+    pub body: String,
+    /// What changed, like a commit message.
+    #[validate(length(max = NOTE_MAX_CHARS))]
+    #[schema(example = "Ask for brevity")]
+    pub note: Option<String>,
+}
+
+impl From<CreatePromptVersion> for prompts::NewVersion {
+    fn from(req: CreatePromptVersion) -> Self {
+        Self { body: req.body, note: req.note }
+    }
+}
+
+/// Which version to make current again.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RestorePromptVersion {
+    #[validate(range(min = 1))]
+    #[schema(example = 1)]
+    pub version: i32,
+}
+
+/// `/prompts/{id}/versions/{version}`
+#[derive(Debug, Deserialize)]
+pub struct VersionPath {
+    pub id: Uuid,
+    pub version: i32,
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListPromptsQuery {
+    /// Only prompts of this kind.
+    pub kind: Option<PromptKind>,
+    /// Only prompts with this tag.
+    pub tag: Option<String>,
+    /// Only prompts whose name contains this text (case-insensitive).
+    #[validate(length(max = NAME_MAX_CHARS))]
+    pub q: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[validate(range(min = 1, max = MAX_LIMIT))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListVersionsQuery {
+    /// Page size, 1–200 (default 50).
+    #[validate(range(min = 1, max = MAX_LIMIT))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A prompt, without its body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PromptView {
+    pub id: Uuid,
+    #[schema(example = "Support reply")]
+    pub name: String,
+    pub kind: PromptKind,
+    pub tags: Vec<String>,
+    pub description: Option<String>,
+    /// The number of the current version.
+    #[schema(example = 3)]
+    pub current_version: i32,
+    /// The highest version number (above `current_version` after a restore).
+    #[schema(example = 4)]
+    pub latest_version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<prompts::Prompt> for PromptView {
+    fn from(p: prompts::Prompt) -> Self {
+        Self {
+            id: p.id,
+            name: p.name,
+            kind: p.kind.into(),
+            tags: p.tags,
+            description: p.description,
+            current_version: p.current_version,
+            latest_version: p.latest_version,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+/// A prompt with its current version.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PromptDetailView {
+    #[serde(flatten)]
+    pub prompt: PromptView,
+    /// The current version, body included.
+    pub version: VersionView,
+}
+
+impl From<prompts::PromptDetail> for PromptDetailView {
+    fn from(detail: prompts::PromptDetail) -> Self {
+        Self { prompt: detail.prompt.into(), version: detail.current_version.into() }
+    }
+}
+
+/// One immutable version of a prompt.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionView {
+    pub id: Uuid,
+    pub prompt_id: Uuid,
+    #[schema(example = 1)]
+    pub version: i32,
+    pub body: String,
+    /// The distinct `{{placeholder}}` names of the body, in order of appearance.
+    #[schema(example = json!(["question"]))]
+    pub placeholders: Vec<String>,
+    /// Hex SHA-256 of the body.
+    pub body_sha256: String,
+    pub note: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<prompts::PromptVersion> for VersionView {
+    fn from(v: prompts::PromptVersion) -> Self {
+        Self {
+            id: v.id,
+            prompt_id: v.prompt_id,
+            version: v.version,
+            body: v.body,
+            placeholders: v.placeholders,
+            body_sha256: v.body_sha256,
+            note: v.note,
+            created_at: v.created_at,
+        }
+    }
+}
+
+// ---- handlers ---------------------------------------------------------------------------------
+
+/// List prompts, most recently updated first.
+#[utoipa::path(get, path = "/prompts", tag = "prompts", params(ListPromptsQuery),
+    responses((status = 200, body = PageOf<PromptView>)))]
+pub async fn list_prompts(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiQuery(query): ApiQuery<ListPromptsQuery>,
+) -> ApiResult<Json<PageOf<PromptView>>> {
+    let filter = prompts::PromptFilter {
+        kind: query.kind.map(Into::into),
+        tag: query.tag,
+        name_contains: query.q,
+    };
+    let mut tx = state.db.begin_as(&user).await?;
+    let page = prompts::list(&mut tx, &filter, &page_request(query.limit, query.cursor)).await?;
+    tx.commit().await?;
+    Ok(Json(page.into()))
+}
+
+/// Create a prompt with its version 1.
+#[utoipa::path(post, path = "/prompts", tag = "prompts", request_body = CreatePrompt,
+    responses((status = 201, body = PromptDetailView, headers(("location" = String)))))]
+pub async fn create_prompt(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiJson(req): ApiJson<CreatePrompt>,
+) -> ApiResult<(StatusCode, HeaderMap, Json<PromptDetailView>)> {
+    let mut tx = state.db.begin_as(&user).await?;
+    let detail = prompts::create(&mut tx, req.into()).await?;
+    tx.commit().await?;
+    let location = location(&format!("/v1/prompts/{}", detail.prompt.id));
+    Ok((StatusCode::CREATED, location, Json(detail.into())))
+}
+
+/// Get a prompt with its current version.
+#[utoipa::path(get, path = "/prompts/{id}", tag = "prompts", params(("id" = Uuid, Path)),
+    responses((status = 200, body = PromptDetailView)))]
+pub async fn get_prompt(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiPath(IdPath { id }): ApiPath<IdPath>,
+) -> ApiResult<Json<PromptDetailView>> {
+    let mut tx = state.db.begin_as(&user).await?;
+    let detail = prompts::get(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(detail.into()))
+}
+
+/// Change a prompt's name, tags or description (versions are changed by saving a new one).
+#[utoipa::path(patch, path = "/prompts/{id}", tag = "prompts", params(("id" = Uuid, Path)),
+    request_body = UpdatePrompt, responses((status = 200, body = PromptDetailView)))]
+pub async fn update_prompt(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiPath(IdPath { id }): ApiPath<IdPath>,
+    ApiJson(req): ApiJson<UpdatePrompt>,
+) -> ApiResult<Json<PromptDetailView>> {
+    let mut tx = state.db.begin_as(&user).await?;
+    let detail = prompts::update(&mut tx, id, req.into()).await?;
+    tx.commit().await?;
+    Ok(Json(detail.into()))
+}
+
+/// Delete a prompt and all its versions.
+#[utoipa::path(delete, path = "/prompts/{id}", tag = "prompts", params(("id" = Uuid, Path)),
+    responses((status = 204, description = "Deleted")))]
+pub async fn delete_prompt(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiPath(IdPath { id }): ApiPath<IdPath>,
+) -> ApiResult<StatusCode> {
+    let mut tx = state.db.begin_as(&user).await?;
+    prompts::delete(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// List a prompt's versions, newest first.
+#[utoipa::path(get, path = "/prompts/{id}/versions", tag = "prompts",
+    params(("id" = Uuid, Path), ListVersionsQuery),
+    responses((status = 200, body = PageOf<VersionView>)))]
+pub async fn list_prompt_versions(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiPath(IdPath { id }): ApiPath<IdPath>,
+    ApiQuery(query): ApiQuery<ListVersionsQuery>,
+) -> ApiResult<Json<PageOf<VersionView>>> {
+    let mut tx = state.db.begin_as(&user).await?;
+    let page =
+        prompts::list_versions(&mut tx, id, &page_request(query.limit, query.cursor)).await?;
+    tx.commit().await?;
+    Ok(Json(page.into()))
+}
+
+/// Save a new version, which becomes current. A body identical to the current version's
+/// creates nothing and returns that version with 200.
+#[utoipa::path(post, path = "/prompts/{id}/versions", tag = "prompts", params(("id" = Uuid, Path)),
+    request_body = CreatePromptVersion,
+    responses(
+        (status = 201, description = "A new version", body = VersionView),
+        (status = 200, description = "Same body as the current version: nothing created", body = VersionView),
+    ))]
+pub async fn create_prompt_version(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiPath(IdPath { id }): ApiPath<IdPath>,
+    ApiJson(req): ApiJson<CreatePromptVersion>,
+) -> ApiResult<(StatusCode, Json<VersionView>)> {
+    let mut tx = state.db.begin_as(&user).await?;
+    let saved = prompts::save_version(&mut tx, id, req.into()).await?;
+    tx.commit().await?;
+    let status = if saved.created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(saved.version.into())))
+}
+
+/// Get one version of a prompt.
+#[utoipa::path(get, path = "/prompts/{id}/versions/{version}", tag = "prompts",
+    params(("id" = Uuid, Path), ("version" = i32, Path, minimum = 1)),
+    responses((status = 200, body = VersionView)))]
+pub async fn get_prompt_version(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiPath(VersionPath { id, version }): ApiPath<VersionPath>,
+) -> ApiResult<Json<VersionView>> {
+    let mut tx = state.db.begin_as(&user).await?;
+    let version = prompts::get_version(&mut tx, id, version).await?;
+    tx.commit().await?;
+    Ok(Json(version.into()))
+}
+
+/// Make an existing version current again (creates no version).
+#[utoipa::path(post, path = "/prompts/{id}/restore", tag = "prompts", params(("id" = Uuid, Path)),
+    request_body = RestorePromptVersion, responses((status = 200, body = PromptDetailView)))]
+pub async fn restore_prompt_version(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiPath(IdPath { id }): ApiPath<IdPath>,
+    ApiJson(req): ApiJson<RestorePromptVersion>,
+) -> ApiResult<Json<PromptDetailView>> {
+    let mut tx = state.db.begin_as(&user).await?;
+    let detail = prompts::restore(&mut tx, id, req.version).await?;
+    tx.commit().await?;
+    Ok(Json(detail.into()))
+}
+
+// ---- helpers ----------------------------------------------------------------------------------
+
+fn location(path: &str) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::LOCATION, HeaderValue::from_str(path).expect("paths are ASCII"));
+    headers
+}
+
+/// Tells "absent" (`None`) from "null" (`Some(None)`) for PATCH fields.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+fn rule(code: &'static str, message: String) -> ValidationError {
+    ValidationError::new(code).with_message(message.into())
+}
+
+fn valid_name(name: &str) -> Result<(), ValidationError> {
+    let chars = name.trim().chars().count() as u64;
+    if (1..=NAME_MAX_CHARS).contains(&chars) {
+        Ok(())
+    } else {
+        Err(rule(
+            "length",
+            format!("must be 1 to {NAME_MAX_CHARS} characters, not counting surrounding spaces"),
+        ))
+    }
+}
+
+fn valid_tags(tags: &[String]) -> Result<(), ValidationError> {
+    if tags.len() as u64 > TAGS_MAX {
+        return Err(rule("length", format!("at most {TAGS_MAX} tags")));
+    }
+    match tags
+        .iter()
+        .position(|t| !(1..=TAG_MAX_CHARS).contains(&(t.trim().chars().count() as u64)))
+    {
+        Some(i) => {
+            Err(rule("tag_length", format!("tag {i} must be 1 to {TAG_MAX_CHARS} characters")))
+        }
+        None => Ok(()),
+    }
+}
+
+fn valid_body(body: &str) -> Result<(), ValidationError> {
+    if (1..=BODY_MAX_BYTES).contains(&body.len()) {
+        Ok(())
+    } else {
+        Err(rule("size", format!("must be 1 byte to {} KiB", BODY_MAX_BYTES / 1024)))
+    }
+}

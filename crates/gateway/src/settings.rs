@@ -1,0 +1,196 @@
+//! `promptrefine serve`'s settings, from the environment (documented in `.env.example`).
+//! Loaded once at start; a missing or invalid setting stops the process with its name.
+
+use std::net::SocketAddr;
+
+use axum::http::HeaderValue;
+use platform::{
+    auth::VerifierConfig,
+    db::DbConfig,
+    env::{Env, EnvError},
+};
+use secrecy::SecretString;
+use url::Url;
+
+use crate::{app::CorsOrigins, telemetry::LogFormat};
+
+#[derive(Debug)]
+pub struct Settings {
+    pub db: DbConfig,
+    pub bind_addr: SocketAddr,
+    pub supabase_url: Option<Url>,
+    pub anon_key: Option<SecretString>,
+    pub verifier: VerifierConfig,
+    pub cors: CorsOrigins,
+    pub log_format: LogFormat,
+}
+
+impl Settings {
+    pub fn from_env(env: &Env) -> Result<Self, EnvError> {
+        let database_url = env
+            .secret("DATABASE_URL")
+            .ok_or_else(|| EnvError::Missing { name: "DATABASE_URL".into() })?;
+        let mut db = DbConfig::new(database_url);
+        db.max_connections = env.parse_or("DB_MAX_CONNECTIONS", db.max_connections)?;
+
+        let supabase_url = env.parse::<Url>("SUPABASE_URL")?;
+        let verifier = verifier_config(env, supabase_url.as_ref())?;
+        Ok(Self {
+            db,
+            bind_addr: env.parse_or("BIND_ADDR", SocketAddr::from(([0, 0, 0, 0], 8080)))?,
+            anon_key: env.secret("SUPABASE_ANON_KEY"),
+            supabase_url,
+            verifier,
+            cors: cors_origins(env)?,
+            log_format: env.parse_or("LOG_FORMAT", LogFormat::Json)?,
+        })
+    }
+}
+
+/// HS256 with `SUPABASE_JWT_SECRET`, and/or the project's JWKS when `SUPABASE_URL` is set.
+/// The issuer defaults to `<SUPABASE_URL>/auth/v1`; `SUPABASE_JWT_ISSUER=*` turns the check off
+/// (self-hosted Auth sets no `iss` unless `GOTRUE_JWT_ISSUER` is set).
+fn verifier_config(env: &Env, supabase_url: Option<&Url>) -> Result<VerifierConfig, EnvError> {
+    let hs256_secret = env.get("SUPABASE_JWT_SECRET");
+    if hs256_secret.as_ref().is_some_and(|s| s.len() < 32) {
+        return Err(EnvError::invalid("SUPABASE_JWT_SECRET", "must be at least 32 characters"));
+    }
+    if hs256_secret.is_none() && supabase_url.is_none() {
+        return Err(EnvError::Missing {
+            name: "SUPABASE_JWT_SECRET (or SUPABASE_URL, to verify tokens with the project's JWKS)"
+                .into(),
+        });
+    }
+    let auth_url = |path: &str| {
+        supabase_url.map(|url| format!("{}/auth/v1{path}", url.as_str().trim_end_matches('/')))
+    };
+    let issuer = match env.get("SUPABASE_JWT_ISSUER").as_deref() {
+        Some("*") => None,
+        Some(issuer) => Some(issuer.to_owned()),
+        None => auth_url(""),
+    };
+    let jwks_url = auth_url("/.well-known/jwks.json")
+        .map(|url| url.parse().map_err(|e| EnvError::invalid("SUPABASE_URL", e)))
+        .transpose()?;
+    Ok(VerifierConfig { hs256_secret: hs256_secret.map(Into::into), jwks_url, issuer })
+}
+
+fn cors_origins(env: &Env) -> Result<CorsOrigins, EnvError> {
+    const NAME: &str = "CORS_ALLOWED_ORIGINS";
+    let origins = env.list(NAME);
+    if origins.iter().any(|o| o == "*") {
+        return Ok(CorsOrigins::Any);
+    }
+    if origins.is_empty() {
+        return Ok(CorsOrigins::None);
+    }
+    origins
+        .iter()
+        .map(|origin| {
+            let url = Url::parse(origin)
+                .map_err(|e| EnvError::invalid(NAME, format!("{origin}: {e}")))?;
+            if !matches!(url.scheme(), "http" | "https")
+                || url.path() != "/"
+                || url.query().is_some()
+            {
+                return Err(EnvError::invalid(
+                    NAME,
+                    format!("{origin} is not an origin like https://app.example.com"),
+                ));
+            }
+            let origin = url.origin().ascii_serialization();
+            HeaderValue::from_str(&origin).map_err(|e| EnvError::invalid(NAME, e))
+        })
+        .collect::<Result<_, _>>()
+        .map(CorsOrigins::List)
+}
+
+#[cfg(test)]
+mod tests {
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    const SECRET: &str = "a-project-secret-of-at-least-32-chars";
+
+    #[test]
+    fn hosted_defaults_derive_issuer_and_jwks_from_the_project_url() {
+        let env = Env::from_pairs([
+            ("DATABASE_URL", "postgres://authenticator@db/postgres"),
+            ("SUPABASE_URL", "https://abc.supabase.co/"),
+            ("CORS_ALLOWED_ORIGINS", "https://app.example.com, http://localhost:3000"),
+        ]);
+        let settings = Settings::from_env(&env).unwrap();
+        assert_eq!(settings.verifier.issuer.as_deref(), Some("https://abc.supabase.co/auth/v1"));
+        assert_eq!(
+            settings.verifier.jwks_url.unwrap().as_str(),
+            "https://abc.supabase.co/auth/v1/.well-known/jwks.json"
+        );
+        assert!(settings.verifier.hs256_secret.is_none());
+        assert_eq!(settings.bind_addr.port(), 8080);
+        match settings.cors {
+            CorsOrigins::List(list) => {
+                assert_eq!(list, ["https://app.example.com", "http://localhost:3000"]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_secret_alone_is_enough_and_the_issuer_check_can_be_turned_off() {
+        let env = Env::from_pairs([
+            ("DATABASE_URL", "postgres://x@db/postgres"),
+            ("SUPABASE_JWT_SECRET", SECRET),
+            ("SUPABASE_JWT_ISSUER", "*"),
+            ("BIND_ADDR", "127.0.0.1:9000"),
+        ]);
+        let settings = Settings::from_env(&env).unwrap();
+        assert_eq!(settings.verifier.hs256_secret.unwrap().expose_secret(), SECRET);
+        assert_eq!(settings.verifier.issuer, None);
+        assert_eq!(settings.bind_addr.to_string(), "127.0.0.1:9000");
+    }
+
+    #[test]
+    fn bad_settings_fail_naming_the_variable() {
+        let cases = [
+            (vec![], "DATABASE_URL"),
+            (vec![("DATABASE_URL", "postgres://x@db/p")], "SUPABASE_JWT_SECRET"),
+            (
+                vec![("DATABASE_URL", "postgres://x@db/p"), ("SUPABASE_JWT_SECRET", "short")],
+                "SUPABASE_JWT_SECRET",
+            ),
+            (
+                vec![("DATABASE_URL", "postgres://x@db/p"), ("SUPABASE_URL", "not a url")],
+                "SUPABASE_URL",
+            ),
+            (
+                vec![
+                    ("DATABASE_URL", "postgres://x@db/p"),
+                    ("SUPABASE_JWT_SECRET", SECRET),
+                    ("BIND_ADDR", "8080"),
+                ],
+                "BIND_ADDR",
+            ),
+            (
+                vec![
+                    ("DATABASE_URL", "postgres://x@db/p"),
+                    ("SUPABASE_JWT_SECRET", SECRET),
+                    ("LOG_FORMAT", "xml"),
+                ],
+                "LOG_FORMAT",
+            ),
+            (
+                vec![
+                    ("DATABASE_URL", "postgres://x@db/p"),
+                    ("SUPABASE_JWT_SECRET", SECRET),
+                    ("CORS_ALLOWED_ORIGINS", "https://a.com/path"),
+                ],
+                "CORS_ALLOWED_ORIGINS",
+            ),
+        ];
+        for (pairs, variable) in cases {
+            let err = Settings::from_env(&Env::from_pairs(pairs.clone())).unwrap_err().to_string();
+            assert!(err.starts_with(variable), "{pairs:?}: {err}");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! Logging: JSON lines in production, human-readable in development; `RUST_LOG` filters.
+//! Logs go to stderr, so stdout carries only what a command prints for you (`dev`'s banner,
+//! `openapi`'s document, `token`'s token).
+
+use tracing_subscriber::{EnvFilter, fmt, prelude::*};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+impl std::str::FromStr for LogFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "json" => Ok(Self::Json),
+            "pretty" => Ok(Self::Pretty),
+            other => Err(format!("expected `json` or `pretty`, not `{other}`")),
+        }
+    }
+}
+
+pub fn init(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let registry = tracing_subscriber::registry().with(filter);
+    let result = match format {
+        LogFormat::Json => registry
+            .with(
+                fmt::layer()
+                    .json()
+                    .with_current_span(true)
+                    .with_span_list(false)
+                    .with_writer(std::io::stderr),
+            )
+            .try_init(),
+        LogFormat::Pretty => {
+            registry.with(fmt::layer().compact().with_writer(std::io::stderr)).try_init()
+        }
+    };
+    // Already initialised (tests run several apps in one process): keep the first.
+    let _ = result;
+}

@@ -1,0 +1,9 @@
+//! API tests: the real router, in process, over a fresh database per test (real migrations, real
+//! RLS), as users A and B.
+
+mod auth;
+mod errors;
+mod health;
+mod openapi;
+mod prompts;
+mod support;

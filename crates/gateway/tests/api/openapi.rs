@@ -1,0 +1,37 @@
+//! The committed OpenAPI document is exactly what the code produces.
+
+use std::path::PathBuf;
+
+use axum::http::{Method, StatusCode};
+
+use crate::support::TestApp;
+
+fn committed_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../openapi/openapi.json")
+}
+
+#[test]
+fn committed_openapi_json_matches_the_code() {
+    let (_, api) = gateway::app::api();
+    let generated = format!("{}\n", api.to_pretty_json().unwrap());
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::write(committed_path(), &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(committed_path()).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "openapi/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test -p gateway --test api openapi` \
+         (or `cargo run --bin promptrefine -- openapi > openapi/openapi.json`) and commit it"
+    );
+}
+
+#[tokio::test]
+async fn the_served_document_is_openapi_3_1_with_bearer_auth() {
+    let app = TestApp::new().await;
+    let response = app.send(Method::GET, "/openapi.json", None, None).await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.body["openapi"], "3.1.0");
+    assert_eq!(response.body["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    let (_, api) = gateway::app::api();
+    assert_eq!(response.body, serde_json::to_value(api).unwrap());
+}

@@ -81,8 +81,13 @@ async fn serve_production() -> anyhow::Result<()> {
     let settings = Settings::from_env(&env)?;
     telemetry::init(settings.log_format);
     let db = Db::connect(&settings.db).await.context("connecting to DATABASE_URL")?;
-    let verifier = JwtVerifier::new(settings.verifier, http_client()?);
-    let state = AppState::new(App { db, verifier });
+    let http = http_client()?;
+    let state = AppState::new(App {
+        db,
+        verifier: JwtVerifier::new(settings.verifier, http.clone()),
+        storage: settings.storage.build(http),
+        dataset_limits: settings.dataset_limits,
+    });
     let listener = TcpListener::bind(settings.bind_addr)
         .await
         .with_context(|| format!("binding {}", settings.bind_addr))?;

@@ -27,6 +27,7 @@ use crate::{
     app::{self, CorsOrigins},
     cli::http_client,
     server::{serve, shutdown_signal},
+    settings::StorageSettings,
     state::{App, AppState},
     telemetry::{self, LogFormat},
 };
@@ -88,7 +89,13 @@ pub async fn run(args: DevArgs) -> anyhow::Result<()> {
         VerifierConfig { hs256_secret: Some(secret.clone()), jwks_url: None, issuer: None },
         http_client()?,
     );
-    let state = AppState::new(App { db, verifier });
+    let storage = StorageSettings::Local { dir: args.data_dir.join("storage") };
+    let state = AppState::new(App {
+        db,
+        verifier,
+        storage: storage.build(http_client()?),
+        dataset_limits: datasets::Limits::default(),
+    });
     let listener = TcpListener::bind(("127.0.0.1", args.port)).await.with_context(|| {
         format!("binding 127.0.0.1:{} (is another server using it? try --port)", args.port)
     })?;

@@ -9,7 +9,7 @@ use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use platform::{AuthError, db::DbFailure, pagination::InvalidCursor};
+use platform::{AuthError, db::DbFailure, pagination::InvalidCursor, storage::StorageError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -235,4 +235,74 @@ impl From<prompts::Error> for ApiError {
 fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+impl From<datasets::Error> for ApiError {
+    fn from(err: datasets::Error) -> Self {
+        use datasets::Error;
+        match err {
+            Error::NotFound(id) => Self::not_found(format!("Dataset {id} does not exist.")),
+            Error::TooLarge { limit } => Self::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "file_too_large",
+                format!("The file is larger than the upload limit of {limit} bytes."),
+            ),
+            Error::UnknownFormat => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_format",
+                "The format could not be told from the file name, content type or content; send \
+                 `format` (csv, json or jsonl).",
+            )
+            .with_errors(vec![FieldError::new(
+                "format",
+                "required",
+                "csv, json or jsonl",
+            )]),
+            Error::Parse(parse) => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_file",
+                format!("The file is invalid: {parse}."),
+            )
+            .with_errors(vec![FieldError::new(
+                "file",
+                "parse_error",
+                parse.to_string(),
+            )]),
+            Error::FileMissing => Self::new(
+                StatusCode::BAD_GATEWAY,
+                "file_missing",
+                "The original file of this dataset is missing from storage.",
+            ),
+            Error::Storage(err) => storage_error(err),
+            Error::InvalidCursor(err) => err.into(),
+            Error::Db(err) => err.into(),
+            Error::Io(err) => Self::internal(err),
+        }
+    }
+}
+
+fn storage_error(err: StorageError) -> ApiError {
+    match err {
+        StorageError::Unavailable(_) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage_unavailable",
+            "File storage is unavailable; try again shortly.",
+        )
+        .with_cause(err),
+        StorageError::TooLarge => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "file_too_large",
+            "The file is larger than the storage bucket accepts.",
+        ),
+        StorageError::Forbidden(_)
+        | StorageError::Rejected { .. }
+        | StorageError::NotFound
+        | StorageError::AlreadyExists => ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "storage_error",
+            "File storage refused the request; the request id identifies it in our logs.",
+        )
+        .with_cause(err),
+        StorageError::Io(_) => ApiError::internal(err),
+    }
 }

@@ -1,19 +1,23 @@
 //! The HTTP routes, one module per resource, with their request and response types beside them.
 
+pub mod datasets;
 pub mod health;
 pub mod prompts;
 
+use axum::http::{HeaderMap, HeaderValue, header};
 use platform::pagination::{DEFAULT_LIMIT, Page, PageRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use uuid::Uuid;
+use validator::ValidationError;
 
 use crate::state::AppState;
 
 /// Every route, as documented in the OpenAPI spec.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(health::router()).nest("/v1", prompts::router())
+    let v1 = OpenApiRouter::new().merge(prompts::router()).merge(datasets::router());
+    OpenApiRouter::new().merge(health::router()).nest("/v1", v1)
 }
 
 /// One page of a list; pass `next_cursor` as `cursor` to get the next one.
@@ -39,4 +43,22 @@ pub fn page_request(limit: Option<u32>, cursor: Option<String>) -> PageRequest {
 #[derive(Debug, Deserialize)]
 pub struct IdPath {
     pub id: Uuid,
+}
+
+/// A `Location` header for a created resource.
+pub fn location(path: &str) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::LOCATION, HeaderValue::from_str(path).expect("paths are ASCII"));
+    headers
+}
+
+/// Names of prompts and datasets: 1-200 characters once trimmed.
+pub fn valid_name(name: &str) -> Result<(), ValidationError> {
+    const MAX: usize = 200;
+    if (1..=MAX).contains(&name.trim().chars().count()) {
+        Ok(())
+    } else {
+        let message = format!("must be 1 to {MAX} characters, not counting surrounding spaces");
+        Err(ValidationError::new("length").with_message(message.into()))
+    }
 }

@@ -1,13 +1,14 @@
 //! `promptrefine serve`'s settings, from the environment (documented in `.env.example`).
 //! Loaded once at start; a missing or invalid setting stops the process with its name.
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, path::PathBuf, sync::Arc};
 
 use axum::http::HeaderValue;
 use platform::{
     auth::VerifierConfig,
     db::DbConfig,
     env::{Env, EnvError},
+    storage::{DATASETS_BUCKET, LocalStorage, Storage, SupabaseStorage},
 };
 use secrecy::SecretString;
 use url::Url;
@@ -18,11 +19,31 @@ use crate::{app::CorsOrigins, telemetry::LogFormat};
 pub struct Settings {
     pub db: DbConfig,
     pub bind_addr: SocketAddr,
-    pub supabase_url: Option<Url>,
-    pub anon_key: Option<SecretString>,
     pub verifier: VerifierConfig,
+    pub storage: StorageSettings,
+    pub dataset_limits: datasets::Limits,
     pub cors: CorsOrigins,
     pub log_format: LogFormat,
+}
+
+/// Where original dataset files are kept.
+#[derive(Debug)]
+pub enum StorageSettings {
+    /// Supabase Storage of the project, acting with each user's token.
+    Supabase { url: Url, anon_key: SecretString },
+    /// A folder on this machine (one server only; for `dev` and simple deployments).
+    Local { dir: PathBuf },
+}
+
+impl StorageSettings {
+    pub fn build(&self, http: reqwest::Client) -> Arc<dyn Storage> {
+        match self {
+            Self::Supabase { url, anon_key } => {
+                Arc::new(SupabaseStorage::new(url, DATASETS_BUCKET, anon_key.clone(), http))
+            }
+            Self::Local { dir } => Arc::new(LocalStorage::new(dir.join(DATASETS_BUCKET))),
+        }
+    }
 }
 
 impl Settings {
@@ -34,17 +55,49 @@ impl Settings {
         db.max_connections = env.parse_or("DB_MAX_CONNECTIONS", db.max_connections)?;
 
         let supabase_url = env.parse::<Url>("SUPABASE_URL")?;
-        let verifier = verifier_config(env, supabase_url.as_ref())?;
         Ok(Self {
             db,
             bind_addr: env.parse_or("BIND_ADDR", SocketAddr::from(([0, 0, 0, 0], 8080)))?,
-            anon_key: env.secret("SUPABASE_ANON_KEY"),
-            supabase_url,
-            verifier,
+            verifier: verifier_config(env, supabase_url.as_ref())?,
+            storage: storage_settings(env, supabase_url)?,
+            dataset_limits: dataset_limits(env)?,
             cors: cors_origins(env)?,
             log_format: env.parse_or("LOG_FORMAT", LogFormat::Json)?,
         })
     }
+}
+
+/// `STORAGE_BACKEND`: `supabase` (the default when SUPABASE_URL is set; needs SUPABASE_ANON_KEY)
+/// or `local` (files under `STORAGE_LOCAL_DIR`, default `./storage`).
+fn storage_settings(env: &Env, supabase_url: Option<Url>) -> Result<StorageSettings, EnvError> {
+    let default = if supabase_url.is_some() { "supabase" } else { "local" };
+    match env.get("STORAGE_BACKEND").as_deref().unwrap_or(default) {
+        "supabase" => Ok(StorageSettings::Supabase {
+            url: supabase_url.ok_or_else(|| EnvError::Missing {
+                name: "SUPABASE_URL (STORAGE_BACKEND=supabase needs it)".into(),
+            })?,
+            anon_key: env.secret("SUPABASE_ANON_KEY").ok_or_else(|| EnvError::Missing {
+                name: "SUPABASE_ANON_KEY (Supabase Storage needs it as `apikey`)".into(),
+            })?,
+        }),
+        "local" => Ok(StorageSettings::Local {
+            dir: env.get("STORAGE_LOCAL_DIR").unwrap_or_else(|| "storage".into()).into(),
+        }),
+        other => Err(EnvError::invalid(
+            "STORAGE_BACKEND",
+            format!("expected `supabase` or `local`, not `{other}`"),
+        )),
+    }
+}
+
+fn dataset_limits(env: &Env) -> Result<datasets::Limits, EnvError> {
+    let default = datasets::Limits::default();
+    Ok(datasets::Limits {
+        max_upload_bytes: env.parse_or("MAX_UPLOAD_BYTES", default.max_upload_bytes)?,
+        max_rows: env.parse_or("MAX_DATASET_ROWS", default.max_rows)?,
+        max_columns: env.parse_or("MAX_DATASET_COLUMNS", default.max_columns)?,
+        max_cell_bytes: env.parse_or("MAX_CELL_BYTES", default.max_cell_bytes)?,
+    })
 }
 
 /// HS256 with `SUPABASE_JWT_SECRET`, and/or the project's JWKS when `SUPABASE_URL` is set.
@@ -118,7 +171,9 @@ mod tests {
         let env = Env::from_pairs([
             ("DATABASE_URL", "postgres://authenticator@db/postgres"),
             ("SUPABASE_URL", "https://abc.supabase.co/"),
+            ("SUPABASE_ANON_KEY", "anon"),
             ("CORS_ALLOWED_ORIGINS", "https://app.example.com, http://localhost:3000"),
+            ("MAX_UPLOAD_BYTES", "1000"),
         ]);
         let settings = Settings::from_env(&env).unwrap();
         assert_eq!(settings.verifier.issuer.as_deref(), Some("https://abc.supabase.co/auth/v1"));
@@ -128,6 +183,8 @@ mod tests {
         );
         assert!(settings.verifier.hs256_secret.is_none());
         assert_eq!(settings.bind_addr.port(), 8080);
+        assert!(matches!(settings.storage, StorageSettings::Supabase { .. }));
+        assert_eq!(settings.dataset_limits.max_upload_bytes, 1000);
         match settings.cors {
             CorsOrigins::List(list) => {
                 assert_eq!(list, ["https://app.example.com", "http://localhost:3000"]);
@@ -148,6 +205,9 @@ mod tests {
         assert_eq!(settings.verifier.hs256_secret.unwrap().expose_secret(), SECRET);
         assert_eq!(settings.verifier.issuer, None);
         assert_eq!(settings.bind_addr.to_string(), "127.0.0.1:9000");
+        assert!(
+            matches!(settings.storage, StorageSettings::Local { ref dir } if dir.as_os_str() == "storage")
+        );
     }
 
     #[test]

@@ -1,16 +1,19 @@
-//! What every handler can reach: the database and the token verifier (and, as slices land, the
-//! storage and the LLM providers).
+//! What every handler can reach: the database, the token verifier, the file storage (and, as
+//! slices land, the LLM providers).
 
 use std::{convert::Infallible, ops::Deref, sync::Arc};
 
 use axum::{extract::FromRequestParts, http::request::Parts};
-use platform::{Db, JwtVerifier};
+use platform::{Db, JwtVerifier, storage::Storage};
 
 /// The application's shared parts.
 #[derive(Debug)]
 pub struct App {
     pub db: Db,
     pub verifier: JwtVerifier,
+    /// Where original dataset files go (Supabase Storage, or a local folder).
+    pub storage: Arc<dyn Storage>,
+    pub dataset_limits: datasets::Limits,
 }
 
 /// Cheap to clone; handlers take it as an argument (`state: AppState`).

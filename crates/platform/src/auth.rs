@@ -60,6 +60,8 @@ pub struct User {
     email: Option<String>,
     /// The verified claims as JSON, for `request.jwt.claims` (what `auth.uid()` reads).
     claims_json: String,
+    /// The access token itself, to act as the user towards Supabase (Storage).
+    token: Option<SecretString>,
 }
 
 impl User {
@@ -75,6 +77,11 @@ impl User {
         &self.claims_json
     }
 
+    /// The user's access token, when the user came with one (not for workers).
+    pub fn bearer_token(&self) -> Option<&SecretString> {
+        self.token.as_ref()
+    }
+
     /// A user with exactly these claims, trusted without a signature. For the workers, which act
     /// for the owner of a run they read from the database, and for tests.
     pub fn from_trusted_claims(id: Uuid, claims: &Map<String, Value>) -> Self {
@@ -82,6 +89,7 @@ impl User {
             id,
             email: claims.get("email").and_then(Value::as_str).map(str::to_owned),
             claims_json: Value::Object(claims.clone()).to_string(),
+            token: None,
         }
     }
 }
@@ -160,7 +168,8 @@ impl JwtVerifier {
                     _ => AuthError::Malformed,
                 }
             })?;
-        check_claims(&data.claims, self.issuer.as_deref())
+        let user = check_claims(&data.claims, self.issuer.as_deref())?;
+        Ok(User { token: Some(token.into()), ..user })
     }
 }
 

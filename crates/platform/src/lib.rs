@@ -7,6 +7,7 @@ pub mod db;
 pub mod env;
 pub mod local_pg;
 pub mod pagination;
+pub mod storage;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -13,8 +13,8 @@ use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use crate::{
-    User,
-    auth::{AccessTokenClaims, mint_hs256},
+    JwtVerifier, User,
+    auth::{AccessTokenClaims, VerifierConfig, mint_hs256},
     db::{Db, DbConfig},
     local_pg::{LocalPgOptions, LocalPostgres, PgBinaries},
 };
@@ -53,7 +53,17 @@ impl TestUser {
         mint_hs256(&jwt_secret(), &claims)
     }
 
-    /// The verified identity the gateway would derive from [`TestUser::token`].
+    /// The identity the gateway derives from [`TestUser::token`], token included (what Supabase
+    /// Storage needs).
+    pub async fn verified(&self) -> User {
+        let config = VerifierConfig { hs256_secret: Some(jwt_secret()), ..Default::default() };
+        JwtVerifier::new(config, reqwest::Client::new())
+            .verify(&self.token())
+            .await
+            .expect("test tokens verify")
+    }
+
+    /// The identity the gateway would derive from [`TestUser::token`], without the token.
     pub fn user(&self) -> User {
         let claims: Map<String, Value> = serde_json::from_value(json!({
             "sub": self.id, "email": self.email, "role": "authenticated", "aud": "authenticated"

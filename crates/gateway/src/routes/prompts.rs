@@ -2,7 +2,7 @@
 
 use axum::{
     Json,
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode},
 };
 use chrono::{DateTime, Utc};
 use platform::pagination::MAX_LIMIT;
@@ -18,7 +18,7 @@ use validator::{Validate, ValidationError};
 use crate::{
     error::ApiResult,
     extract::{ApiJson, ApiPath, ApiQuery, Authenticated},
-    routes::{IdPath, PageOf, page_request},
+    routes::{IdPath, PageOf, location, page_request},
     state::AppState,
 };
 
@@ -66,7 +66,7 @@ impl From<prompts::PromptKind> for PromptKind {
 #[serde(deny_unknown_fields)]
 pub struct CreatePrompt {
     /// 1–200 characters; surrounding spaces are dropped.
-    #[validate(custom(function = "valid_name"))]
+    #[validate(custom(function = "crate::routes::valid_name"))]
     #[schema(example = "Support reply")]
     pub name: String,
     pub kind: PromptKind,
@@ -103,7 +103,7 @@ impl From<CreatePrompt> for prompts::NewPrompt {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePrompt {
-    #[validate(custom(function = "valid_name"))]
+    #[validate(custom(function = "crate::routes::valid_name"))]
     pub name: Option<String>,
     #[validate(custom(function = "valid_tags"))]
     pub tags: Option<Vec<String>>,
@@ -414,12 +414,6 @@ pub async fn restore_prompt_version(
 
 // ---- helpers ----------------------------------------------------------------------------------
 
-fn location(path: &str) -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    headers.insert(header::LOCATION, HeaderValue::from_str(path).expect("paths are ASCII"));
-    headers
-}
-
 /// Tells "absent" (`None`) from "null" (`Some(None)`) for PATCH fields.
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     deserializer: D,
@@ -429,18 +423,6 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 
 fn rule(code: &'static str, message: String) -> ValidationError {
     ValidationError::new(code).with_message(message.into())
-}
-
-fn valid_name(name: &str) -> Result<(), ValidationError> {
-    let chars = name.trim().chars().count() as u64;
-    if (1..=NAME_MAX_CHARS).contains(&chars) {
-        Ok(())
-    } else {
-        Err(rule(
-            "length",
-            format!("must be 1 to {NAME_MAX_CHARS} characters, not counting surrounding spaces"),
-        ))
-    }
 }
 
 fn valid_tags(tags: &[String]) -> Result<(), ValidationError> {

@@ -2,6 +2,7 @@
 //! RLS), as users A and B.
 
 mod auth;
+mod datasets;
 mod errors;
 mod health;
 mod openapi;

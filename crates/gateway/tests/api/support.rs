@@ -13,9 +13,12 @@ use http_body_util::BodyExt;
 use platform::{
     JwtVerifier,
     auth::VerifierConfig,
+    storage::{LocalStorage, Storage},
     testing::{self, TestDb, TestUser},
 };
 use serde_json::Value;
+use std::{path::Path, sync::Arc};
+use tempfile::TempDir;
 use tower::ServiceExt;
 
 pub use platform::testing::{USER_A, USER_B};
@@ -23,6 +26,15 @@ pub use platform::testing::{USER_A, USER_B};
 pub struct TestApp {
     router: Router,
     pub test_db: TestDb,
+    /// The local storage folder (unless the test brought its own storage).
+    storage_dir: TempDir,
+}
+
+/// What a test may change about the application.
+#[derive(Default)]
+pub struct Options {
+    pub storage: Option<Arc<dyn Storage>>,
+    pub dataset_limits: Option<datasets::Limits>,
 }
 
 #[derive(Debug)]
@@ -53,13 +65,53 @@ impl TestResponse {
 
 impl TestApp {
     pub async fn new() -> Self {
+        Self::with(Options::default()).await
+    }
+
+    pub async fn with(options: Options) -> Self {
         let test_db = TestDb::new().await;
         let verifier = JwtVerifier::new(
             VerifierConfig { hs256_secret: Some(testing::jwt_secret()), ..Default::default() },
             reqwest::Client::new(),
         );
-        let state = AppState::new(App { db: test_db.db.clone(), verifier });
-        Self { router: app::router(state, &CorsOrigins::None), test_db }
+        let storage_dir = tempfile::tempdir().unwrap();
+        let storage = options
+            .storage
+            .unwrap_or_else(|| Arc::new(LocalStorage::new(storage_dir.path().join("datasets"))));
+        let state = AppState::new(App {
+            db: test_db.db.clone(),
+            verifier,
+            storage,
+            dataset_limits: options.dataset_limits.unwrap_or_default(),
+        });
+        Self { router: app::router(state, &CorsOrigins::None), test_db, storage_dir }
+    }
+
+    /// Every file in the local storage folder, as paths relative to it.
+    pub fn stored_files(&self) -> Vec<String> {
+        fn walk(dir: &Path, root: &Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, root, out);
+                } else {
+                    out.push(path.strip_prefix(root).unwrap().display().to_string());
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(self.storage_dir.path(), self.storage_dir.path(), &mut files);
+        files.sort();
+        files
+    }
+
+    /// Counts rows of `table` as `service_role` (which sees every user's rows).
+    pub async fn count(&self, table: &str) -> i64 {
+        let mut tx = self.test_db.db.begin_service().await.unwrap();
+        sqlx::query_scalar(&format!("select count(*) from public.{table}"))
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap()
     }
 
     /// Sends a request with `token` (if any) and a JSON `body` (if any).
@@ -111,4 +163,54 @@ pub async fn into_test_response(response: axum::response::Response) -> TestRespo
     let raw = response.into_body().collect().await.unwrap().to_bytes().to_vec();
     let body = serde_json::from_slice(&raw).unwrap_or(Value::Null);
     TestResponse { status, headers, body, raw }
+}
+
+/// One part of a multipart form.
+pub struct Part<'a> {
+    pub name: &'a str,
+    pub file_name: Option<&'a str>,
+    pub content_type: Option<&'a str>,
+    pub data: &'a [u8],
+}
+
+impl<'a> Part<'a> {
+    pub fn file(file_name: &'a str, data: &'a [u8]) -> Self {
+        Self { name: "file", file_name: Some(file_name), content_type: None, data }
+    }
+
+    pub fn text(name: &'a str, value: &'a str) -> Self {
+        Self { name, file_name: None, content_type: None, data: value.as_bytes() }
+    }
+}
+
+const BOUNDARY: &str = "promptrefine-test-boundary-7d0c";
+
+impl TestApp {
+    /// POSTs a `multipart/form-data` body made of `parts`.
+    pub async fn upload(&self, path: &str, user: TestUser, parts: &[Part<'_>]) -> TestResponse {
+        let mut body = Vec::new();
+        for part in parts {
+            body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+            let mut disposition = format!("Content-Disposition: form-data; name=\"{}\"", part.name);
+            if let Some(file_name) = part.file_name {
+                disposition.push_str(&format!("; filename=\"{file_name}\""));
+            }
+            body.extend_from_slice(format!("{disposition}\r\n").as_bytes());
+            if let Some(content_type) = part.content_type {
+                body.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
+            }
+            body.extend_from_slice(b"\r\n");
+            body.extend_from_slice(part.data);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {}", user.token()))
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
+            .body(Body::from(body))
+            .unwrap();
+        self.call(request).await
+    }
 }

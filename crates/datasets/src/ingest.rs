@@ -1,0 +1,248 @@
+//! Turning an upload into a dataset: parse, COPY the rows, store the original file, commit.
+//!
+//! The order is what makes a failure leave nothing behind: rows go into the transaction first
+//! (a parse error or limit just rolls it back), then the object is stored (a storage error rolls
+//! back), then the transaction commits (if that fails, the object is deleted again).
+
+use std::{
+    fs::File,
+    io::{BufReader, Write},
+    path::Path,
+    sync::Arc,
+};
+
+use platform::{
+    Db, User, UserTx,
+    storage::{DATASETS_BUCKET, ObjectFile, Storage},
+};
+use tokio::sync::mpsc;
+use tracing::instrument;
+use uuid::Uuid;
+
+use crate::{
+    DatasetDetail, Error, Format, Limits, NewDataset, Result,
+    parse::{self, Failure},
+    store,
+};
+
+/// COPY data is sent in chunks of about this size.
+const CHUNK_BYTES: usize = 1 << 20;
+const NAME_MAX_CHARS: usize = 200;
+const FILENAME_MAX_CHARS: usize = 255;
+
+/// Creates a dataset from an upload: rows in Postgres, the original file in storage.
+///
+/// It owns its transaction because it coordinates two systems, and it runs as a task of its
+/// own so that a client hanging up cannot stop it between storing the object and committing.
+pub async fn upload(
+    db: &Db,
+    storage: Arc<dyn Storage>,
+    user: &User,
+    new: NewDataset,
+    limits: Limits,
+) -> Result<DatasetDetail> {
+    let (db, user) = (db.clone(), user.clone());
+    tokio::spawn(async move { ingest(&db, &*storage, &user, new, &limits).await })
+        .await
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
+}
+
+#[instrument(skip_all, fields(dataset.id))]
+async fn ingest(
+    db: &Db,
+    storage: &dyn Storage,
+    user: &User,
+    new: NewDataset,
+    limits: &Limits,
+) -> Result<DatasetDetail> {
+    let format = new
+        .format
+        .or_else(|| Format::detect(&new.file_name, new.content_type.as_deref(), new.file.head()))
+        .ok_or(Error::UnknownFormat)?;
+    let id = Uuid::now_v7();
+    tracing::Span::current().record("dataset.id", tracing::field::display(id));
+    let source_filename = base_name(&new.file_name);
+    let name = new
+        .name
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| default_name(&source_filename));
+    let key = format!("{}/{id}/{}", user.id(), object_name(&source_filename));
+
+    let mut tx = db.begin_as(user).await?;
+    let (columns, row_count) = copy_rows(&mut tx, new.file.path(), format, limits).await?;
+    sqlx::query(
+        "with dataset as (
+           insert into public.dataset
+             (id, name, source_filename, format, storage_path, columns, row_count, byte_size, sha256)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         )
+         insert into public.dataset_row (dataset_id, row_index, values)
+         select $1, row_index, values from dataset_row_stage",
+    )
+    .bind(id)
+    .bind(&name)
+    .bind(&source_filename)
+    .bind(format)
+    .bind(&key)
+    .bind(&columns)
+    .bind(i32::try_from(row_count).expect("row counts are limited far below i32::MAX"))
+    .bind(i64::try_from(new.file.size()).expect("uploads are limited far below i64::MAX"))
+    .bind(new.file.sha256())
+    .execute(&mut *tx)
+    .await?;
+    let detail = store::get(&mut tx, id).await?;
+
+    let object = ObjectFile {
+        path: new.file.path(),
+        size: new.file.size(),
+        content_type: format.content_type(),
+    };
+    storage.put(user, &key, object).await?;
+    if let Err(err) = tx.commit().await {
+        if let Err(cleanup) = storage.delete(user, std::slice::from_ref(&key)).await {
+            tracing::error!(%cleanup, bucket = DATASETS_BUCKET, key, "could not delete the object of a failed upload");
+        }
+        return Err(err.into());
+    }
+    tracing::info!(rows = row_count, bytes = new.file.size(), "created dataset {id}");
+    Ok(detail)
+}
+
+/// Streams the parsed rows into a temporary staging table with COPY (COPY cannot target a
+/// table with RLS; the INSERT ... SELECT from the stage is checked by the policies). Parsing
+/// runs on a blocking thread, concurrently with the COPY. Returns the columns and row count.
+async fn copy_rows(
+    tx: &mut UserTx,
+    path: &Path,
+    format: Format,
+    limits: &Limits,
+) -> Result<(Vec<String>, u64)> {
+    sqlx::query(
+        "create temp table dataset_row_stage (row_index integer not null, values jsonb not null)
+         on commit drop",
+    )
+    .execute(&mut **tx)
+    .await?;
+
+    let (chunks_tx, mut chunks) = mpsc::channel::<Vec<u8>>(4);
+    let (path, limits) = (path.to_owned(), *limits);
+    let parser = tokio::task::spawn_blocking(move || copy_text(&path, format, &limits, &chunks_tx));
+
+    let mut copy = tx.copy_in_raw("copy dataset_row_stage (row_index, values) from stdin").await?;
+    let mut sent = Ok(());
+    while let Some(chunk) = chunks.recv().await {
+        sent = copy.send(chunk).await.map(drop);
+        if sent.is_err() {
+            break;
+        }
+    }
+    drop(chunks); // a parser still running sees the channel close and stops
+    let parsed = parser.await.unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
+    match (sent, parsed) {
+        (Ok(()), Ok(parsed)) => {
+            copy.finish().await?;
+            Ok(parsed)
+        }
+        (Err(db), _) => Err(db.into()),
+        (Ok(()), Err(failure)) => {
+            copy.abort("the upload is invalid").await?;
+            Err(match failure {
+                Failure::Invalid(err) => Error::Parse(err),
+                Failure::Io(err) => Error::Io(err),
+                Failure::Stopped => unreachable!("the receiver stays open until the parser ends"),
+            })
+        }
+    }
+}
+
+/// Parses the file into COPY text (`<row_index>\t<json>\n`), sent on in chunks.
+fn copy_text(
+    path: &Path,
+    format: Format,
+    limits: &Limits,
+    out: &mpsc::Sender<Vec<u8>>,
+) -> Result<(Vec<String>, u64), Failure> {
+    let reader = BufReader::with_capacity(1 << 16, File::open(path).map_err(Failure::Io)?);
+    let mut buf = Vec::with_capacity(CHUNK_BYTES + (1 << 16));
+    let mut rows = 0u64;
+    let columns = {
+        let mut sink = |row: &[u8]| {
+            write!(buf, "{rows}\t").expect("writing to a Vec cannot fail");
+            escape_copy_text(row, &mut buf);
+            buf.push(b'\n');
+            rows += 1;
+            buf.len() < CHUNK_BYTES
+                || out
+                    .blocking_send(std::mem::replace(
+                        &mut buf,
+                        Vec::with_capacity(CHUNK_BYTES + (1 << 16)),
+                    ))
+                    .is_ok()
+        };
+        parse::parse(format, reader, limits, &mut sink)?
+    };
+    if !buf.is_empty() && out.blocking_send(buf).is_err() {
+        return Err(Failure::Stopped);
+    }
+    Ok((columns, rows))
+}
+
+/// COPY's text format treats backslash, and the line and field separators, specially.
+fn escape_copy_text(text: &[u8], out: &mut Vec<u8>) {
+    for &byte in text {
+        match byte {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            other => out.push(other),
+        }
+    }
+}
+
+/// The file name without any folders a browser may have sent along.
+fn base_name(file_name: &str) -> String {
+    let base = file_name.rsplit(['/', '\\']).next().unwrap_or_default().trim();
+    let base = if base.is_empty() { "upload" } else { base };
+    base.chars().take(FILENAME_MAX_CHARS).collect()
+}
+
+/// The dataset's name when none is given: the file name without its extension.
+fn default_name(file_name: &str) -> String {
+    let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem).trim();
+    let stem = if stem.is_empty() { "dataset" } else { stem };
+    stem.chars().take(NAME_MAX_CHARS).collect::<String>().trim().to_owned()
+}
+
+/// A storage-safe object name: ASCII letters, digits, `.`, `-` and `_`; anything else is `_`.
+fn object_name(file_name: &str) -> String {
+    let safe: String = file_name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .take(100)
+        .collect();
+    if safe.trim_matches('.').is_empty() { "upload".to_owned() } else { safe }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_come_from_the_file_name() {
+        assert_eq!(base_name(r"C:\Users\ada\My Data.csv"), "My Data.csv");
+        assert_eq!(base_name("../../etc/passwd"), "passwd");
+        assert_eq!(default_name("My Data.csv"), "My Data");
+        assert_eq!(default_name(".csv"), "dataset");
+        assert_eq!(object_name("My Data (v2) é.csv"), "My_Data__v2___.csv");
+        assert_eq!(object_name(".."), "upload");
+    }
+
+    #[test]
+    fn copy_text_escapes_what_copy_treats_specially() {
+        let mut out = Vec::new();
+        escape_copy_text(b"{\"a\":\"x\\\"y\",\n\t\"b\":1}\r", &mut out);
+        assert_eq!(out, b"{\"a\":\"x\\\\\"y\",\\n\\t\"b\":1}\\r");
+    }
+}

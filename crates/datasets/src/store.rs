@@ -1,0 +1,115 @@
+//! Reading, renaming and deleting datasets.
+
+use chrono::{DateTime, Utc};
+use platform::{
+    Db, User, UserTx,
+    pagination::{Page, PageRequest},
+    storage::{ByteStream, Storage, StorageError},
+};
+use tracing::instrument;
+use uuid::Uuid;
+
+use crate::{Dataset, DatasetDetail, DatasetRow, Error, PREVIEW_ROWS, Result, RowsPage};
+
+const COLUMNS: &str = "id, name, source_filename, format, storage_path, columns, row_count, \
+    byte_size, sha256, created_at, updated_at";
+
+/// Datasets, newest first.
+pub async fn list(tx: &mut UserTx, page: &PageRequest) -> Result<Page<Dataset>> {
+    let after: Option<(DateTime<Utc>, Uuid)> = page.after()?;
+    let rows: Vec<Dataset> = sqlx::query_as(&format!(
+        "select {COLUMNS} from public.dataset
+         where ($1::timestamptz is null or (created_at, id) < ($1, $2))
+         order by created_at desc, id desc
+         limit $3"
+    ))
+    .bind(after.map(|(at, _)| at))
+    .bind(after.map(|(_, id)| id))
+    .bind(page.fetch_limit())
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(Page::from_rows(rows, page.limit, |d| (d.created_at, d.id)))
+}
+
+/// A dataset with its first rows.
+pub async fn get(tx: &mut UserTx, id: Uuid) -> Result<DatasetDetail> {
+    let dataset = find(tx, id).await?;
+    let preview = read_rows(tx, id, 0, PREVIEW_ROWS).await?;
+    Ok(DatasetDetail { dataset, preview })
+}
+
+/// `limit` rows from `offset` (0-based).
+pub async fn rows(tx: &mut UserTx, id: Uuid, offset: i64, limit: i64) -> Result<RowsPage> {
+    let dataset = find(tx, id).await?;
+    let rows = read_rows(tx, id, offset, limit).await?;
+    Ok(RowsPage { rows, total: dataset.row_count })
+}
+
+/// Renames a dataset.
+#[instrument(skip_all, fields(dataset.id = %id))]
+pub async fn rename(tx: &mut UserTx, id: Uuid, name: &str) -> Result<Dataset> {
+    sqlx::query_as(&format!(
+        "update public.dataset set name = $2 where id = $1 returning {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(name.trim())
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(Error::NotFound(id))
+}
+
+/// Deletes a dataset, its rows and its original file. The database goes first: if storage then
+/// fails, an unreachable object is left (and logged), never a dataset without its file.
+#[instrument(skip_all, fields(dataset.id = %id))]
+pub async fn delete(db: &Db, storage: &dyn Storage, user: &User, id: Uuid) -> Result<()> {
+    let mut tx = db.begin_as(user).await?;
+    let key: String =
+        sqlx::query_scalar("delete from public.dataset where id = $1 returning storage_path")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(Error::NotFound(id))?;
+    tx.commit().await?;
+    if let Err(error) = storage.delete(user, std::slice::from_ref(&key)).await {
+        tracing::error!(%error, key, "deleted dataset {id} but not its file");
+    }
+    tracing::info!("deleted dataset {id}");
+    Ok(())
+}
+
+/// The dataset and a stream of its original file.
+pub async fn open_file(
+    tx: &mut UserTx,
+    storage: &dyn Storage,
+    user: &User,
+    id: Uuid,
+) -> Result<(Dataset, ByteStream)> {
+    let dataset = find(tx, id).await?;
+    let stream = storage.get(user, &dataset.storage_path).await.map_err(|err| match err {
+        StorageError::NotFound => Error::FileMissing,
+        other => other.into(),
+    })?;
+    Ok((dataset, stream))
+}
+
+async fn find(tx: &mut UserTx, id: Uuid) -> Result<Dataset> {
+    sqlx::query_as(&format!("select {COLUMNS} from public.dataset where id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(Error::NotFound(id))
+}
+
+async fn read_rows(tx: &mut UserTx, id: Uuid, offset: i64, limit: i64) -> Result<Vec<DatasetRow>> {
+    Ok(sqlx::query_as(
+        "select row_index, values from public.dataset_row
+         where dataset_id = $1 and row_index >= $2
+         order by row_index
+         limit $3",
+    )
+    .bind(id)
+    .bind(offset)
+    .bind(limit)
+    .fetch_all(&mut **tx)
+    .await?)
+}

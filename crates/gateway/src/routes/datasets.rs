@@ -1,0 +1,435 @@
+//! `/v1/datasets`: upload a CSV / JSON / JSONL file, read its rows, download the original.
+
+use axum::{
+    Json,
+    body::Body,
+    extract::{
+        DefaultBodyLimit, Multipart,
+        multipart::{Field, MultipartRejection},
+    },
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use chrono::{DateTime, Utc};
+use datasets::{Format, NewDataset, Spool};
+use platform::pagination::MAX_LIMIT;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::{
+    error::{ApiError, ApiResult, FieldError},
+    extract::{ApiJson, ApiPath, ApiQuery, Authenticated},
+    routes::{IdPath, PageOf, location, page_request},
+    state::AppState,
+};
+
+/// Text fields of the upload form are short; refuse to buffer more.
+const FORM_TEXT_MAX_BYTES: usize = 4096;
+const ROWS_MAX_LIMIT: u32 = 1000;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        // The upload's size is enforced while it is spooled (MAX_UPLOAD_BYTES), not by buffering.
+        .routes(routes!(list_datasets, create_dataset))
+        .layer(DefaultBodyLimit::disable())
+        .routes(routes!(get_dataset, update_dataset, delete_dataset))
+        .routes(routes!(list_dataset_rows))
+        .routes(routes!(download_dataset_file))
+}
+
+// ---- request and response types -------------------------------------------------------------
+
+/// The file's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DatasetFormat {
+    /// Comma-separated values with a header row; every value is a string.
+    Csv,
+    /// A JSON array of objects.
+    Json,
+    /// JSON Lines: one object per line.
+    Jsonl,
+}
+
+impl From<DatasetFormat> for Format {
+    fn from(format: DatasetFormat) -> Self {
+        match format {
+            DatasetFormat::Csv => Self::Csv,
+            DatasetFormat::Json => Self::Json,
+            DatasetFormat::Jsonl => Self::Jsonl,
+        }
+    }
+}
+
+impl From<Format> for DatasetFormat {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Csv => Self::Csv,
+            Format::Json => Self::Json,
+            Format::Jsonl => Self::Jsonl,
+        }
+    }
+}
+
+/// The upload form (`multipart/form-data`).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)] // documents the form; the handler reads it part by part
+pub struct UploadDataset {
+    /// The file: CSV with a header row, a JSON array of objects, or JSON Lines.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// Display name (1-200 characters); defaults to the file name without its extension.
+    name: Option<String>,
+    /// Overrides detection from the file name, content type and content.
+    format: Option<DatasetFormat>,
+}
+
+/// A new name.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateDataset {
+    /// 1-200 characters; surrounding spaces are dropped.
+    #[validate(custom(function = "crate::routes::valid_name"))]
+    #[schema(example = "Support questions (March)")]
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListDatasetsQuery {
+    /// Page size, 1-200 (default 50).
+    #[validate(range(min = 1, max = MAX_LIMIT))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RowsQuery {
+    /// Index of the first row (from 0).
+    #[validate(range(min = 0))]
+    pub offset: Option<i64>,
+    /// How many rows, 1-1000 (default 100).
+    #[validate(range(min = 1, max = ROWS_MAX_LIMIT))]
+    pub limit: Option<u32>,
+}
+
+/// A dataset's metadata.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DatasetView {
+    pub id: Uuid,
+    #[schema(example = "support-questions")]
+    pub name: String,
+    /// The uploaded file's name.
+    #[schema(example = "support-questions.csv")]
+    pub source_filename: String,
+    pub format: DatasetFormat,
+    /// Object key of the original file in the Storage bucket `datasets`.
+    pub storage_path: String,
+    /// Column names, in order.
+    #[schema(example = json!(["question", "expected"]))]
+    pub columns: Vec<String>,
+    pub row_count: i32,
+    /// Size of the original file in bytes.
+    pub byte_size: i64,
+    /// Hex SHA-256 of the original file.
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<datasets::Dataset> for DatasetView {
+    fn from(d: datasets::Dataset) -> Self {
+        Self {
+            id: d.id,
+            name: d.name,
+            source_filename: d.source_filename,
+            format: d.format.into(),
+            storage_path: d.storage_path,
+            columns: d.columns,
+            row_count: d.row_count,
+            byte_size: d.byte_size,
+            sha256: d.sha256,
+            created_at: d.created_at,
+            updated_at: d.updated_at,
+        }
+    }
+}
+
+/// One row of a dataset.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RowView {
+    /// Position in the file, from 0.
+    pub row_index: i32,
+    /// The row's values by column (strings for CSV; any JSON for JSON and JSONL).
+    #[schema(value_type = Object, example = json!({"question": "Where is my order?", "expected": "tracking"}))]
+    pub values: Value,
+}
+
+impl From<datasets::DatasetRow> for RowView {
+    fn from(row: datasets::DatasetRow) -> Self {
+        Self { row_index: row.row_index, values: row.values }
+    }
+}
+
+/// A dataset with its first 100 rows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DatasetDetailView {
+    #[serde(flatten)]
+    pub dataset: DatasetView,
+    pub preview: Vec<RowView>,
+}
+
+impl From<datasets::DatasetDetail> for DatasetDetailView {
+    fn from(detail: datasets::DatasetDetail) -> Self {
+        Self {
+            dataset: detail.dataset.into(),
+            preview: detail.preview.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// A slice of a dataset's rows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RowsView {
+    pub items: Vec<RowView>,
+    pub offset: i64,
+    pub limit: u32,
+    /// The dataset's row count.
+    pub total: i32,
+}
+
+// ---- handlers ---------------------------------------------------------------------------------
+
+/// List datasets, newest first.
+#[utoipa::path(get, path = "/datasets", tag = "datasets", params(ListDatasetsQuery),
+    responses((status = 200, body = PageOf<DatasetView>)))]
+pub async fn list_datasets(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiQuery(query): ApiQuery<ListDatasetsQuery>,
+) -> ApiResult<Json<PageOf<DatasetView>>> {
+    let mut tx = state.db.begin_as(&user).await?;
+    let page = datasets::list(&mut tx, &page_request(query.limit, query.cursor)).await?;
+    tx.commit().await?;
+    Ok(Json(page.into()))
+}
+
+/// Upload a dataset (`multipart/form-data` with a `file` part). The rows are stored in the
+/// database and the original file in Storage, all or nothing.
+#[utoipa::path(post, path = "/datasets", tag = "datasets",
+    request_body(content = UploadDataset, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "The dataset and its first 100 rows", body = DatasetDetailView,
+            headers(("location" = String))),
+        (status = 413, description = "The file is over MAX_UPLOAD_BYTES (`file_too_large`)",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not multipart/form-data",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The file is invalid (`invalid_file`, naming the line and column) or its format unknown",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_dataset(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> ApiResult<(StatusCode, HeaderMap, Json<DatasetDetailView>)> {
+    let multipart = multipart.map_err(|_| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Upload the file as multipart/form-data with a `file` part.",
+        )
+    })?;
+    let upload = read_upload_form(multipart, state.dataset_limits.max_upload_bytes).await?;
+    let detail =
+        datasets::upload(&state.db, state.storage.clone(), &user, upload, state.dataset_limits)
+            .await?;
+    let location = location(&format!("/v1/datasets/{}", detail.dataset.id));
+    Ok((StatusCode::CREATED, location, Json(detail.into())))
+}
+
+/// Get a dataset with its first 100 rows.
+#[utoipa::path(get, path = "/datasets/{id}", tag = "datasets", params(("id" = Uuid, Path)),
+    responses((status = 200, body = DatasetDetailView)))]
+pub async fn get_dataset(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiPath(IdPath { id }): ApiPath<IdPath>,
+) -> ApiResult<Json<DatasetDetailView>> {
+    let mut tx = state.db.begin_as(&user).await?;
+    let detail = datasets::get(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(detail.into()))
+}
+
+/// Rename a dataset.
+#[utoipa::path(patch, path = "/datasets/{id}", tag = "datasets", params(("id" = Uuid, Path)),
+    request_body = UpdateDataset, responses((status = 200, body = DatasetView)))]
+pub async fn update_dataset(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiPath(IdPath { id }): ApiPath<IdPath>,
+    ApiJson(req): ApiJson<UpdateDataset>,
+) -> ApiResult<Json<DatasetView>> {
+    let mut tx = state.db.begin_as(&user).await?;
+    let dataset = datasets::rename(&mut tx, id, &req.name).await?;
+    tx.commit().await?;
+    Ok(Json(dataset.into()))
+}
+
+/// Delete a dataset, its rows and its original file.
+#[utoipa::path(delete, path = "/datasets/{id}", tag = "datasets", params(("id" = Uuid, Path)),
+    responses((status = 204, description = "Deleted")))]
+pub async fn delete_dataset(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiPath(IdPath { id }): ApiPath<IdPath>,
+) -> ApiResult<StatusCode> {
+    datasets::delete(&state.db, &*state.storage, &user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Read a dataset's rows by position.
+#[utoipa::path(get, path = "/datasets/{id}/rows", tag = "datasets",
+    params(("id" = Uuid, Path), RowsQuery), responses((status = 200, body = RowsView)))]
+pub async fn list_dataset_rows(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiPath(IdPath { id }): ApiPath<IdPath>,
+    ApiQuery(query): ApiQuery<RowsQuery>,
+) -> ApiResult<Json<RowsView>> {
+    let (offset, limit) = (query.offset.unwrap_or(0), query.limit.unwrap_or(100));
+    let mut tx = state.db.begin_as(&user).await?;
+    let page = datasets::rows(&mut tx, id, offset, i64::from(limit)).await?;
+    tx.commit().await?;
+    let items = page.rows.into_iter().map(Into::into).collect();
+    Ok(Json(RowsView { items, offset, limit, total: page.total }))
+}
+
+/// Download the original file, byte for byte.
+#[utoipa::path(get, path = "/datasets/{id}/file", tag = "datasets", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The file as uploaded", content_type = "application/octet-stream",
+        body = Vec<u8>, headers(("content-disposition" = String), ("etag" = String)))))]
+pub async fn download_dataset_file(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiPath(IdPath { id }): ApiPath<IdPath>,
+) -> ApiResult<Response> {
+    let mut tx = state.db.begin_as(&user).await?;
+    let (dataset, stream) = datasets::open_file(&mut tx, &*state.storage, &user, id).await?;
+    // Release the connection before the (possibly long) transfer.
+    tx.commit().await?;
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static(dataset.format.content_type())),
+        (header::CONTENT_LENGTH, HeaderValue::from(dataset.byte_size)),
+        (header::CONTENT_DISPOSITION, content_disposition(&dataset.source_filename)),
+        (header::ETAG, HeaderValue::from_str(&format!("\"{}\"", dataset.sha256)).expect("hex")),
+    ];
+    Ok((headers, Body::from_stream(stream)).into_response())
+}
+
+// ---- helpers ----------------------------------------------------------------------------------
+
+/// Reads the form: the `file` part is spooled to disk as it arrives, the text parts are small.
+async fn read_upload_form(
+    mut multipart: Multipart,
+    max_upload_bytes: u64,
+) -> ApiResult<NewDataset> {
+    let (mut file, mut name, mut format) = (None, None, None);
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        match field.name().unwrap_or_default() {
+            "file" if file.is_none() => {
+                let file_name = field.file_name().unwrap_or("upload").to_owned();
+                let content_type = field.content_type().map(str::to_owned);
+                let mut spool = Spool::new(max_upload_bytes)?;
+                while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+                    spool.write(&chunk).await?;
+                }
+                file = Some((file_name, content_type, spool.finish().await?));
+            }
+            "file" => return Err(form_error("file", "send exactly one file")),
+            "name" => {
+                let text = text_field(field).await?;
+                if !(1..=200).contains(&text.trim().chars().count()) {
+                    return Err(form_error("name", "must be 1 to 200 characters"));
+                }
+                name = Some(text);
+            }
+            "format" => {
+                let text = text_field(field).await?;
+                let parsed =
+                    serde_json::from_value::<DatasetFormat>(Value::String(text.trim().to_owned()))
+                        .map_err(|_| form_error("format", "must be csv, json or jsonl"))?;
+                format = Some(parsed.into());
+            }
+            other => {
+                let message = format!("unknown form field `{other}`; expected file, name, format");
+                return Err(ApiError::validation(vec![FieldError::new(
+                    other,
+                    "unknown_field",
+                    message,
+                )]));
+            }
+        }
+    }
+    let (file_name, content_type, file) = file.ok_or_else(|| {
+        ApiError::validation(vec![FieldError::new("file", "required", "is required")])
+    })?;
+    Ok(NewDataset { name, file_name, content_type, format, file })
+}
+
+async fn text_field(mut field: Field<'_>) -> ApiResult<String> {
+    let name = field.name().unwrap_or_default().to_owned();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > FORM_TEXT_MAX_BYTES {
+            return Err(form_error(&name, "is too long"));
+        }
+    }
+    String::from_utf8(bytes).map_err(|_| form_error(&name, "is not UTF-8 text"))
+}
+
+fn form_error(field: &str, message: &str) -> ApiError {
+    ApiError::validation(vec![FieldError::new(field, "invalid_value", message)])
+}
+
+fn multipart_error(err: axum::extract::multipart::MultipartError) -> ApiError {
+    ApiError::new(
+        err.status(),
+        "malformed_multipart",
+        format!("The form could not be read: {}.", err.body_text()),
+    )
+}
+
+/// `attachment` with the file name, ASCII-safe (RFC 6266, with `filename*` for the rest).
+fn content_disposition(file_name: &str) -> HeaderValue {
+    let ascii: String = file_name
+        .chars()
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .collect();
+    let encoded: String = url::form_urlencoded::byte_serialize(file_name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"))
+        .expect("only visible ASCII")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_disposition;
+
+    #[test]
+    fn content_disposition_keeps_unicode_names_in_filename_star() {
+        assert_eq!(
+            content_disposition("naïve \"data\".csv"),
+            "attachment; filename=\"na_ve _data_.csv\"; filename*=UTF-8''na%C3%AFve%20%22data%22.csv"
+        );
+    }
+}

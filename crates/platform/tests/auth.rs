@@ -112,7 +112,7 @@ async fn hs256_user_token_is_accepted_with_its_identity() {
 }
 
 #[tokio::test]
-async fn es256_and_rs256_tokens_verify_against_the_jwks() {
+async fn es256_and_rs256_tokens_verify_against_a_jwks_stub() {
     let server = jwks_server(&["ec-key-1", "rsa-key-1"]).await;
     let verifier = jwks_verifier(&server, None);
     let claims = user_claims();
@@ -124,7 +124,7 @@ async fn es256_and_rs256_tokens_verify_against_the_jwks() {
 }
 
 #[tokio::test]
-async fn a_rotated_key_is_fetched_once_and_unknown_kids_do_not_hammer_the_endpoint() {
+async fn a_rotated_key_is_fetched_once_from_the_jwks_stub_and_unknown_kids_do_not_hammer_it() {
     let server = jwks_server(&["ec-key-1"]).await;
     let verifier = jwks_verifier(&server, None);
     let claims = user_claims();
@@ -152,7 +152,7 @@ async fn a_rotated_key_is_fetched_once_and_unknown_kids_do_not_hammer_the_endpoi
 }
 
 #[tokio::test]
-async fn an_unreachable_jwks_endpoint_is_a_temporary_failure() {
+async fn a_failing_jwks_stub_is_a_temporary_failure() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(JWKS_PATH))
@@ -195,7 +195,7 @@ async fn alg_none_and_garbage_are_malformed() {
 }
 
 #[tokio::test]
-async fn a_public_key_is_never_used_as_an_hmac_secret() {
+async fn a_public_key_from_the_jwks_stub_is_never_used_as_an_hmac_secret() {
     let server = jwks_server(&["ec-key-1"]).await;
     let public_jwk = jwk("ec-key-1").to_string();
     let mut header = Header::new(Algorithm::HS256);
@@ -214,7 +214,7 @@ async fn a_public_key_is_never_used_as_an_hmac_secret() {
 }
 
 #[tokio::test]
-async fn an_es256_token_cannot_claim_an_rsa_key() {
+async fn an_es256_token_cannot_claim_an_rsa_key_of_the_jwks_stub() {
     let server = jwks_server(&["ec-key-1", "rsa-key-1"]).await;
     let verifier = jwks_verifier(&server, None);
     let mut header = Header::new(Algorithm::ES256);

@@ -42,7 +42,7 @@ async fn collect(storage: &dyn Storage, key: &str) -> Result<Vec<u8>, StorageErr
 }
 
 #[tokio::test]
-async fn supabase_upload_sends_the_users_token_the_anon_key_and_the_exact_bytes() {
+async fn supabase_storage_stub_receives_the_users_token_the_anon_key_and_the_exact_bytes() {
     let server = MockServer::start().await;
     let user = USER_A.verified().await;
     let contents = b"question,expected\nwhy?,because\n";
@@ -68,7 +68,7 @@ async fn supabase_upload_sends_the_users_token_the_anon_key_and_the_exact_bytes(
 }
 
 #[tokio::test]
-async fn supabase_download_streams_the_authenticated_object() {
+async fn supabase_storage_stub_download_streams_the_authenticated_object() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(ENCODED.replace("/object/", "/object/authenticated/")))
@@ -81,7 +81,7 @@ async fn supabase_download_streams_the_authenticated_object() {
 }
 
 #[tokio::test]
-async fn supabase_delete_sends_prefixes() {
+async fn supabase_storage_stub_receives_delete_with_prefixes() {
     let server = MockServer::start().await;
     Mock::given(method("DELETE"))
         .and(path("/storage/v1/object/datasets"))
@@ -96,7 +96,7 @@ async fn supabase_delete_sends_prefixes() {
 }
 
 #[tokio::test]
-async fn supabase_errors_are_read_from_the_body_not_the_http_status() {
+async fn supabase_storage_stub_errors_are_read_from_the_body_not_the_http_status() {
     let cases = [
         (
             400,

@@ -1,0 +1,124 @@
+//! Anthropic Messages (`POST <base>/messages`).
+
+use std::time::{Duration, Instant};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use url::Url;
+
+use crate::{
+    ChatProvider, ChatRequest, ChatResponse, ProviderError,
+    openai::{decode_error, error_message, redact, with_trailing_slash},
+    retry_after, status_kind, transport_error,
+};
+
+const API_VERSION: &str = "2023-06-01";
+/// Anthropic requires `max_tokens`; used when the run does not set it.
+const DEFAULT_MAX_TOKENS: u32 = 1024;
+
+#[derive(Debug)]
+pub struct Anthropic {
+    base: Url,
+    key: SecretString,
+    http: reqwest::Client,
+    timeout: Duration,
+}
+
+impl Anthropic {
+    pub fn new(base: Url, key: SecretString, http: reqwest::Client, timeout: Duration) -> Self {
+        Self { base: with_trailing_slash(base), key, http, timeout }
+    }
+
+    fn body(request: &ChatRequest) -> Value {
+        let params = &request.params;
+        let mut body = json!({
+            "model": request.model,
+            "max_tokens": params.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
+            "messages": [{"role": "user", "content": request.user}],
+        });
+        if let Some(system) = &request.system {
+            body["system"] = system.clone().into();
+        }
+        if let Some(temperature) = params.temperature {
+            body["temperature"] = temperature.into();
+        }
+        if let Some(top_p) = params.top_p {
+            body["top_p"] = top_p.into();
+        }
+        if !params.stop.is_empty() {
+            body["stop_sequences"] = params.stop.clone().into();
+        }
+        body
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct MessageResponse {
+    #[serde(default)]
+    content: Vec<ContentBlock>,
+    #[serde(default)]
+    stop_reason: Option<String>,
+    usage: Usage,
+}
+
+#[derive(Debug, Deserialize)]
+struct ContentBlock {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    text: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Usage {
+    #[serde(default)]
+    input_tokens: u32,
+    #[serde(default)]
+    output_tokens: u32,
+}
+
+#[async_trait::async_trait]
+impl ChatProvider for Anthropic {
+    async fn complete(&self, request: &ChatRequest) -> Result<ChatResponse, ProviderError> {
+        let url = self.base.join("messages").expect("a relative path joins");
+        let started = Instant::now();
+        let response = self
+            .http
+            .post(url)
+            .timeout(self.timeout)
+            .header("x-api-key", self.key.expose_secret())
+            .header("anthropic-version", API_VERSION)
+            .json(&Self::body(request))
+            .send()
+            .await
+            .map_err(|e| transport_error(&e))?;
+        let status = response.status();
+        if !status.is_success() {
+            let wait = retry_after(response.headers());
+            let text = response.text().await.unwrap_or_default();
+            let message = redact(&error_message(&text), Some(&self.key));
+            // 529 "overloaded" is a 5xx, so retried like any provider error.
+            return Err(ProviderError {
+                kind: status_kind(status),
+                message: format!("HTTP {}: {message}", status.as_u16()),
+                retry_after: wait,
+            });
+        }
+        let message: MessageResponse = response.json().await.map_err(|e| decode_error(&e))?;
+        let text = message
+            .content
+            .into_iter()
+            .filter(|block| block.kind == "text")
+            .filter_map(|block| block.text)
+            .collect::<Vec<_>>()
+            .join("");
+        Ok(ChatResponse {
+            text,
+            tokens_in: message.usage.input_tokens,
+            tokens_out: message.usage.output_tokens,
+            latency: started.elapsed(),
+            finish_reason: message.stop_reason,
+        })
+    }
+}

@@ -1,0 +1,151 @@
+//! LLM providers behind one small trait: OpenAI-compatible chat completions (OpenAI, Groq,
+//! Cerebras, OpenRouter, Together, and any compatible endpoint such as Ollama or vLLM), Anthropic
+//! Messages, and a deterministic mock. Around them: bounded concurrency per provider, retries
+//! with exponential backoff that honour `Retry-After`, and a model catalog with prices.
+
+mod anthropic;
+mod catalog;
+mod mock;
+mod openai;
+mod registry;
+mod retry;
+
+use std::{fmt, time::Duration};
+
+pub use anthropic::Anthropic;
+pub use catalog::{Catalog, CatalogError, ModelEntry};
+pub use mock::Mock;
+pub use openai::OpenAiCompatible;
+pub use registry::{
+    Attempted, MOCK, ModelProblem, Provider, Providers, ProvidersConfig, ProvidersError,
+};
+pub use retry::RetryPolicy;
+use serde::{Deserialize, Serialize};
+
+/// Generation parameters; `None` leaves the provider's default.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelParams {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_tokens: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stop: Vec<String>,
+}
+
+/// One chat completion to make.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatRequest {
+    pub model: String,
+    pub system: Option<String>,
+    pub user: String,
+    pub params: ModelParams,
+}
+
+/// What the model answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatResponse {
+    pub text: String,
+    pub tokens_in: u32,
+    pub tokens_out: u32,
+    /// Time from sending the request to reading the whole answer.
+    pub latency: Duration,
+    pub finish_reason: Option<String>,
+}
+
+/// How a call failed; decides whether it is retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// 429: retried after `Retry-After` (or a backoff).
+    RateLimited,
+    /// No answer in time: retried.
+    Timeout,
+    /// The key is missing, wrong or lacks access: not retried.
+    Auth,
+    /// The provider refused the request itself (unknown model, bad parameter): not retried.
+    InvalidRequest,
+    /// 5xx, overload, a broken connection or an unreadable answer: retried.
+    ProviderError,
+}
+
+impl ErrorKind {
+    pub fn is_retryable(self) -> bool {
+        matches!(self, Self::RateLimited | Self::Timeout | Self::ProviderError)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RateLimited => "rate_limited",
+            Self::Timeout => "timeout",
+            Self::Auth => "auth",
+            Self::InvalidRequest => "invalid_request",
+            Self::ProviderError => "provider_error",
+        }
+    }
+}
+
+/// A failed call. The message never contains the API key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ProviderError {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// What the provider asked us to wait before trying again.
+    pub retry_after: Option<Duration>,
+}
+
+impl ProviderError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self { kind, message: message.into(), retry_after: None }
+    }
+}
+
+impl fmt::Display for ProviderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.as_str(), self.message)
+    }
+}
+
+/// One LLM API. Implementations make exactly one attempt; retries and concurrency limits are
+/// added around them by [`Provider`].
+#[async_trait::async_trait]
+pub trait ChatProvider: Send + Sync + fmt::Debug {
+    async fn complete(&self, request: &ChatRequest) -> Result<ChatResponse, ProviderError>;
+}
+
+/// Classifies a transport error from reqwest (never including the URL, which may carry a key
+/// for some endpoints).
+fn transport_error(err: &reqwest::Error) -> ProviderError {
+    let kind = if err.is_timeout() { ErrorKind::Timeout } else { ErrorKind::ProviderError };
+    let mut message = err.to_string();
+    if let Some(url) = err.url() {
+        message = message.replace(url.as_str(), "<endpoint>");
+    }
+    ProviderError::new(kind, message)
+}
+
+/// Reads `Retry-After` (seconds) or `retry-after-ms`, as OpenAI and Anthropic send them.
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(ms) = text("retry-after-ms").and_then(|v| v.trim().parse::<f64>().ok()) {
+        return Some(Duration::from_secs_f64(ms.max(0.0) / 1000.0));
+    }
+    text("retry-after")
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .map(|s| Duration::from_secs_f64(s.max(0.0)))
+}
+
+/// The kind of an HTTP error status.
+fn status_kind(status: reqwest::StatusCode) -> ErrorKind {
+    match status.as_u16() {
+        401 | 403 => ErrorKind::Auth,
+        408 => ErrorKind::Timeout,
+        429 => ErrorKind::RateLimited,
+        400..=499 => ErrorKind::InvalidRequest,
+        _ => ErrorKind::ProviderError,
+    }
+}

@@ -1,0 +1,163 @@
+//! OpenAI-compatible chat completions (`POST <base>/chat/completions`): OpenAI itself, Groq,
+//! Cerebras, OpenRouter, Together, and self-hosted servers such as Ollama or vLLM.
+
+use std::time::{Duration, Instant};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use url::Url;
+
+use crate::{
+    ChatProvider, ChatRequest, ChatResponse, ErrorKind, ProviderError, retry_after, status_kind,
+    transport_error,
+};
+
+#[derive(Debug)]
+pub struct OpenAiCompatible {
+    /// Ends with `/` so that `chat/completions` joins below it.
+    base: Url,
+    key: Option<SecretString>,
+    http: reqwest::Client,
+    timeout: Duration,
+}
+
+impl OpenAiCompatible {
+    pub fn new(
+        base: Url,
+        key: Option<SecretString>,
+        http: reqwest::Client,
+        timeout: Duration,
+    ) -> Self {
+        Self { base: with_trailing_slash(base), key, http, timeout }
+    }
+
+    fn body(request: &ChatRequest) -> Value {
+        let mut messages = Vec::with_capacity(2);
+        if let Some(system) = &request.system {
+            messages.push(json!({"role": "system", "content": system}));
+        }
+        messages.push(json!({"role": "user", "content": request.user}));
+        let mut body = json!({"model": request.model, "messages": messages});
+        let params = &request.params;
+        let fields = [
+            ("temperature", params.temperature.map(Value::from)),
+            ("max_tokens", params.max_tokens.map(Value::from)),
+            ("top_p", params.top_p.map(Value::from)),
+            ("seed", params.seed.map(Value::from)),
+            ("stop", (!params.stop.is_empty()).then(|| Value::from(params.stop.clone()))),
+        ];
+        for (name, value) in fields {
+            if let Some(value) = value {
+                body[name] = value;
+            }
+        }
+        body
+    }
+}
+
+pub(crate) fn with_trailing_slash(mut url: Url) -> Url {
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    url
+}
+
+#[derive(Debug, Deserialize)]
+struct Completion {
+    #[serde(default)]
+    choices: Vec<Choice>,
+    #[serde(default)]
+    usage: Option<Usage>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Choice {
+    message: Message,
+    #[serde(default)]
+    finish_reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Message {
+    #[serde(default)]
+    content: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Usage {
+    #[serde(default)]
+    prompt_tokens: u32,
+    #[serde(default)]
+    completion_tokens: u32,
+}
+
+#[async_trait::async_trait]
+impl ChatProvider for OpenAiCompatible {
+    async fn complete(&self, request: &ChatRequest) -> Result<ChatResponse, ProviderError> {
+        let url = self.base.join("chat/completions").expect("a relative path joins");
+        let mut call = self.http.post(url).timeout(self.timeout).json(&Self::body(request));
+        if let Some(key) = &self.key {
+            call = call.bearer_auth(key.expose_secret());
+        }
+        let started = Instant::now();
+        let response = call.send().await.map_err(|e| transport_error(&e))?;
+        let status = response.status();
+        if !status.is_success() {
+            let wait = retry_after(response.headers());
+            let text = response.text().await.unwrap_or_default();
+            let message = redact(&error_message(&text), self.key.as_ref());
+            return Err(ProviderError {
+                kind: status_kind(status),
+                message: format!("HTTP {}: {message}", status.as_u16()),
+                retry_after: wait,
+            });
+        }
+        let completion: Completion = response.json().await.map_err(|e| decode_error(&e))?;
+        let latency = started.elapsed();
+        let choice = completion.choices.into_iter().next().ok_or_else(|| {
+            ProviderError::new(ErrorKind::ProviderError, "the answer has no choices")
+        })?;
+        let usage = completion.usage.unwrap_or(Usage { prompt_tokens: 0, completion_tokens: 0 });
+        Ok(ChatResponse {
+            text: choice.message.content.unwrap_or_default(),
+            tokens_in: usage.prompt_tokens,
+            tokens_out: usage.completion_tokens,
+            latency,
+            finish_reason: choice.finish_reason,
+        })
+    }
+}
+
+/// A body that could not be read: cut off (a transport problem) or not the JSON we expect.
+pub(crate) fn decode_error(err: &reqwest::Error) -> ProviderError {
+    if err.is_decode() {
+        ProviderError::new(ErrorKind::ProviderError, format!("unreadable answer: {err}"))
+    } else {
+        transport_error(err)
+    }
+}
+
+/// The `error.message` of an OpenAI-style error body, or the start of the body.
+pub(crate) fn error_message(body: &str) -> String {
+    let parsed: Option<Value> = serde_json::from_str(body).ok();
+    let message = parsed.as_ref().and_then(|v| {
+        v.pointer("/error/message")
+            .or_else(|| v.get("message"))
+            .or_else(|| v.get("error"))
+            .and_then(Value::as_str)
+    });
+    match message {
+        Some(message) => message.to_owned(),
+        None => body.chars().take(300).collect(),
+    }
+}
+
+/// Removes the key from text a provider echoed back.
+pub(crate) fn redact(text: &str, key: Option<&SecretString>) -> String {
+    match key.map(|k| k.expose_secret()).filter(|k| k.len() >= 8) {
+        Some(key) => text.replace(key, "<redacted>"),
+        None => text.to_owned(),
+    }
+}

@@ -1,0 +1,353 @@
+//! The providers this process can call, configured from the environment: each preset reads
+//! `<PROVIDER>_API_KEY` and an optional `<PROVIDER>_BASE_URL` (plus `<PROVIDER>_MAX_CONCURRENCY`).
+
+use std::{collections::BTreeMap, path::PathBuf, sync::Arc, time::Duration};
+
+use platform::env::{Env, EnvError};
+use secrecy::SecretString;
+use tokio::sync::Semaphore;
+use url::Url;
+
+use crate::{
+    Anthropic, Catalog, CatalogError, ChatProvider, ChatRequest, ChatResponse, Mock, ModelEntry,
+    OpenAiCompatible, ProviderError, RetryPolicy,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wire {
+    OpenAi,
+    Anthropic,
+}
+
+/// A provider we know how to call.
+struct Preset {
+    name: &'static str,
+    /// The prefix of its settings: `<ENV>_API_KEY`, `<ENV>_BASE_URL`.
+    env: &'static str,
+    default_base: Option<&'static str>,
+    wire: Wire,
+    /// Hosted APIs need a key; self-hosted servers need a base URL instead.
+    needs_key: bool,
+    /// Self-hosted servers run whatever models they have: any model name is accepted, at no cost.
+    any_model: bool,
+}
+
+const PRESETS: &[Preset] = &[
+    Preset {
+        name: "openai",
+        env: "OPENAI",
+        default_base: Some("https://api.openai.com/v1"),
+        wire: Wire::OpenAi,
+        needs_key: true,
+        any_model: false,
+    },
+    Preset {
+        name: "anthropic",
+        env: "ANTHROPIC",
+        default_base: Some("https://api.anthropic.com/v1"),
+        wire: Wire::Anthropic,
+        needs_key: true,
+        any_model: false,
+    },
+    Preset {
+        name: "groq",
+        env: "GROQ",
+        default_base: Some("https://api.groq.com/openai/v1"),
+        wire: Wire::OpenAi,
+        needs_key: true,
+        any_model: false,
+    },
+    Preset {
+        name: "cerebras",
+        env: "CEREBRAS",
+        default_base: Some("https://api.cerebras.ai/v1"),
+        wire: Wire::OpenAi,
+        needs_key: true,
+        any_model: false,
+    },
+    Preset {
+        name: "openrouter",
+        env: "OPENROUTER",
+        default_base: Some("https://openrouter.ai/api/v1"),
+        wire: Wire::OpenAi,
+        needs_key: true,
+        any_model: false,
+    },
+    Preset {
+        name: "together",
+        env: "TOGETHER",
+        default_base: Some("https://api.together.xyz/v1"),
+        wire: Wire::OpenAi,
+        needs_key: true,
+        any_model: false,
+    },
+    Preset {
+        name: "ollama",
+        env: "OLLAMA",
+        default_base: None,
+        wire: Wire::OpenAi,
+        needs_key: false,
+        any_model: true,
+    },
+    Preset {
+        name: "custom",
+        env: "CUSTOM",
+        default_base: None,
+        wire: Wire::OpenAi,
+        needs_key: false,
+        any_model: true,
+    },
+];
+
+/// The deterministic mock; always available.
+pub const MOCK: &str = "mock";
+
+/// Settings shared by every provider.
+#[derive(Debug, Clone)]
+pub struct ProvidersConfig {
+    /// Per attempt, from sending to the whole answer.
+    pub timeout: Duration,
+    /// Requests in flight per provider, unless `<PROVIDER>_MAX_CONCURRENCY` says otherwise.
+    pub max_concurrency: usize,
+    pub retry: RetryPolicy,
+    pub mock_latency: Duration,
+    pub catalog_path: Option<PathBuf>,
+}
+
+impl Default for ProvidersConfig {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(120),
+            max_concurrency: 64,
+            retry: RetryPolicy::default(),
+            mock_latency: Duration::ZERO,
+            catalog_path: None,
+        }
+    }
+}
+
+impl ProvidersConfig {
+    pub fn from_env(env: &Env) -> Result<Self, EnvError> {
+        let default = Self::default();
+        let retry = RetryPolicy {
+            max_attempts: env.parse_or("LLM_MAX_ATTEMPTS", default.retry.max_attempts)?.max(1),
+            base_delay: Duration::from_millis(env.parse_or("LLM_RETRY_BASE_MS", 500)?),
+            ..default.retry
+        };
+        Ok(Self {
+            timeout: Duration::from_secs(env.parse_or("LLM_TIMEOUT_SECONDS", 120)?),
+            max_concurrency: env.parse_or("LLM_MAX_CONCURRENCY", default.max_concurrency)?.max(1),
+            retry,
+            mock_latency: Duration::from_millis(env.parse_or("MOCK_LATENCY_MS", 0)?),
+            catalog_path: env.get("MODEL_CATALOG_PATH").map(PathBuf::from),
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProvidersError {
+    #[error(transparent)]
+    Env(#[from] EnvError),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+}
+
+/// Why a (provider, model) pair cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ModelProblem {
+    #[error("there is no provider `{0}`")]
+    UnknownProvider(String),
+    #[error("provider `{provider}` has no model `{model}` in the catalog")]
+    UnknownModel { provider: String, model: String },
+    #[error("provider `{provider}` is not configured on this server (set {setting})")]
+    NotConfigured { provider: String, setting: String },
+}
+
+/// A configured provider: the client, a bound on requests in flight, and the retry policy.
+#[derive(Debug, Clone)]
+pub struct Provider {
+    client: Arc<dyn ChatProvider>,
+    permits: Arc<Semaphore>,
+    retry: RetryPolicy,
+}
+
+/// A result and the number of attempts it took.
+#[derive(Debug)]
+pub struct Attempted<T> {
+    pub attempts: u32,
+    pub result: T,
+}
+
+impl Provider {
+    pub fn new(client: Arc<dyn ChatProvider>, max_concurrency: usize, retry: RetryPolicy) -> Self {
+        Self { client, permits: Arc::new(Semaphore::new(max_concurrency)), retry }
+    }
+
+    /// Calls the model, retrying what is worth retrying. A permit is held only during an
+    /// attempt, never while waiting to retry.
+    pub async fn call(
+        &self,
+        request: &ChatRequest,
+    ) -> Attempted<Result<ChatResponse, ProviderError>> {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let result = {
+                let _permit = self.permits.acquire().await.expect("the semaphore is never closed");
+                self.client.complete(request).await
+            };
+            match result {
+                Ok(response) => return Attempted { attempts, result: Ok(response) },
+                Err(error) => match self.retry.delay_after(attempts, &error) {
+                    Some(delay) => {
+                        tracing::debug!(%error, attempts, ?delay, "retrying model call");
+                        tokio::time::sleep(delay).await;
+                    }
+                    None => return Attempted { attempts, result: Err(error) },
+                },
+            }
+        }
+    }
+}
+
+/// Every provider of this process, and the model catalog.
+#[derive(Debug, Clone)]
+pub struct Providers {
+    configured: BTreeMap<&'static str, Provider>,
+    catalog: Catalog,
+}
+
+impl Providers {
+    pub fn from_env(
+        env: &Env,
+        config: &ProvidersConfig,
+        http: &reqwest::Client,
+    ) -> Result<Self, ProvidersError> {
+        let mut configured = BTreeMap::new();
+        let mock = Provider::new(
+            Arc::new(Mock::new(config.mock_latency)),
+            config.max_concurrency,
+            config.retry,
+        );
+        configured.insert(MOCK, mock);
+        for preset in PRESETS {
+            let key: Option<SecretString> = env.secret(&format!("{}_API_KEY", preset.env));
+            let base_setting = format!("{}_BASE_URL", preset.env);
+            let base: Option<Url> = match env.parse::<Url>(&base_setting)? {
+                Some(url) => Some(url),
+                None => preset.default_base.map(|b| b.parse().expect("preset URLs are valid")),
+            };
+            let (Some(base), true) = (base, key.is_some() || !preset.needs_key) else { continue };
+            if !preset.needs_key && env.get(&base_setting).is_none() {
+                continue; // self-hosted servers are opted into by their URL
+            }
+            let client: Arc<dyn ChatProvider> = match preset.wire {
+                Wire::OpenAi => {
+                    Arc::new(OpenAiCompatible::new(base, key, http.clone(), config.timeout))
+                }
+                Wire::Anthropic => Arc::new(Anthropic::new(
+                    base,
+                    key.expect("anthropic needs a key"),
+                    http.clone(),
+                    config.timeout,
+                )),
+            };
+            let concurrency = env
+                .parse_or(&format!("{}_MAX_CONCURRENCY", preset.env), config.max_concurrency)?
+                .max(1);
+            configured.insert(preset.name, Provider::new(client, concurrency, config.retry));
+        }
+        Ok(Self { configured, catalog: Catalog::load(config.catalog_path.as_deref())? })
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// The provider to call for `name`, if it is configured.
+    pub fn get(&self, name: &str) -> Option<&Provider> {
+        self.configured.get(name)
+    }
+
+    pub fn is_configured(&self, name: &str) -> bool {
+        self.configured.contains_key(name)
+    }
+
+    /// The catalog entry for `provider`/`model`, if this server can call it now.
+    pub fn resolve(&self, provider: &str, model: &str) -> Result<ModelEntry, ModelProblem> {
+        let preset = PRESETS.iter().find(|p| p.name == provider);
+        if preset.is_none() && provider != MOCK {
+            return Err(ModelProblem::UnknownProvider(provider.to_owned()));
+        }
+        let entry = match (self.catalog.find(provider, model), preset) {
+            (Some(entry), _) => entry.clone(),
+            (None, Some(preset)) if preset.any_model => ModelEntry {
+                provider: provider.to_owned(),
+                model: model.to_owned(),
+                label: model.to_owned(),
+                input_per_mtok: 0.0,
+                output_per_mtok: 0.0,
+                prices_as_of: None,
+            },
+            (None, _) => {
+                return Err(ModelProblem::UnknownModel {
+                    provider: provider.to_owned(),
+                    model: model.to_owned(),
+                });
+            }
+        };
+        if !self.is_configured(provider) {
+            let preset = preset.expect("the mock is always configured");
+            let setting = if preset.needs_key {
+                format!("{}_API_KEY", preset.env)
+            } else {
+                format!("{}_BASE_URL", preset.env)
+            };
+            return Err(ModelProblem::NotConfigured { provider: provider.to_owned(), setting });
+        }
+        Ok(entry)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn providers(pairs: &[(&str, &str)]) -> Providers {
+        Providers::from_env(
+            &Env::from_pairs(pairs.iter().copied()),
+            &ProvidersConfig::default(),
+            &reqwest::Client::new(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn presets_are_configured_by_their_key_and_self_hosted_ones_by_their_url() {
+        let none = providers(&[]);
+        assert!(none.is_configured("mock"));
+        assert!(!none.is_configured("openai") && !none.is_configured("ollama"));
+        let some = providers(&[
+            ("OPENAI_API_KEY", "sk-test"),
+            ("OLLAMA_BASE_URL", "http://127.0.0.1:11434/v1"),
+        ]);
+        assert!(some.is_configured("openai") && some.is_configured("ollama"));
+    }
+
+    #[test]
+    fn resolving_names_what_is_wrong() {
+        let providers = providers(&[("CUSTOM_BASE_URL", "http://127.0.0.1:8000/v1")]);
+        assert_eq!(providers.resolve("mock", "echo").unwrap().label, "Mock: echo");
+        assert_eq!(
+            providers.resolve("nope", "x"),
+            Err(ModelProblem::UnknownProvider("nope".into()))
+        );
+        assert!(matches!(providers.resolve("mock", "gpt"), Err(ModelProblem::UnknownModel { .. })));
+        assert_eq!(
+            providers.resolve("openai", "gpt-4o-mini").unwrap_err().to_string(),
+            "provider `openai` is not configured on this server (set OPENAI_API_KEY)"
+        );
+        let any = providers.resolve("custom", "qwen2.5:7b").unwrap();
+        assert_eq!((any.input_per_mtok, any.output_per_mtok), (0.0, 0.0));
+    }
+}

@@ -1,0 +1,209 @@
+//! The wire formats of the LLM APIs. The real services cannot be reached from here, so each
+//! adapter is checked against a local stub (wiremock) that verifies the exact request we send and
+//! answers like the service does, errors included.
+
+use std::{sync::Arc, time::Duration};
+
+use providers::{
+    Anthropic, ChatProvider, ChatRequest, ErrorKind, ModelParams, OpenAiCompatible, Provider,
+    RetryPolicy,
+};
+use serde_json::json;
+use wiremock::{
+    Mock, MockServer, ResponseTemplate,
+    matchers::{body_json, header, method, path},
+};
+
+const KEY: &str = "sk-test-key-0123456789";
+
+fn request(params: ModelParams) -> ChatRequest {
+    ChatRequest {
+        model: "gpt-4o-mini".into(),
+        system: Some("Be brief.".into()),
+        user: "Why is the sky blue?".into(),
+        params,
+    }
+}
+
+fn openai(server: &MockServer, timeout: Duration) -> OpenAiCompatible {
+    OpenAiCompatible::new(
+        format!("{}/v1", server.uri()).parse().unwrap(),
+        Some(KEY.into()),
+        reqwest::Client::new(),
+        timeout,
+    )
+}
+
+fn anthropic(server: &MockServer) -> Anthropic {
+    Anthropic::new(
+        format!("{}/v1", server.uri()).parse().unwrap(),
+        KEY.into(),
+        reqwest::Client::new(),
+        Duration::from_secs(5),
+    )
+}
+
+fn completion(content: &str) -> serde_json::Value {
+    json!({"id": "chatcmpl-1", "object": "chat.completion", "model": "gpt-4o-mini",
+           "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+           "usage": {"prompt_tokens": 12, "completion_tokens": 7, "total_tokens": 19}})
+}
+
+#[tokio::test]
+async fn openai_stub_receives_messages_params_and_the_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .and(header("content-type", "application/json"))
+        .and(body_json(json!({
+            "model": "gpt-4o-mini",
+            "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Why is the sky blue?"}],
+            "temperature": 0.2, "max_tokens": 64, "top_p": 0.9, "seed": 7, "stop": ["\n\n"]
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(completion("Rayleigh scattering.")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let params = ModelParams {
+        temperature: Some(0.2),
+        max_tokens: Some(64),
+        top_p: Some(0.9),
+        seed: Some(7),
+        stop: vec!["\n\n".into()],
+    };
+    let response =
+        openai(&server, Duration::from_secs(5)).complete(&request(params)).await.unwrap();
+    assert_eq!(response.text, "Rayleigh scattering.");
+    assert_eq!((response.tokens_in, response.tokens_out), (12, 7));
+    assert_eq!(response.finish_reason.as_deref(), Some("stop"));
+}
+
+#[tokio::test]
+async fn openai_stub_receives_no_params_it_was_not_given() {
+    let server = MockServer::start().await;
+    Mock::given(body_json(
+        json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hi"}]}),
+    ))
+    .respond_with(ResponseTemplate::new(200).set_body_json(completion("Hello")))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let plain = ChatRequest { system: None, user: "Hi".into(), ..request(ModelParams::default()) };
+    openai(&server, Duration::from_secs(5)).complete(&plain).await.unwrap();
+}
+
+#[tokio::test]
+async fn openai_stub_errors_are_classified_and_never_show_the_key() {
+    let cases = [
+        (ResponseTemplate::new(401).set_body_json(json!({"error": {"message": format!("Incorrect API key provided: {KEY}"), "type": "invalid_request_error"}})), ErrorKind::Auth),
+        (ResponseTemplate::new(429).insert_header("retry-after", "2").set_body_json(json!({"error": {"message": "Rate limit reached", "type": "rate_limit_error"}})), ErrorKind::RateLimited),
+        (ResponseTemplate::new(400).set_body_json(json!({"error": {"message": "The model `gpt-5` does not exist"}})), ErrorKind::InvalidRequest),
+        (ResponseTemplate::new(503).set_body_string("upstream overloaded"), ErrorKind::ProviderError),
+        (ResponseTemplate::new(200).set_body_string("{not json"), ErrorKind::ProviderError),
+        (ResponseTemplate::new(200).set_body_json(completion("late")).set_delay(Duration::from_millis(1500)), ErrorKind::Timeout),
+    ];
+    for (template, kind) in cases {
+        let server = MockServer::start().await;
+        Mock::given(method("POST")).respond_with(template).mount(&server).await;
+        let err = openai(&server, Duration::from_millis(500))
+            .complete(&request(ModelParams::default()))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind, kind, "{err}");
+        assert!(!err.to_string().contains(KEY), "{err}");
+        if kind == ErrorKind::RateLimited {
+            assert_eq!(err.retry_after, Some(Duration::from_secs(2)));
+            assert_eq!(err.message, "HTTP 429: Rate limit reached");
+        }
+    }
+}
+
+#[tokio::test]
+async fn anthropic_stub_receives_the_messages_request_and_its_answer_is_read() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/messages"))
+        .and(header("x-api-key", KEY))
+        .and(header("anthropic-version", "2023-06-01"))
+        .and(body_json(json!({
+            "model": "gpt-4o-mini", "max_tokens": 1024, "system": "Be brief.",
+            "messages": [{"role": "user", "content": "Why is the sky blue?"}],
+            "temperature": 0.5, "stop_sequences": ["END"]
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "msg_1", "type": "message", "role": "assistant", "model": "claude",
+            "content": [{"type": "text", "text": "Rayleigh "}, {"type": "text", "text": "scattering."}],
+            "stop_reason": "end_turn", "usage": {"input_tokens": 14, "output_tokens": 5}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let params =
+        ModelParams { temperature: Some(0.5), stop: vec!["END".into()], ..ModelParams::default() };
+    let response = anthropic(&server).complete(&request(params)).await.unwrap();
+    assert_eq!(response.text, "Rayleigh scattering.");
+    assert_eq!((response.tokens_in, response.tokens_out), (14, 5));
+    assert_eq!(response.finish_reason.as_deref(), Some("end_turn"));
+}
+
+#[tokio::test]
+async fn anthropic_stub_overload_and_rate_limits_are_retryable() {
+    for (status, kind) in
+        [(529, ErrorKind::ProviderError), (429, ErrorKind::RateLimited), (401, ErrorKind::Auth)]
+    {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(status).set_body_json(
+                    json!({"type": "error", "error": {"type": "x", "message": "nope"}}),
+                ),
+            )
+            .mount(&server)
+            .await;
+        let err = anthropic(&server).complete(&request(ModelParams::default())).await.unwrap_err();
+        assert_eq!(
+            (err.kind, err.message.as_str()),
+            (kind, format!("HTTP {status}: nope").as_str())
+        );
+    }
+}
+
+#[tokio::test]
+async fn provider_retries_a_rate_limiting_stub_honouring_retry_after_and_stops_on_auth_errors() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after-ms", "50")
+                .set_body_json(json!({"error": {"message": "slow down"}})),
+        )
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(completion("ok")))
+        .mount(&server)
+        .await;
+    let policy = RetryPolicy {
+        max_attempts: 3,
+        base_delay: Duration::from_millis(10),
+        ..RetryPolicy::default()
+    };
+    let provider = Provider::new(Arc::new(openai(&server, Duration::from_secs(5))), 4, policy);
+    let done = provider.call(&request(ModelParams::default())).await;
+    assert_eq!(done.attempts, 3);
+    assert_eq!(done.result.unwrap().text, "ok");
+    assert_eq!(server.received_requests().await.unwrap().len(), 3, "one request per attempt");
+
+    let denied = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(json!({"error": {"message": "bad key"}})),
+        )
+        .mount(&denied)
+        .await;
+    let provider = Provider::new(Arc::new(openai(&denied, Duration::from_secs(5))), 4, policy);
+    let done = provider.call(&request(ModelParams::default())).await;
+    assert_eq!((done.attempts, done.result.unwrap_err().kind), (1, ErrorKind::Auth));
+}

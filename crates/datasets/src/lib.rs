@@ -55,6 +55,8 @@ pub enum Error {
     UnknownFormat,
     #[error(transparent)]
     Parse(#[from] ParseError),
+    #[error("dataset {0} is used by runs; delete them first")]
+    InUse(Uuid),
     #[error("the original file is missing from storage")]
     FileMissing,
     #[error(transparent)]

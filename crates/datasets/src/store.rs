@@ -63,12 +63,18 @@ pub async fn rename(tx: &mut UserTx, id: Uuid, name: &str) -> Result<Dataset> {
 #[instrument(skip_all, fields(dataset.id = %id))]
 pub async fn delete(db: &Db, storage: &dyn Storage, user: &User, id: Uuid) -> Result<()> {
     let mut tx = db.begin_as(user).await?;
-    let key: String =
+    let deleted =
         sqlx::query_scalar("delete from public.dataset where id = $1 returning storage_path")
             .bind(id)
             .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(Error::NotFound(id))?;
+            .await;
+    let key: String = match deleted {
+        // Runs keep their dataset (`run_dataset_fkey ... on delete restrict`).
+        Err(err) if platform::db::violated_constraint(&err) == Some("run_dataset_fkey") => {
+            return Err(Error::InUse(id));
+        }
+        other => other?.ok_or(Error::NotFound(id))?,
+    };
     tx.commit().await?;
     if let Err(error) = storage.delete(user, std::slice::from_ref(&key)).await {
         tracing::error!(%error, key, "deleted dataset {id} but not its file");

@@ -1,6 +1,6 @@
 //! The `promptrefine` command line.
 
-use std::{path::PathBuf, time::Duration};
+use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -10,16 +10,19 @@ use platform::{
     db::migrate,
     env::Env,
 };
+use providers::Providers;
+use runs::{events::EventHub, worker::Worker};
 use secrecy::ExposeSecret;
 use sqlx::Connection;
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use crate::{
     app, dev,
     server::{serve, shutdown_signal},
-    settings::Settings,
-    state::{App, AppState},
+    settings::{self, RunSettings, Settings},
+    state::AppState,
     telemetry,
 };
 
@@ -36,6 +39,8 @@ enum Command {
     Serve,
     /// Run everything locally: a private PostgreSQL, migrations, the API, and a dev token.
     Dev(dev::DevArgs),
+    /// Only work on runs (no HTTP): for extra worker processes next to `serve`.
+    Worker,
     /// Apply the migrations in supabase/migrations to DATABASE_URL (a role that may run DDL).
     Migrate,
     /// Print the OpenAPI document.
@@ -63,6 +68,7 @@ pub async fn run() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve => serve_production().await,
         Command::Dev(args) => dev::run(args).await,
+        Command::Worker => run_worker().await,
         Command::Migrate => migrate_database().await,
         Command::Openapi => {
             let (_, api) = app::api();
@@ -82,17 +88,41 @@ async fn serve_production() -> anyhow::Result<()> {
     telemetry::init(settings.log_format);
     let db = Db::connect(&settings.db).await.context("connecting to DATABASE_URL")?;
     let http = http_client()?;
-    let state = AppState::new(App {
+    let verifier = JwtVerifier::new(settings.verifier, http.clone());
+    let storage = settings.storage.build(http.clone());
+    let state = AppState::start(
         db,
-        verifier: JwtVerifier::new(settings.verifier, http.clone()),
-        storage: settings.storage.build(http),
-        dataset_limits: settings.dataset_limits,
-    });
+        verifier,
+        storage,
+        settings.dataset_limits,
+        &settings.runs,
+        &env,
+        &http,
+    )
+    .await?;
     let listener = TcpListener::bind(settings.bind_addr)
         .await
         .with_context(|| format!("binding {}", settings.bind_addr))?;
     tracing::info!(addr = %listener.local_addr()?, "serving the API");
-    serve(listener, app::router(state, &settings.cors), shutdown_signal()).await?;
+    let router = app::router(state.clone(), &settings.cors);
+    serve(listener, router, &state, &settings.runs.worker, shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn run_worker() -> anyhow::Result<()> {
+    let env = Env::from_process();
+    telemetry::init(env.parse_or("LOG_FORMAT", telemetry::LogFormat::Json)?);
+    let db =
+        Db::connect(&settings::db_config(&env)?).await.context("connecting to DATABASE_URL")?;
+    let runs = RunSettings::from_env(&env)?;
+    let events = EventHub::start(&db).await.context("listening for run events")?;
+    let providers = Arc::new(Providers::from_env(&env, &runs.providers, &http_client()?)?);
+    let worker = Worker::new(db, providers, events.queue_signal(), runs.worker.clone());
+    let stop = CancellationToken::new();
+    let working = tokio::spawn(worker.run(stop.clone()));
+    shutdown_signal().await;
+    stop.cancel();
+    working.await.context("the worker panicked")?;
     Ok(())
 }
 

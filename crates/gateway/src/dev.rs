@@ -27,8 +27,8 @@ use crate::{
     app::{self, CorsOrigins},
     cli::http_client,
     server::{serve, shutdown_signal},
-    settings::StorageSettings,
-    state::{App, AppState},
+    settings::{RunSettings, StorageSettings},
+    state::AppState,
     telemetry::{self, LogFormat},
 };
 
@@ -89,13 +89,12 @@ pub async fn run(args: DevArgs) -> anyhow::Result<()> {
         VerifierConfig { hs256_secret: Some(secret.clone()), jwks_url: None, issuer: None },
         http_client()?,
     );
-    let storage = StorageSettings::Local { dir: args.data_dir.join("storage") };
-    let state = AppState::new(App {
-        db,
-        verifier,
-        storage: storage.build(http_client()?),
-        dataset_limits: datasets::Limits::default(),
-    });
+    let http = http_client()?;
+    let storage = StorageSettings::Local { dir: args.data_dir.join("storage") }.build(http.clone());
+    let runs = RunSettings::from_env(&env)?;
+    let state =
+        AppState::start(db, verifier, storage, datasets::Limits::default(), &runs, &env, &http)
+            .await?;
     let listener = TcpListener::bind(("127.0.0.1", args.port)).await.with_context(|| {
         format!("binding 127.0.0.1:{} (is another server using it? try --port)", args.port)
     })?;
@@ -120,7 +119,8 @@ pub async fn run(args: DevArgs) -> anyhow::Result<()> {
     ];
     println!("{}", banner.join("\n"));
 
-    let result = serve(listener, app::router(state, &CorsOrigins::Any), shutdown_signal()).await;
+    let router = app::router(state.clone(), &CorsOrigins::Any);
+    let result = serve(listener, router, &state, &runs.worker, shutdown_signal()).await;
     postgres.stop().await.context("stopping PostgreSQL")?;
     result.context("serving the API")
 }

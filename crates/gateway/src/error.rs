@@ -268,6 +268,10 @@ impl From<datasets::Error> for ApiError {
                 "parse_error",
                 parse.to_string(),
             )]),
+            Error::InUse(id) => Self::conflict(
+                "dataset_in_use",
+                format!("Dataset {id} is used by runs; delete those runs first."),
+            ),
             Error::FileMissing => Self::new(
                 StatusCode::BAD_GATEWAY,
                 "file_missing",
@@ -304,5 +308,28 @@ fn storage_error(err: StorageError) -> ApiError {
         )
         .with_cause(err),
         StorageError::Io(_) => ApiError::internal(err),
+    }
+}
+
+impl From<runs::Error> for ApiError {
+    fn from(err: runs::Error) -> Self {
+        use runs::Error;
+        match err {
+            Error::Invalid(problems) => Self::validation(
+                problems
+                    .into_iter()
+                    .map(|p| FieldError::new(p.field, "invalid", p.message))
+                    .collect(),
+            ),
+            Error::NotFound(id) => Self::not_found(format!("Run {id} does not exist.")),
+            Error::CellNotFound { run_id, cell_id } => {
+                Self::not_found(format!("Run {run_id} has no cell {cell_id}."))
+            }
+            Error::Conflict { code, message } => {
+                Self::conflict(code, format!("{}.", capitalize(&message)))
+            }
+            Error::InvalidCursor(err) => err.into(),
+            Error::Db(err) => err.into(),
+        }
     }
 }

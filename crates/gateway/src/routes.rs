@@ -2,7 +2,9 @@
 
 pub mod datasets;
 pub mod health;
+pub mod models;
 pub mod prompts;
+pub mod runs;
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use platform::pagination::{DEFAULT_LIMIT, Page, PageRequest};
@@ -16,7 +18,11 @@ use crate::state::AppState;
 
 /// Every route, as documented in the OpenAPI spec.
 pub fn router() -> OpenApiRouter<AppState> {
-    let v1 = OpenApiRouter::new().merge(prompts::router()).merge(datasets::router());
+    let v1 = OpenApiRouter::new()
+        .merge(prompts::router())
+        .merge(datasets::router())
+        .merge(runs::router())
+        .merge(models::router());
     OpenApiRouter::new().merge(health::router()).nest("/v1", v1)
 }
 

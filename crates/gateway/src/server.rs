@@ -1,16 +1,49 @@
-//! Serving the router until SIGINT or SIGTERM, letting in-flight requests finish.
+//! Serving the router and running the workers until SIGINT or SIGTERM, then stopping both
+//! gracefully: in-flight requests finish, then cells in flight finish.
 
 use std::future::Future;
 
 use axum::Router;
-use tokio::net::TcpListener;
+use runs::worker::{Worker, WorkerConfig};
+use tokio::{net::TcpListener, task::JoinHandle};
+use tokio_util::sync::CancellationToken;
 
+use crate::state::AppState;
+
+/// Serves `router` and, when `worker.concurrency > 0`, works on runs in the same process.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    state: &AppState,
+    worker: &WorkerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    let stop_workers = CancellationToken::new();
+    let workers = spawn_worker(state, worker, &stop_workers);
+    let served = axum::serve(listener, router).with_graceful_shutdown(shutdown).await;
+    stop_workers.cancel();
+    if let Some(workers) = workers {
+        let _ = workers.await;
+    }
+    served
+}
+
+/// Starts this process's worker, unless it is configured with no concurrency.
+pub fn spawn_worker(
+    state: &AppState,
+    config: &WorkerConfig,
+    stop: &CancellationToken,
+) -> Option<JoinHandle<()>> {
+    if config.concurrency == 0 {
+        return None;
+    }
+    let worker = Worker::new(
+        state.db.clone(),
+        state.providers.clone(),
+        state.events.queue_signal(),
+        config.clone(),
+    );
+    Some(tokio::spawn(worker.run(stop.clone())))
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM (what `docker stop` and Kubernetes send).
@@ -30,5 +63,5 @@ pub async fn shutdown_signal() {
         () = interrupt => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down: finishing in-flight requests");
+    tracing::info!("shutting down: finishing in-flight requests and cells");
 }

@@ -1,7 +1,7 @@
 //! `promptrefine serve`'s settings, from the environment (documented in `.env.example`).
 //! Loaded once at start; a missing or invalid setting stops the process with its name.
 
-use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use axum::http::HeaderValue;
 use platform::{
@@ -10,6 +10,8 @@ use platform::{
     env::{Env, EnvError},
     storage::{DATASETS_BUCKET, LocalStorage, Storage, SupabaseStorage},
 };
+use providers::ProvidersConfig;
+use runs::worker::WorkerConfig;
 use secrecy::SecretString;
 use url::Url;
 
@@ -22,8 +24,48 @@ pub struct Settings {
     pub verifier: VerifierConfig,
     pub storage: StorageSettings,
     pub dataset_limits: datasets::Limits,
+    pub runs: RunSettings,
     pub cors: CorsOrigins,
     pub log_format: LogFormat,
+}
+
+/// What running cells needs: the LLM providers, the workers, the bounds on a run. Shared by
+/// `serve` (which runs workers too, unless WORKER_CONCURRENCY=0) and `worker`.
+#[derive(Debug, Clone)]
+pub struct RunSettings {
+    pub providers: ProvidersConfig,
+    pub worker: WorkerConfig,
+    pub limits: runs::Limits,
+}
+
+impl RunSettings {
+    pub fn from_env(env: &Env) -> Result<Self, EnvError> {
+        let default = WorkerConfig::default();
+        let worker = WorkerConfig {
+            concurrency: env.parse_or("WORKER_CONCURRENCY", default.concurrency)?,
+            lease: Duration::from_secs(
+                env.parse_or("WORKER_LEASE_SECONDS", default.lease.as_secs())?.max(3),
+            ),
+            ..default
+        };
+        Ok(Self {
+            providers: ProvidersConfig::from_env(env)?,
+            worker,
+            limits: runs::Limits {
+                max_cells: env.parse_or("MAX_RUN_CELLS", runs::Limits::default().max_cells)?,
+            },
+        })
+    }
+}
+
+/// `DATABASE_URL` and the pool size.
+pub fn db_config(env: &Env) -> Result<DbConfig, EnvError> {
+    let url = env
+        .secret("DATABASE_URL")
+        .ok_or_else(|| EnvError::Missing { name: "DATABASE_URL".into() })?;
+    let mut db = DbConfig::new(url);
+    db.max_connections = env.parse_or("DB_MAX_CONNECTIONS", db.max_connections)?;
+    Ok(db)
 }
 
 /// Where original dataset files are kept.
@@ -61,6 +103,7 @@ impl Settings {
             verifier: verifier_config(env, supabase_url.as_ref())?,
             storage: storage_settings(env, supabase_url)?,
             dataset_limits: dataset_limits(env)?,
+            runs: RunSettings::from_env(env)?,
             cors: cors_origins(env)?,
             log_format: env.parse_or("LOG_FORMAT", LogFormat::Json)?,
         })

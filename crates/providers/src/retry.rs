@@ -71,8 +71,7 @@ mod tests {
             ..ProviderError::new(ErrorKind::RateLimited, "429")
         };
         assert_eq!(policy.delay_after(1, &limited), Some(Duration::from_secs(1)));
-        let greedy =
-            ProviderError { retry_after: Some(Duration::from_secs(600)), ..limited };
+        let greedy = ProviderError { retry_after: Some(Duration::from_secs(600)), ..limited };
         assert_eq!(policy.delay_after(1, &greedy), Some(Duration::from_secs(2)));
 
         for kind in [ErrorKind::Auth, ErrorKind::InvalidRequest] {

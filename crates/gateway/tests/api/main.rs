@@ -7,4 +7,5 @@ mod errors;
 mod health;
 mod openapi;
 mod prompts;
+mod runs;
 mod support;

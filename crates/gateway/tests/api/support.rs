@@ -7,18 +7,24 @@ use axum::{
 };
 use gateway::{
     app::{self, CorsOrigins},
-    state::{App, AppState},
+    server::spawn_worker,
+    settings::RunSettings,
+    state::AppState,
 };
 use http_body_util::BodyExt;
+use platform::env::Env;
 use platform::{
     JwtVerifier,
     auth::VerifierConfig,
     storage::{LocalStorage, Storage},
     testing::{self, TestDb, TestUser},
 };
+use runs::worker::WorkerConfig;
 use serde_json::Value;
+use std::time::Duration;
 use std::{path::Path, sync::Arc};
 use tempfile::TempDir;
+use tokio_util::sync::{CancellationToken, DropGuard};
 use tower::ServiceExt;
 
 pub use platform::testing::{USER_A, USER_B};
@@ -28,6 +34,8 @@ pub struct TestApp {
     pub test_db: TestDb,
     /// The local storage folder (unless the test brought its own storage).
     storage_dir: TempDir,
+    /// Stops the in-process worker when the test ends.
+    _worker: Option<DropGuard>,
 }
 
 /// What a test may change about the application.
@@ -35,6 +43,19 @@ pub struct TestApp {
 pub struct Options {
     pub storage: Option<Arc<dyn Storage>>,
     pub dataset_limits: Option<datasets::Limits>,
+    /// Settings as environment variables (providers, limits, ...).
+    pub env: Vec<(&'static str, String)>,
+    /// No worker in this process: cells stay queued.
+    pub no_worker: bool,
+}
+
+/// A worker for tests: small, and quick to notice work.
+fn test_worker() -> WorkerConfig {
+    WorkerConfig {
+        concurrency: 8,
+        poll_interval: Duration::from_millis(100),
+        ..WorkerConfig::default()
+    }
 }
 
 #[derive(Debug)]
@@ -69,6 +90,14 @@ impl TestApp {
     }
 
     pub async fn with(options: Options) -> Self {
+        // Logs show with a failing test's output (RUST_LOG to see more).
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| "warn".into()),
+            )
+            .try_init();
         let test_db = TestDb::new().await;
         let verifier = JwtVerifier::new(
             VerifierConfig { hs256_secret: Some(testing::jwt_secret()), ..Default::default() },
@@ -78,13 +107,28 @@ impl TestApp {
         let storage = options
             .storage
             .unwrap_or_else(|| Arc::new(LocalStorage::new(storage_dir.path().join("datasets"))));
-        let state = AppState::new(App {
-            db: test_db.db.clone(),
+        let mut env = vec![("LLM_RETRY_BASE_MS", "10".to_owned())];
+        env.extend(options.env);
+        let env = Env::from_pairs(env.iter().map(|(k, v)| (*k, v.as_str())));
+        let runs = RunSettings::from_env(&env).unwrap();
+        let state = AppState::start(
+            test_db.db.clone(),
             verifier,
             storage,
-            dataset_limits: options.dataset_limits.unwrap_or_default(),
+            options.dataset_limits.unwrap_or_default(),
+            &runs,
+            &env,
+            &reqwest::Client::new(),
+        )
+        .await
+        .unwrap();
+        let worker = (!options.no_worker).then(|| {
+            let stop = CancellationToken::new();
+            spawn_worker(&state, &test_worker(), &stop);
+            stop.drop_guard()
         });
-        Self { router: app::router(state, &CorsOrigins::None), test_db, storage_dir }
+        let router = app::router(state, &CorsOrigins::None);
+        Self { router, test_db, storage_dir, _worker: worker }
     }
 
     /// Every file in the local storage folder, as paths relative to it.
@@ -133,6 +177,10 @@ impl TestApp {
             None => request.body(Body::empty()),
         };
         self.call(request.unwrap()).await
+    }
+
+    pub fn router(&self) -> Router {
+        self.router.clone()
     }
 
     pub async fn call(&self, request: Request<Body>) -> TestResponse {

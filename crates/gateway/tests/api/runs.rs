@@ -1,0 +1,516 @@
+//! `/v1/runs`: validation, a full run with the mock provider and the in-process worker, cancel,
+//! retry, SSE, isolation.
+
+use std::time::Duration;
+
+use axum::{
+    body::Body,
+    http::{Request, StatusCode, header},
+};
+use futures::StreamExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use crate::support::{Options, Part, TestApp, TestResponse, USER_A, USER_B};
+
+pub async fn prompt(app: &TestApp, body: &str) -> Value {
+    let response = app
+        .post("/v1/prompts", USER_A, &json!({"name": "p", "kind": "generator", "body": body}))
+        .await;
+    assert_eq!(response.status, StatusCode::CREATED, "{:?}", response.body);
+    response.body
+}
+
+pub async fn dataset(app: &TestApp, rows: usize) -> Value {
+    let csv: String = std::iter::once("question,expected\n".to_owned())
+        .chain((0..rows).map(|i| format!("question {i},answer {i}\n")))
+        .collect();
+    let response =
+        app.upload("/v1/datasets", USER_A, &[Part::file("questions.csv", csv.as_bytes())]).await;
+    assert_eq!(response.status, StatusCode::CREATED, "{:?}", response.body);
+    response.body
+}
+
+pub async fn start_run(app: &TestApp, body: &Value, wait: u64) -> TestResponse {
+    app.post(&format!("/v1/runs?wait={wait}"), USER_A, body).await
+}
+
+fn id(value: &Value) -> &str {
+    value["id"].as_str().unwrap()
+}
+
+/// Polls until the run ends (for runs started without `wait`).
+async fn until_ended(app: &TestApp, run_id: &str) -> Value {
+    for _ in 0..300 {
+        let run = app.get(&format!("/v1/runs/{run_id}"), USER_A).await.body;
+        if ["completed", "failed", "cancelled"].contains(&run["status"].as_str().unwrap()) {
+            return run;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("run {run_id} did not end");
+}
+
+async fn cells(app: &TestApp, run_id: &str) -> Vec<Value> {
+    let page = app.get(&format!("/v1/runs/{run_id}/cells?limit=1000"), USER_A).await;
+    assert_eq!(page.status, StatusCode::OK, "{:?}", page.body);
+    page.body["items"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn two_mock_models_over_fifty_rows_complete_a_hundred_cells() {
+    let app = TestApp::new().await;
+    let prompt = prompt(&app, "Answer: {{question}}").await;
+    let dataset = dataset(&app, 50).await;
+    let response = start_run(&app, &json!({
+        "prompt_id": id(&prompt),
+        "dataset_id": id(&dataset),
+        "system": "Expected: {{expected}}",
+        "models": [{"provider": "mock", "model": "echo"}, {"provider": "mock", "model": "reverse", "params": {"temperature": 0}}],
+    }), 30).await;
+    assert_eq!(response.status, StatusCode::OK, "ended within the wait: {:?}", response.body);
+    let run = &response.body;
+    assert_eq!(run["status"], "completed");
+    assert_eq!(run["cell_count"], 100);
+    assert_eq!(
+        run["counts"],
+        json!({"queued": 0, "running": 0, "succeeded": 100, "failed": 0, "cancelled": 0})
+    );
+    assert_eq!(run["prompt"]["version"], 1);
+    assert_eq!(run["models"][0]["label"], "Mock: echo");
+    assert_eq!(run["models"][1]["params"], json!({"temperature": 0.0}));
+
+    let cells = cells(&app, id(run)).await;
+    assert_eq!(cells.len(), 100);
+    let echo_model = run["models"][0]["id"].clone();
+    let cell = cells.iter().find(|c| c["model_id"] == echo_model && c["row_index"] == 7).unwrap();
+    assert_eq!(cell["rendered_prompt"], "Answer: question 7");
+    assert_eq!(cell["rendered_system"], "Expected: answer 7");
+    assert_eq!(cell["output"], "Answer: question 7");
+    assert_eq!(
+        (cell["attempts"].as_i64(), cell["tokens_in"].as_i64(), cell["tokens_out"].as_i64()),
+        (Some(1), Some(6), Some(3)),
+        "3 words of prompt and 3 of system message in, 3 out"
+    );
+    // Mock prices: $1 per million input tokens, $2 per million output tokens.
+    assert!((cell["cost_usd"].as_f64().unwrap() - (6.0 + 3.0 * 2.0) / 1e6).abs() < 1e-12);
+    assert!(cell["latency_ms"].as_i64().is_some());
+
+    let totals = &run["models"][0];
+    assert_eq!(totals["counts"]["succeeded"], 50);
+    let tokens_in: i64 = cells
+        .iter()
+        .filter(|c| c["model_id"] == echo_model)
+        .map(|c| c["tokens_in"].as_i64().unwrap())
+        .sum();
+    assert_eq!(totals["tokens_in"], tokens_in);
+}
+
+#[tokio::test]
+async fn a_run_over_variables_is_one_cell_per_model() {
+    let app = TestApp::new().await;
+    let prompt = prompt(&app, "Hello {{name}}").await;
+    let response = start_run(&app, &json!({
+        "prompt_version_id": prompt["version"]["id"],
+        "variables": {"name": "Ada"},
+        "models": [{"provider": "mock", "model": "echo"}, {"provider": "mock", "model": "echo", "label": "again", "params": {"seed": 1}}],
+    }), 30).await;
+    assert_eq!(response.body["status"], "completed", "{:?}", response.body);
+    let cells = cells(&app, id(&response.body)).await;
+    assert_eq!(cells.len(), 2);
+    assert!(cells.iter().all(|c| c["output"] == "Hello Ada" && c["row_index"].is_null()));
+}
+
+#[tokio::test]
+async fn invalid_runs_name_every_problem_and_write_nothing() {
+    let env = vec![("MAX_RUN_CELLS", "10".to_owned())];
+    let app = TestApp::with(Options { env, ..Options::default() }).await;
+    let generator = prompt(&app, "Q: {{question}} {{tone}} {{missing}}").await;
+    let grader = app
+        .post(
+            "/v1/prompts",
+            USER_A,
+            &json!({"name": "g", "kind": "grader", "body": "Grade {{output}}"}),
+        )
+        .await
+        .body;
+    let small = dataset(&app, 3).await;
+    let big = dataset(&app, 6).await;
+    let empty =
+        app.upload("/v1/datasets", USER_A, &[Part::file("empty.csv", b"question\n")]).await.body;
+    let echo = json!([{"provider": "mock", "model": "echo"}]);
+
+    let cases = [
+        (
+            json!({"prompt_id": id(&generator), "dataset_id": id(&small), "variables": {"tone": "kind"}, "models": echo}),
+            vec![(
+                "dataset_id",
+                "placeholders missing from the columns of `questions` (and from `variables`): `missing`",
+            )],
+        ),
+        (
+            json!({"prompt_id": id(&generator), "models": echo}),
+            vec![("variables", "placeholders without a value: `question`, `tone`, `missing`")],
+        ),
+        (
+            json!({"prompt_id": id(&grader), "variables": {"output": "x"}, "models": echo}),
+            vec![("prompt_id", "`g` is a grader prompt; run a generator")],
+        ),
+        (
+            json!({"prompt_id": "00000000-0000-4000-8000-000000000000", "models": echo}),
+            vec![("prompt_id", "no such prompt")],
+        ),
+        (
+            json!({"prompt_id": id(&generator), "dataset_id": id(&empty), "variables": {"tone": "", "missing": ""}, "models": echo}),
+            vec![("dataset_id", "the dataset `empty` has no rows")],
+        ),
+        (
+            json!({"prompt_id": id(&generator), "dataset_id": id(&small), "variables": {"tone": "", "missing": ""},
+                "models": [{"provider": "openai", "model": "gpt-4o-mini"}, {"provider": "mock", "model": "gpt-9"}, {"provider": "acme", "model": "x"}]}),
+            vec![
+                (
+                    "models[0]",
+                    "provider `openai` is not configured on this server (set OPENAI_API_KEY)",
+                ),
+                ("models[1]", "provider `mock` has no model `gpt-9` in the catalog"),
+                ("models[2]", "there is no provider `acme`"),
+            ],
+        ),
+        (
+            json!({"prompt_id": id(&generator), "dataset_id": id(&small), "variables": {"tone": "", "missing": ""},
+                "models": [{"provider": "mock", "model": "echo"}, {"provider": "mock", "model": "echo"}]}),
+            vec![("models[1]", "the same model with the same params as models[0]")],
+        ),
+        (
+            json!({"prompt_id": id(&generator), "dataset_id": id(&big), "variables": {"tone": "", "missing": ""},
+                "models": [{"provider": "mock", "model": "echo"}, {"provider": "mock", "model": "reverse"}]}),
+            vec![("models", "the run would have 12 cells (rows x models); the limit is 10")],
+        ),
+        (
+            json!({"prompt_id": id(&generator), "dataset_id": id(&small), "variables": {"tone": "", "missing": ""}, "models": echo,
+                "grader": {"prompt_id": id(&generator), "provider": "mock", "model": "judge"}}),
+            vec![(
+                "grader.prompt_id",
+                "`p` is a generator prompt; a grader must be of kind `grader`",
+            )],
+        ),
+    ];
+    for (body, expected) in cases {
+        let response = start_run(&app, &body, 0).await;
+        assert_eq!(
+            (response.status, response.code()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            "{body}"
+        );
+        let errors: Vec<(String, String)> = response.body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (e["field"].as_str().unwrap().to_owned(), e["message"].as_str().unwrap().to_owned())
+            })
+            .collect();
+        let expected: Vec<(String, String)> =
+            expected.into_iter().map(|(f, m)| (f.to_owned(), m.to_owned())).collect();
+        assert_eq!(errors, expected, "{body}");
+    }
+
+    let shape = [
+        (json!({"models": echo}), "prompt_version_id"),
+        (
+            json!({"prompt_id": id(&generator), "prompt_version_id": generator["version"]["id"], "models": echo}),
+            "prompt_version_id",
+        ),
+        (json!({"prompt_id": id(&generator), "models": []}), "models"),
+        (
+            json!({"prompt_id": id(&generator), "models": [{"provider": "mock", "model": "echo", "params": {"temperature": 3}}]}),
+            "models[0].params.temperature",
+        ),
+        (json!({"prompt_id": id(&generator), "models": echo, "concurrency": 0}), "concurrency"),
+    ];
+    for (body, field) in shape {
+        let response = start_run(&app, &body, 0).await;
+        assert_eq!(
+            (response.status, response.error_fields()),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec![field]),
+            "{body}"
+        );
+    }
+    assert_eq!((app.count("run").await, app.count("run_cell").await), (0, 0));
+}
+
+#[tokio::test]
+async fn a_failing_model_keeps_its_error_and_a_retried_cell_runs_again() {
+    let env = vec![("LLM_MAX_ATTEMPTS", "2".to_owned())];
+    let app = TestApp::with(Options { env, ..Options::default() }).await;
+    let prompt = prompt(&app, "Hi {{name}}").await;
+    let body = json!({"prompt_id": id(&prompt), "variables": {"name": "x"},
+                      "models": [{"provider": "mock", "model": "fail"}, {"provider": "mock", "model": "echo"}]});
+    let run = start_run(&app, &body, 30).await.body;
+    assert_eq!(run["status"], "completed", "one model succeeded: {run:?}");
+    assert_eq!(
+        (run["counts"]["failed"].as_i64(), run["counts"]["succeeded"].as_i64()),
+        (Some(1), Some(1))
+    );
+    let cells = cells(&app, id(&run)).await;
+    let failed = cells.iter().find(|c| c["status"] == "failed").unwrap();
+    let succeeded = cells.iter().find(|c| c["status"] == "succeeded").unwrap();
+    assert_eq!(
+        failed["error"],
+        json!({"kind": "provider_error", "message": "mock model `fail` always fails"})
+    );
+    assert_eq!(failed["attempts"], 2, "retried up to LLM_MAX_ATTEMPTS");
+
+    let retry = |cell: &Value| format!("/v1/runs/{}/cells/{}/retry", id(&run), id(cell));
+    let again = app.post(&retry(failed), USER_A, &json!({})).await;
+    assert_eq!(
+        (again.status, again.body["status"].as_str()),
+        (StatusCode::OK, Some("queued")),
+        "{:?}",
+        again.body
+    );
+    let run_again = until_ended(&app, id(&run)).await;
+    assert_eq!(run_again["status"], "completed");
+    let cell = app.get(&format!("/v1/runs/{}/cells/{}", id(&run), id(failed)), USER_A).await.body;
+    assert_eq!((cell["status"].as_str(), cell["attempts"].as_i64()), (Some("failed"), Some(4)));
+
+    let not_failed = app.post(&retry(succeeded), USER_A, &json!({})).await;
+    assert_eq!((not_failed.status, not_failed.code()), (StatusCode::CONFLICT, "cell_not_failed"));
+}
+
+#[tokio::test]
+async fn cancelling_stops_the_run_and_later_results_are_dropped() {
+    let env = vec![("MOCK_LATENCY_MS", "200".to_owned())];
+    let app = TestApp::with(Options { env, ..Options::default() }).await;
+    let prompt = prompt(&app, "Q: {{question}}").await;
+    let dataset = dataset(&app, 40).await;
+    let run = start_run(
+        &app,
+        &json!({"prompt_id": id(&prompt), "dataset_id": id(&dataset),
+                                     "models": [{"provider": "mock", "model": "echo"}]}),
+        0,
+    )
+    .await;
+    assert_eq!(run.status, StatusCode::ACCEPTED);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let cancelled =
+        app.post(&format!("/v1/runs/{}/cancel", id(&run.body)), USER_A, &json!({})).await;
+    assert_eq!(
+        (cancelled.status, cancelled.body["status"].as_str()),
+        (StatusCode::OK, Some("cancelled")),
+        "{:?}",
+        cancelled.body
+    );
+    let counts = cancelled.body["counts"].clone();
+    assert_eq!(counts["queued"].as_i64().unwrap() + counts["running"].as_i64().unwrap(), 0);
+    assert!(counts["cancelled"].as_i64().unwrap() > 0);
+
+    // Cells in flight at the cancel finish at the model but their results are not written.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let later = app.get(&format!("/v1/runs/{}", id(&run.body)), USER_A).await.body;
+    assert_eq!(later["counts"], counts);
+    assert_eq!(later["status"], "cancelled");
+
+    let twice = app.post(&format!("/v1/runs/{}/cancel", id(&run.body)), USER_A, &json!({})).await;
+    assert_eq!((twice.status, twice.code()), (StatusCode::CONFLICT, "run_finished"));
+}
+
+#[tokio::test]
+async fn run_concurrency_bounds_the_cells_in_flight() {
+    let env = vec![("MOCK_LATENCY_MS", "100".to_owned())];
+    let app = TestApp::with(Options { env, ..Options::default() }).await;
+    let prompt = prompt(&app, "Q: {{question}}").await;
+    let dataset = dataset(&app, 12).await;
+    let run = start_run(
+        &app,
+        &json!({"prompt_id": id(&prompt), "dataset_id": id(&dataset), "concurrency": 2,
+                                     "models": [{"provider": "mock", "model": "echo"}]}),
+        0,
+    )
+    .await
+    .body;
+    let mut most = 0;
+    loop {
+        let now = app.get(&format!("/v1/runs/{}", id(&run)), USER_A).await.body;
+        most = most.max(now["counts"]["running"].as_i64().unwrap());
+        if now["status"] == "completed" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(most, 2, "the worker could run 8 at once, the run allows 2");
+}
+
+#[tokio::test]
+async fn server_sent_events_follow_the_run_to_its_end() {
+    let env = vec![("MOCK_LATENCY_MS", "50".to_owned())];
+    let app = TestApp::with(Options { env, ..Options::default() }).await;
+    let prompt = prompt(&app, "Q: {{question}}").await;
+    let dataset = dataset(&app, 5).await;
+    let run = start_run(
+        &app,
+        &json!({"prompt_id": id(&prompt), "dataset_id": id(&dataset),
+                                     "models": [{"provider": "mock", "model": "echo"}]}),
+        0,
+    )
+    .await
+    .body;
+
+    let request = Request::builder()
+        .uri(format!("/v1/runs/{}/events", id(&run)))
+        .header(header::AUTHORIZATION, format!("Bearer {}", USER_A.token()))
+        .body(Body::empty())
+        .unwrap();
+    let response = app.router().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "text/event-stream");
+    let body = tokio::time::timeout(Duration::from_secs(20), async {
+        let mut text = String::new();
+        let mut frames = response.into_body().into_data_stream();
+        while let Some(frame) = frames.next().await {
+            text.push_str(&String::from_utf8_lossy(&frame.unwrap()));
+        }
+        text
+    })
+    .await
+    .expect("the stream ends with the run");
+
+    let events: Vec<(String, Value)> = body
+        .split("\n\n")
+        .filter_map(|block| {
+            let event = block.lines().find_map(|l| l.strip_prefix("event: "))?;
+            let data = block.lines().find_map(|l| l.strip_prefix("data: "))?;
+            Some((event.to_owned(), serde_json::from_str(data).unwrap()))
+        })
+        .collect();
+    assert_eq!(events.first().unwrap().0, "run", "a snapshot first");
+    let last = events.last().unwrap();
+    assert_eq!((last.0.as_str(), last.1["status"].as_str()), ("run", Some("completed")));
+    let succeeded =
+        events.iter().filter(|(e, d)| e == "cell" && d["status"] == "succeeded").count();
+    assert_eq!(succeeded, 5, "{body}");
+}
+
+#[tokio::test]
+async fn polling_with_updated_since_returns_only_changes() {
+    let app = TestApp::new().await;
+    let prompt = prompt(&app, "Q: {{question}}").await;
+    let dataset = dataset(&app, 3).await;
+    let run = start_run(
+        &app,
+        &json!({"prompt_id": id(&prompt), "dataset_id": id(&dataset),
+                                     "models": [{"provider": "mock", "model": "echo"}]}),
+        30,
+    )
+    .await
+    .body;
+    let all = cells(&app, id(&run)).await;
+    let latest = all.iter().map(|c| c["updated_at"].as_str().unwrap()).max().unwrap().to_owned();
+    let since = app
+        .get(
+            &format!("/v1/runs/{}/cells?updated_since={}", id(&run), latest.replace('+', "%2B")),
+            USER_A,
+        )
+        .await;
+    assert_eq!(since.body["items"], json!([]));
+    let failed = app.get(&format!("/v1/runs/{}/cells?status=failed", id(&run)), USER_A).await;
+    assert_eq!(failed.body["items"], json!([]));
+    let page = app.get(&format!("/v1/runs/{}/cells?limit=2", id(&run)), USER_A).await;
+    assert_eq!(page.body["items"].as_array().unwrap().len(), 2);
+    let rest = app
+        .get(
+            &format!(
+                "/v1/runs/{}/cells?limit=2&cursor={}",
+                id(&run),
+                page.body["next_cursor"].as_str().unwrap()
+            ),
+            USER_A,
+        )
+        .await;
+    assert_eq!(rest.body["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn listing_filters_by_prompt_and_deleting_frees_the_dataset() {
+    let app = TestApp::new().await;
+    let first = prompt(&app, "Q: {{question}}").await;
+    let second = prompt(&app, "Other: {{question}}").await;
+    let dataset = dataset(&app, 2).await;
+    for p in [&first, &second] {
+        start_run(&app, &json!({"prompt_id": id(p), "dataset_id": id(&dataset), "models": [{"provider": "mock", "model": "echo"}]}), 30).await;
+    }
+    let runs = app.get(&format!("/v1/runs?prompt_id={}", id(&first)), USER_A).await.body;
+    assert_eq!(runs["items"].as_array().unwrap().len(), 1);
+    assert_eq!(runs["items"][0]["prompt"]["prompt_id"], first["id"]);
+
+    let dataset_path = format!("/v1/datasets/{}", id(&dataset));
+    let in_use = app.delete(&dataset_path, USER_A).await;
+    assert_eq!((in_use.status, in_use.code()), (StatusCode::CONFLICT, "dataset_in_use"));
+    for run in app.get("/v1/runs", USER_A).await.body["items"].as_array().unwrap() {
+        assert_eq!(
+            app.delete(&format!("/v1/runs/{}", id(run)), USER_A).await.status,
+            StatusCode::NO_CONTENT
+        );
+    }
+    assert_eq!(app.count("run_cell").await, 0);
+    assert_eq!(app.delete(&dataset_path, USER_A).await.status, StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn another_users_run_is_not_found_everywhere() {
+    let app = TestApp::new().await;
+    let prompt = prompt(&app, "Hi {{name}}").await;
+    let run = start_run(
+        &app,
+        &json!({"prompt_id": id(&prompt), "variables": {"name": "x"},
+                                     "models": [{"provider": "mock", "model": "echo"}]}),
+        30,
+    )
+    .await
+    .body;
+    let path = format!("/v1/runs/{}", id(&run));
+    let cell = cells(&app, id(&run)).await.remove(0);
+    let cell_path = format!("{path}/cells/{}", id(&cell));
+    for response in [
+        app.get(&path, USER_B).await,
+        app.get(&format!("{path}/cells"), USER_B).await,
+        app.get(&cell_path, USER_B).await,
+        app.get(&format!("{path}/events"), USER_B).await,
+        app.post(&format!("{path}/cancel"), USER_B, &json!({})).await,
+        app.post(&format!("{cell_path}/retry"), USER_B, &json!({})).await,
+        app.delete(&path, USER_B).await,
+    ] {
+        assert_eq!((response.status, response.code()), (StatusCode::NOT_FOUND, "not_found"));
+    }
+    assert_eq!(app.get("/v1/runs", USER_B).await.body["items"], json!([]));
+    // B cannot run A's prompt either.
+    let theirs = app.post("/v1/runs", USER_B, &json!({"prompt_id": id(&prompt), "variables": {"name": "x"},
+                                                      "models": [{"provider": "mock", "model": "echo"}]})).await;
+    assert_eq!(theirs.error_fields(), ["prompt_id"]);
+    assert_eq!(app.get(&path, USER_A).await.body["status"], "completed");
+}
+
+#[tokio::test]
+async fn the_model_catalog_says_what_is_usable() {
+    let env = vec![("GROQ_API_KEY", "gsk-test".to_owned())];
+    let app = TestApp::with(Options { env, no_worker: true, ..Options::default() }).await;
+    let models = app.get("/v1/models", USER_A).await.body;
+    let find = |provider: &str, model: &str| {
+        models["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["provider"] == provider && m["model"] == model)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(find("mock", "echo")["usable"], true);
+    assert_eq!(find("groq", "llama-3.1-8b-instant")["usable"], true);
+    let gpt = find("openai", "gpt-4o-mini");
+    assert_eq!(
+        (gpt["usable"].as_bool(), gpt["input_per_mtok"].as_f64()),
+        (Some(false), Some(0.15))
+    );
+    assert!(gpt["prices_as_of"].as_str().is_some());
+}

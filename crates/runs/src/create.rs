@@ -1,0 +1,335 @@
+//! Creating a run: every check first, then one transaction that snapshots what the run depends
+//! on and queues one cell per (model, row).
+
+use std::collections::BTreeSet;
+
+use platform::UserTx;
+use prompts::{PromptKind, placeholders::placeholders};
+use providers::{ModelEntry, Providers};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tracing::instrument;
+use uuid::Uuid;
+
+use crate::{Error, Invalid, Limits, NewGrader, NewRun, PromptRef, Result, RunDetail, store};
+
+/// The prompt version a run (or its grader) uses.
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct PromptVersion {
+    id: Uuid,
+    prompt_id: Uuid,
+    version: i32,
+    body: String,
+    name: String,
+    kind: PromptKind,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct Dataset {
+    name: String,
+    columns: Vec<String>,
+    row_count: i32,
+}
+
+/// The grader as stored with the run: its prompt and model, frozen at creation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraderSnapshot {
+    pub prompt_id: Uuid,
+    pub prompt_version_id: Uuid,
+    pub prompt_name: String,
+    pub version: i32,
+    pub body: String,
+    pub provider: String,
+    pub model: String,
+    pub params: providers::ModelParams,
+    pub input_per_mtok: f64,
+    pub output_per_mtok: f64,
+}
+
+/// Validates `new` and creates the run with its cells.
+#[instrument(skip_all, fields(run.id))]
+pub async fn create(
+    tx: &mut UserTx,
+    providers: &Providers,
+    limits: &Limits,
+    new: NewRun,
+) -> Result<RunDetail> {
+    let mut invalid = Vec::new();
+    let mut problem =
+        |field: &str, message: String| invalid.push(Invalid { field: field.into(), message });
+
+    let prompt_field = match new.prompt {
+        PromptRef::Version(_) => "prompt_version_id",
+        PromptRef::Current(_) => "prompt_id",
+    };
+    let prompt = load_prompt(tx, new.prompt).await?;
+    match &prompt {
+        None => problem(prompt_field, "no such prompt".into()),
+        Some(p) if p.kind != PromptKind::Generator => {
+            problem(prompt_field, format!("`{}` is a grader prompt; run a generator", p.name));
+        }
+        Some(_) => {}
+    }
+
+    let dataset = match new.dataset_id {
+        Some(id) => {
+            let found: Option<Dataset> =
+                sqlx::query_as("select name, columns, row_count from public.dataset where id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            match &found {
+                None => problem("dataset_id", "no such dataset".into()),
+                Some(d) if d.row_count == 0 => {
+                    problem("dataset_id", format!("the dataset `{}` has no rows", d.name));
+                }
+                Some(_) => {}
+            }
+            found
+        }
+        None => None,
+    };
+
+    if let Some(prompt) = &prompt {
+        let mut needed = placeholders(&prompt.body);
+        for name in new.system.as_deref().map(placeholders).unwrap_or_default() {
+            if !needed.contains(&name) {
+                needed.push(name);
+            }
+        }
+        let provided: BTreeSet<&str> = dataset
+            .iter()
+            .flat_map(|d| d.columns.iter().map(String::as_str))
+            .chain(new.variables.keys().map(String::as_str))
+            .collect();
+        let missing: Vec<&str> =
+            needed.iter().map(String::as_str).filter(|p| !provided.contains(p)).collect();
+        if !missing.is_empty() {
+            let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
+            match (&dataset, new.dataset_id) {
+                (Some(d), _) => problem(
+                    "dataset_id",
+                    format!(
+                        "placeholders missing from the columns of `{}` (and from `variables`): {list}",
+                        d.name
+                    ),
+                ),
+                (None, None) => {
+                    problem("variables", format!("placeholders without a value: {list}"));
+                }
+                (None, Some(_)) => {} // the dataset itself is already reported
+            }
+        }
+    }
+
+    let mut models: Vec<(ModelEntry, String)> = Vec::with_capacity(new.models.len());
+    for (i, spec) in new.models.iter().enumerate() {
+        let field = format!("models[{i}]");
+        let entry = match providers.resolve(&spec.provider, &spec.model) {
+            Ok(entry) => entry,
+            Err(err) => {
+                problem(&field, err.to_string());
+                continue;
+            }
+        };
+        if let Some(j) = new.models[..i].iter().position(|other| {
+            other.provider == spec.provider
+                && other.model == spec.model
+                && other.params == spec.params
+        }) {
+            problem(&field, format!("the same model with the same params as models[{j}]"));
+            continue;
+        }
+        let label = match &spec.label {
+            Some(label) => label.trim().to_owned(),
+            None => unique_label(&entry.label, models.iter().map(|(_, l)| l.as_str())),
+        };
+        if models.iter().any(|(_, l)| *l == label) {
+            problem(&field, format!("the label `{label}` is already used by another model"));
+            continue;
+        }
+        models.push((entry, label));
+    }
+
+    let grader = match &new.grader {
+        Some(grader) => validate_grader(tx, providers, grader, &mut problem).await?,
+        None => None,
+    };
+
+    let rows = dataset.as_ref().map_or(1, |d| i64::from(d.row_count.max(1)));
+    let cells = rows * new.models.len() as i64;
+    if cells > limits.max_cells {
+        problem(
+            "models",
+            format!(
+                "the run would have {cells} cells (rows x models); the limit is {}",
+                limits.max_cells
+            ),
+        );
+    }
+
+    let (Some(prompt), true) = (prompt, invalid.is_empty()) else {
+        return Err(Error::Invalid(invalid));
+    };
+    let id = Uuid::now_v7();
+    tracing::Span::current().record("run.id", tracing::field::display(id));
+    insert(tx, id, &new, &prompt, dataset.as_ref(), &models, grader.as_ref(), cells).await?;
+    tracing::info!(cells, models = models.len(), "created run {id}");
+    store::get(tx, id).await
+}
+
+async fn validate_grader(
+    tx: &mut UserTx,
+    providers: &Providers,
+    grader: &NewGrader,
+    problem: &mut impl FnMut(&str, String),
+) -> Result<Option<GraderSnapshot>> {
+    let field = match grader.prompt {
+        PromptRef::Version(_) => "grader.prompt_version_id",
+        PromptRef::Current(_) => "grader.prompt_id",
+    };
+    let prompt = match load_prompt(tx, grader.prompt).await? {
+        None => {
+            problem(field, "no such prompt".into());
+            return Ok(None);
+        }
+        Some(p) if p.kind != PromptKind::Grader => {
+            problem(
+                field,
+                format!("`{}` is a generator prompt; a grader must be of kind `grader`", p.name),
+            );
+            return Ok(None);
+        }
+        Some(p) => p,
+    };
+    let entry = match providers.resolve(&grader.provider, &grader.model) {
+        Ok(entry) => entry,
+        Err(err) => {
+            problem("grader.model", err.to_string());
+            return Ok(None);
+        }
+    };
+    Ok(Some(GraderSnapshot {
+        prompt_id: prompt.prompt_id,
+        prompt_version_id: prompt.id,
+        prompt_name: prompt.name,
+        version: prompt.version,
+        body: prompt.body,
+        provider: entry.provider,
+        model: entry.model,
+        params: grader.params.clone(),
+        input_per_mtok: entry.input_per_mtok,
+        output_per_mtok: entry.output_per_mtok,
+    }))
+}
+
+async fn load_prompt(tx: &mut UserTx, prompt: PromptRef) -> Result<Option<PromptVersion>> {
+    let (condition, id) = match prompt {
+        PromptRef::Version(id) => ("v.id = $1", id),
+        PromptRef::Current(id) => {
+            ("v.id = (select current_version_id from public.prompt where id = $1)", id)
+        }
+    };
+    Ok(sqlx::query_as(&format!(
+        "select v.id, v.prompt_id, v.version, v.body, p.name, p.kind
+         from public.prompt_version v join public.prompt p on p.id = v.prompt_id
+         where {condition}"
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// `label`, or `label #2`, `label #3`... if it is taken.
+fn unique_label<'a>(label: &str, taken: impl Iterator<Item = &'a str> + Clone) -> String {
+    (1..)
+        .map(|n| if n == 1 { label.to_owned() } else { format!("{label} #{n}") })
+        .find(|candidate| !taken.clone().any(|t| t == candidate))
+        .expect("some suffix is free")
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    tx: &mut UserTx,
+    id: Uuid,
+    new: &NewRun,
+    prompt: &PromptVersion,
+    dataset: Option<&Dataset>,
+    models: &[(ModelEntry, String)],
+    grader: Option<&GraderSnapshot>,
+    cells: i64,
+) -> Result<()> {
+    sqlx::query(
+        "insert into public.run (id, prompt_id, prompt_version_id, prompt_name, prompt_version,
+           prompt_body, system_prompt, dataset_id, dataset_name, variables, grader, concurrency, cell_count)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(id)
+    .bind(prompt.prompt_id)
+    .bind(prompt.id)
+    .bind(&prompt.name)
+    .bind(prompt.version)
+    .bind(&prompt.body)
+    .bind(&new.system)
+    .bind(new.dataset_id)
+    .bind(dataset.map(|d| &d.name))
+    .bind(Value::Object(new.variables.clone()))
+    .bind(grader.map(sqlx::types::Json))
+    .bind(new.concurrency)
+    .bind(i32::try_from(cells).expect("cells are limited far below i32::MAX"))
+    .execute(&mut **tx)
+    .await?;
+
+    let positions: Vec<i16> = (0..models.len() as i16).collect();
+    let params: Vec<Value> = new
+        .models
+        .iter()
+        .map(|m| serde_json::to_value(&m.params).expect("params serialize"))
+        .collect();
+    sqlx::query(
+        "insert into public.run_model (run_id, position, provider, model, label, params,
+           input_per_mtok, output_per_mtok, prices_as_of)
+         select $1, * from unnest($2::smallint[], $3::text[], $4::text[], $5::text[], $6::jsonb[],
+           $7::float8[], $8::float8[], $9::date[])",
+    )
+    .bind(id)
+    .bind(positions)
+    .bind(models.iter().map(|(e, _)| e.provider.clone()).collect::<Vec<_>>())
+    .bind(models.iter().map(|(e, _)| e.model.clone()).collect::<Vec<_>>())
+    .bind(models.iter().map(|(_, label)| label.clone()).collect::<Vec<_>>())
+    .bind(params)
+    .bind(models.iter().map(|(e, _)| e.input_per_mtok).collect::<Vec<_>>())
+    .bind(models.iter().map(|(e, _)| e.output_per_mtok).collect::<Vec<_>>())
+    .bind(models.iter().map(|(e, _)| e.prices_as_of).collect::<Vec<_>>())
+    .execute(&mut **tx)
+    .await?;
+
+    // Cells are queued in row order, models interleaved, so early rows finish first.
+    let cells_sql = if new.dataset_id.is_some() {
+        "insert into public.run_cell (run_id, run_model_id, row_index, queued_at)
+         select $1, m.id, r.row_index, now() + r.row_index * interval '1 microsecond'
+         from public.run_model m cross join public.dataset_row r
+         where m.run_id = $1 and r.dataset_id = $2"
+    } else {
+        "insert into public.run_cell (run_id, run_model_id)
+         select $1, m.id from public.run_model m where m.run_id = $1 and $2::uuid is null"
+    };
+    sqlx::query(cells_sql).bind(id).bind(new.dataset_id).execute(&mut **tx).await?;
+    // Wakes idle workers in every process once this commits.
+    sqlx::query("select pg_notify('run_queue', $1)")
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unique_label;
+
+    #[test]
+    fn default_labels_are_made_unique() {
+        assert_eq!(unique_label("GPT", ["Claude"].into_iter()), "GPT");
+        assert_eq!(unique_label("GPT", ["GPT", "GPT #2"].into_iter()), "GPT #3");
+    }
+}

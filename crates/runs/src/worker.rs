@@ -1,0 +1,201 @@
+//! Workers: claim cells from the queue, call the models, write the results.
+//!
+//! A claim takes a batch of queued cells (or cells whose lease expired: their worker died) with
+//! `FOR UPDATE SKIP LOCKED`, so any number of processes share the queue without taking the same
+//! cell. The claimer holds a lease, renewed while it works; a result is written only if the
+//! lease is still its own and the cell still running, so a cell cancelled, or reclaimed after a
+//! stall, never gets a second result. Results are written in batches by one writer task.
+
+mod claim;
+mod execute;
+mod write;
+
+use std::{collections::HashMap, sync::Arc, time::Duration};
+
+use platform::Db;
+use providers::Providers;
+use tokio::sync::{Mutex, Notify, Semaphore, mpsc};
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use self::{
+    claim::Claimed,
+    execute::{CellResult, RunSpec},
+};
+
+/// How a worker behaves.
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    /// Cells in flight at once in this process.
+    pub concurrency: usize,
+    /// How long a claim stays valid without renewal; a dead worker's cells come back after it.
+    pub lease: Duration,
+    /// Cells claimed per query, at most.
+    pub batch: usize,
+    /// How often an idle worker looks for work without being woken (expired leases wake no one).
+    pub poll_interval: Duration,
+    /// A cell claimed this often without a result (its workers keep dying) fails.
+    pub max_claims: i32,
+    /// How long a shutdown waits for cells in flight.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        Self {
+            concurrency: 32,
+            lease: Duration::from_secs(60),
+            batch: 64,
+            poll_interval: Duration::from_secs(2),
+            max_claims: 3,
+            shutdown_grace: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A worker of this process.
+#[derive(Debug)]
+pub struct Worker {
+    id: Uuid,
+    db: Db,
+    providers: Arc<Providers>,
+    queue: Arc<Notify>,
+    config: WorkerConfig,
+    specs: Mutex<HashMap<Uuid, Arc<RunSpec>>>,
+}
+
+impl Worker {
+    pub fn new(
+        db: Db,
+        providers: Arc<Providers>,
+        queue: Arc<Notify>,
+        config: WorkerConfig,
+    ) -> Arc<Self> {
+        Arc::new(Self { id: Uuid::new_v4(), db, providers, queue, config, specs: Mutex::default() })
+    }
+
+    pub fn id(&self) -> Uuid {
+        self.id
+    }
+
+    /// Works until `shutdown`, then lets the cells in flight finish (up to the grace period).
+    pub async fn run(self: Arc<Self>, shutdown: CancellationToken) {
+        tracing::info!(worker.id = %self.id, concurrency = self.config.concurrency, "worker started");
+        let permits = Arc::new(Semaphore::new(self.config.concurrency));
+        let (results, pending) = mpsc::channel::<CellResult>(self.config.concurrency * 2);
+        let writer = tokio::spawn(self.clone().write_results(pending));
+        let renewer = tokio::spawn(self.clone().renew_leases(shutdown.child_token()));
+
+        loop {
+            let first = tokio::select! {
+                permit = permits.clone().acquire_owned() => permit.expect("never closed"),
+                () = shutdown.cancelled() => break,
+            };
+            let want = (1 + permits.available_permits()).min(self.config.batch);
+            let claimed = match self.claim(want).await {
+                Ok(claimed) => claimed,
+                Err(error) => {
+                    tracing::warn!(%error, "claiming cells failed; retrying");
+                    drop(first);
+                    tokio::select! {
+                        () = tokio::time::sleep(Duration::from_secs(1)) => continue,
+                        () = shutdown.cancelled() => break,
+                    }
+                }
+            };
+            if claimed.is_empty() {
+                drop(first);
+                tokio::select! {
+                    () = self.queue.notified() => {}
+                    () = tokio::time::sleep(self.config.poll_interval) => {}
+                    () = shutdown.cancelled() => break,
+                }
+                continue;
+            }
+            let mut first = Some(first);
+            for cell in claimed {
+                let permit = match first.take() {
+                    Some(permit) => permit,
+                    // We asked for no more than were free, and only this loop takes permits.
+                    None => permits.clone().try_acquire_owned().expect("a permit per claimed cell"),
+                };
+                let (worker, results) = (self.clone(), results.clone());
+                tokio::spawn(async move {
+                    let result = worker.execute(cell).await;
+                    drop(permit);
+                    if let Some(result) = result {
+                        // The writer outlives every cell task.
+                        let _ = results.send(result).await;
+                    }
+                });
+            }
+        }
+
+        tracing::info!(worker.id = %self.id, "worker stopping; waiting for cells in flight");
+        let drained = tokio::time::timeout(
+            self.config.shutdown_grace,
+            permits.acquire_many(u32::try_from(self.config.concurrency).unwrap_or(u32::MAX)),
+        )
+        .await;
+        if drained.is_err() {
+            tracing::warn!(
+                "cells still in flight after the grace period; their leases will expire"
+            );
+        }
+        drop(results);
+        let _ = writer.await;
+        renewer.abort();
+        tracing::info!(worker.id = %self.id, "worker stopped");
+    }
+
+    /// Extends the leases of this worker's cells while they are being worked on.
+    async fn renew_leases(self: Arc<Self>, stop: CancellationToken) {
+        let every = self.config.lease / 3;
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep(every) => {}
+                () = stop.cancelled() => return,
+            }
+            if let Err(error) = self.renew().await {
+                tracing::warn!(%error, "renewing leases failed");
+            }
+        }
+    }
+
+    async fn renew(&self) -> Result<(), sqlx::Error> {
+        let mut tx = self.db.begin_service().await?;
+        sqlx::query(
+            "update public.run_cell set lease_expires_at = now() + make_interval(secs => $2)
+             where lease_owner = $1 and status = 'running'",
+        )
+        .bind(self.id)
+        .bind(self.config.lease.as_secs_f64())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
+    /// Ends every run given whose cells are all done: `completed` if any succeeded, else `failed`.
+    /// Runs in its own transaction, after the results are committed, so that two workers
+    /// finishing a run's last cells at the same time cannot both miss the end.
+    async fn finish_runs(&self, run_ids: &[Uuid]) -> Result<(), sqlx::Error> {
+        if run_ids.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.db.begin_service().await?;
+        sqlx::query(
+            "update public.run r
+             set status = case when exists (
+                   select from public.run_cell c where c.run_id = r.id and c.status = 'succeeded'
+                 ) then 'completed'::public.run_status else 'failed'::public.run_status end,
+                 finished_at = now()
+             where r.id = any($1) and r.status in ('queued', 'running')
+               and not exists (
+                 select from public.run_cell c where c.run_id = r.id and c.status in ('queued', 'running'))",
+        )
+        .bind(run_ids)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+}

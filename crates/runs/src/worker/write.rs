@@ -1,0 +1,80 @@
+//! Writing results, in batches: one statement for many cells, then the end of their runs.
+
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use super::{CellResult, Worker};
+use std::sync::Arc;
+
+/// Results written per statement, at most.
+const BATCH: usize = 256;
+
+impl Worker {
+    /// Writes results as they come until every sender is gone.
+    pub(super) async fn write_results(self: Arc<Self>, mut pending: mpsc::Receiver<CellResult>) {
+        let mut batch = Vec::with_capacity(BATCH);
+        while pending.recv_many(&mut batch, BATCH).await > 0 {
+            match self.write(&batch).await {
+                Ok(runs) => {
+                    if let Err(error) = self.finish_runs(&runs).await {
+                        tracing::warn!(%error, "could not finish runs; the next result or claim will");
+                    }
+                }
+                // The leases run out and the cells are worked on again.
+                Err(error) => {
+                    tracing::error!(%error, cells = batch.len(), "could not write results");
+                }
+            }
+            batch.clear();
+        }
+    }
+
+    /// Writes the results whose lease this worker still holds; returns the runs touched.
+    async fn write(&self, results: &[CellResult]) -> Result<Vec<Uuid>, sqlx::Error> {
+        let column =
+            |f: fn(&CellResult) -> Option<String>| results.iter().map(f).collect::<Vec<_>>();
+        let mut tx = self.db.begin_service().await?;
+        let mut runs: Vec<Uuid> = sqlx::query_scalar(
+            "update public.run_cell c set
+               status = u.status::public.cell_status, attempts = c.attempts + u.attempts,
+               rendered_system = u.rendered_system, rendered_prompt = u.rendered_prompt,
+               output = u.output, error_kind = u.error_kind, error_message = u.error_message,
+               finish_reason = u.finish_reason, latency_ms = u.latency_ms, tokens_in = u.tokens_in,
+               tokens_out = u.tokens_out, cost_usd = u.cost_usd,
+               lease_owner = null, lease_expires_at = null, finished_at = now()
+             from unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[],
+                         $8::text[], $9::text[], $10::text[], $11::int[], $12::int[], $13::int[],
+                         $14::float8[])
+               as u(id, status, attempts, rendered_system, rendered_prompt, output, error_kind,
+                    error_message, finish_reason, latency_ms, tokens_in, tokens_out, cost_usd)
+             where c.id = u.id and c.lease_owner = $1 and c.status = 'running'
+             returning c.run_id",
+        )
+        .bind(self.id)
+        .bind(results.iter().map(|r| r.id).collect::<Vec<_>>())
+        .bind(results.iter().map(|r| r.status.as_str()).collect::<Vec<_>>())
+        .bind(results.iter().map(|r| r.attempts).collect::<Vec<_>>())
+        .bind(column(|r| r.rendered_system.clone()))
+        .bind(column(|r| r.rendered_prompt.clone()))
+        .bind(column(|r| r.output.clone()))
+        .bind(column(|r| r.error_kind.clone()))
+        .bind(column(|r| r.error_message.clone()))
+        .bind(column(|r| r.finish_reason.clone()))
+        .bind(results.iter().map(|r| r.latency_ms).collect::<Vec<_>>())
+        .bind(results.iter().map(|r| r.tokens_in).collect::<Vec<_>>())
+        .bind(results.iter().map(|r| r.tokens_out).collect::<Vec<_>>())
+        .bind(results.iter().map(|r| r.cost_usd).collect::<Vec<_>>())
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        if runs.len() < results.len() {
+            tracing::info!(
+                dropped = results.len() - runs.len(),
+                "results dropped: their cells were cancelled or reclaimed"
+            );
+        }
+        runs.sort_unstable();
+        runs.dedup();
+        Ok(runs)
+    }
+}

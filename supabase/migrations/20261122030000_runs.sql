@@ -85,6 +85,7 @@ create table public.run_cell (
   attempts integer not null default 0,
   -- Times a worker took the cell; a cell taken too often (its workers keep dying) fails.
   claims integer not null default 0,
+  -- The worker holding the cell (while `lease_expires_at` is set) or, once done, that ran it.
   lease_owner uuid,
   lease_expires_at timestamptz,
   rendered_system text,

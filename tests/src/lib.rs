@@ -168,10 +168,14 @@ pub struct DevServer {
 
 impl DevServer {
     pub fn start(data_dir: &Path, extra_args: &[&str]) -> Self {
+        Self::start_with_env(data_dir, extra_args, &[])
+    }
+
+    pub fn start_with_env(data_dir: &Path, extra_args: &[&str], env: &[(&str, &str)]) -> Self {
         let data_dir = data_dir.to_str().unwrap();
         let mut args = vec!["dev", "--port", "0", "--data-dir", data_dir];
         args.extend_from_slice(extra_args);
-        let mut process = Process::spawn(&args, &[]);
+        let mut process = Process::spawn(&args, env);
         let api = process.wait_for_stdout("API:", Duration::from_secs(60));
         process.wait_for_stdout("Ctrl-C", Duration::from_secs(5));
         let base_url = api.split_whitespace().last().unwrap().trim_end_matches("/v1").to_owned();
@@ -182,6 +186,159 @@ impl DevServer {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }
+
+    /// The URL the API logs in with (the unprivileged `authenticator`), for worker processes
+    /// and for listening to notifications.
+    pub fn database_url(&self, data_dir: &Path) -> String {
+        let line = self.process.stdout_lines.iter().find(|l| l.contains("Database:")).unwrap();
+        let port = line.rsplit(':').next().unwrap().split('/').next().unwrap();
+        let password =
+            std::fs::read_to_string(data_dir.join("postgres/authenticator.password")).unwrap();
+        format!("postgres://authenticator:{}@127.0.0.1:{port}/promptrefine", password.trim())
+    }
+}
+
+/// `tests/tools/fake_llm.py`: a local OpenAI-compatible server with latency and injected 429s.
+#[derive(Debug)]
+pub struct FakeLlm {
+    _process: Child,
+    pub base_url: String,
+}
+
+impl FakeLlm {
+    pub fn start(args: &[&str]) -> Self {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/fake_llm.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .args(["--port", "0", "--quiet"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python3 runs fake_llm.py");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+        let address = first
+            .split_whitespace()
+            .find(|word| word.starts_with("http://"))
+            .unwrap_or_else(|| panic!("fake_llm said: {first}"));
+        Self { _process: child, base_url: address.to_owned() }
+    }
+
+    /// Its counters (`model_requests`, `rate_limited_429`, ...).
+    pub async fn stats(&self) -> serde_json::Value {
+        reqwest::get(format!("{}/stats", self.base_url)).await.unwrap().json().await.unwrap()
+    }
+}
+
+impl Drop for FakeLlm {
+    fn drop(&mut self) {
+        let _ = self._process.kill();
+        let _ = self._process.wait();
+    }
+}
+
+/// Calls to the API as one user.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub base_url: String,
+    pub token: String,
+    pub client: reqwest::Client,
+}
+
+impl Api {
+    pub fn new(base_url: &str, token: &str) -> Self {
+        Self {
+            base_url: base_url.to_owned(),
+            token: token.to_owned(),
+            client: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> serde_json::Value {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base_url))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "GET {path}: {}", response.status());
+        response.json().await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, body: &serde_json::Value) -> serde_json::Value {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base_url))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(status.is_success(), "POST {path}: {status} {body}");
+        body
+    }
+
+    pub async fn upload_csv(&self, name: &str, csv: String) -> serde_json::Value {
+        let part = reqwest::multipart::Part::text(csv)
+            .file_name(name.to_owned())
+            .mime_str("text/csv")
+            .unwrap();
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let response = self
+            .client
+            .post(format!("{}/v1/datasets", self.base_url))
+            .bearer_auth(&self.token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+        response.json().await.unwrap()
+    }
+
+    /// Every cell of a run.
+    pub async fn cells(&self, run_id: &str) -> Vec<serde_json::Value> {
+        let mut cells = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let page = self.get(&format!("/v1/runs/{run_id}/cells?limit=1000{cursor}")).await;
+            cells.extend(page["items"].as_array().unwrap().iter().cloned());
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = format!("&cursor={next}"),
+                None => return cells,
+            }
+        }
+    }
+
+    /// Polls until the run ends.
+    pub async fn until_ended(&self, run_id: &str, timeout: Duration) -> serde_json::Value {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let run = self.get(&format!("/v1/runs/{run_id}")).await;
+            if ["completed", "failed", "cancelled"].contains(&run["status"].as_str().unwrap()) {
+                return run;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "run still {} after {timeout:?}: {}",
+                run["status"],
+                run["counts"]
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// A CSV of `rows` questions.
+pub fn questions_csv(rows: usize) -> String {
+    std::iter::once("question\n".to_owned())
+        .chain((0..rows).map(|i| format!("question number {i}\n")))
+        .collect()
 }
 
 /// The lines after each "Token for" line of the banner.

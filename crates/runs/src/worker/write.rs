@@ -41,7 +41,7 @@ impl Worker {
                output = u.output, error_kind = u.error_kind, error_message = u.error_message,
                finish_reason = u.finish_reason, latency_ms = u.latency_ms, tokens_in = u.tokens_in,
                tokens_out = u.tokens_out, cost_usd = u.cost_usd,
-               lease_owner = null, lease_expires_at = null, finished_at = now()
+               lease_expires_at = null, finished_at = now()
              from unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[],
                          $8::text[], $9::text[], $10::text[], $11::int[], $12::int[], $13::int[],
                          $14::float8[])

@@ -184,3 +184,70 @@ grant select, insert on public.run_cell to authenticated;
 grant update (status, queued_at, claims, lease_owner, lease_expires_at, error_kind, error_message,
   finished_at) on public.run_cell to authenticated;
 grant all on public.run, public.run_model, public.run_cell to service_role;
+
+-- Claiming cells, in one round trip: the head of the queue (skipping cells other workers are
+-- taking), within each run's `concurrency`. Runs with a limit are locked before their running
+-- cells are counted, so that concurrent claimers count one after the other; each statement of a
+-- plpgsql function sees what committed before it, so the count is current once the lock is held.
+-- Called by workers as service_role.
+create or replace function public.claim_run_cells(
+  worker uuid, wanted integer, lease_seconds double precision)
+returns table (cell_id uuid, cell_run_id uuid, cell_run_model_id uuid, row_values jsonb)
+language plpgsql
+as $$
+declare
+  candidates uuid[];
+  limited uuid[];
+begin
+  select array_agg(head.id) into candidates from (
+    select c.id from public.run_cell c
+    where c.status = 'queued'
+    order by c.queued_at, c.id
+    limit wanted
+    for update skip locked
+  ) head;
+  if candidates is null then
+    return;
+  end if;
+
+  select array_agg(distinct r.id) into limited
+  from public.run r
+  where r.concurrency is not null
+    and r.id in (select c.run_id from public.run_cell c where c.id = any(candidates));
+  if limited is not null then
+    perform from public.run r where r.id = any(limited) order by r.id for update;
+    select array_agg(ranked.id) into candidates from (
+      select c.id, r.concurrency,
+             row_number() over (partition by c.run_id order by c.queued_at, c.id) as place,
+             (select count(*) from public.run_cell x
+              where x.run_id = c.run_id and x.status = 'running') as running
+      from public.run_cell c join public.run r on r.id = c.run_id
+      where c.id = any(candidates)
+    ) ranked
+    where ranked.concurrency is null or ranked.place <= ranked.concurrency - ranked.running;
+    if candidates is null then
+      return;
+    end if;
+  end if;
+
+  return query
+  with claimed as (
+    update public.run_cell c
+    set status = 'running', lease_owner = worker,
+        lease_expires_at = now() + make_interval(secs => lease_seconds),
+        claims = c.claims + 1, started_at = coalesce(c.started_at, now())
+    where c.id = any(candidates)
+    returning c.id, c.run_id, c.run_model_id, c.row_index
+  ), started as (
+    update public.run r set status = 'running', started_at = coalesce(r.started_at, now())
+    where r.id in (select claimed.run_id from claimed) and r.status = 'queued'
+  )
+  select claimed.id, claimed.run_id, claimed.run_model_id, d.values
+  from claimed
+  join public.run r on r.id = claimed.run_id
+  left join public.dataset_row d on d.dataset_id = r.dataset_id and d.row_index = claimed.row_index;
+end
+$$;
+
+revoke execute on function public.claim_run_cells(uuid, integer, double precision) from public, anon, authenticated;
+grant execute on function public.claim_run_cells(uuid, integer, double precision) to service_role;

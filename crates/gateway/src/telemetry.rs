@@ -2,6 +2,8 @@
 //! Logs go to stderr, so stdout carries only what a command prints for you (`dev`'s banner,
 //! `openapi`'s document, `token`'s token).
 
+use std::io::{IsTerminal, stderr};
+
 use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -32,12 +34,13 @@ pub fn init(format: LogFormat) {
                     .json()
                     .with_current_span(true)
                     .with_span_list(false)
-                    .with_writer(std::io::stderr),
+                    .with_writer(stderr),
             )
             .try_init(),
-        LogFormat::Pretty => {
-            registry.with(fmt::layer().compact().with_writer(std::io::stderr)).try_init()
-        }
+        // Colours only for a person at a terminal, not in files or CI logs.
+        LogFormat::Pretty => registry
+            .with(fmt::layer().compact().with_ansi(stderr().is_terminal()).with_writer(stderr))
+            .try_init(),
     };
     // Already initialised (tests run several apps in one process): keep the first.
     let _ = result;

@@ -72,8 +72,16 @@ impl Db {
 
     /// Starts a transaction as `service_role`, which bypasses RLS. Only for background work
     /// (workers, housekeeping); never on behalf of a request.
+    ///
+    /// Its commit does not wait for the disk (`synchronous_commit = off`): a database crash can
+    /// lose the last few milliseconds of such commits, which background work is built to redo
+    /// (a lost result is a cell whose lease expires and is run again), and in exchange every
+    /// claim and result write skips an fsync.
     pub async fn begin_service(&self) -> Result<ServiceTx, sqlx::Error> {
-        let tx = self.pool.begin_with("begin; set local role service_role").await?;
+        let tx = self
+            .pool
+            .begin_with("begin; set local role service_role; set local synchronous_commit = off")
+            .await?;
         Ok(ServiceTx { tx })
     }
 

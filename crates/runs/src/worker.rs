@@ -1,10 +1,11 @@
 //! Workers: claim cells from the queue, call the models, write the results.
 //!
-//! A claim takes a batch of queued cells (or cells whose lease expired: their worker died) with
-//! `FOR UPDATE SKIP LOCKED`, so any number of processes share the queue without taking the same
-//! cell. The claimer holds a lease, renewed while it works; a result is written only if the
-//! lease is still its own and the cell still running, so a cell cancelled, or reclaimed after a
-//! stall, never gets a second result. Results are written in batches by one writer task.
+//! A claim takes a batch of queued cells with `FOR UPDATE SKIP LOCKED`, so any number of
+//! processes share the queue without taking the same cell. The claimer holds a lease, renewed
+//! while it works; when a worker dies, its leases expire and any worker's reaper puts those
+//! cells back in the queue. A result is written only if the lease is still the writer's and the
+//! cell still running, so a cell cancelled, or reclaimed after a stall, never gets a second
+//! result. Results are written in batches by one writer task.
 
 mod claim;
 mod execute;
@@ -62,6 +63,9 @@ pub struct Worker {
     queue: Arc<Notify>,
     config: WorkerConfig,
     specs: Mutex<HashMap<Uuid, Arc<RunSpec>>>,
+    /// Signalled after results are written: cells left `running`, so a run at its
+    /// `concurrency` may take more.
+    written: Notify,
 }
 
 impl Worker {
@@ -71,7 +75,15 @@ impl Worker {
         queue: Arc<Notify>,
         config: WorkerConfig,
     ) -> Arc<Self> {
-        Arc::new(Self { id: Uuid::new_v4(), db, providers, queue, config, specs: Mutex::default() })
+        Arc::new(Self {
+            id: Uuid::new_v4(),
+            db,
+            providers,
+            queue,
+            config,
+            specs: Mutex::default(),
+            written: Notify::new(),
+        })
     }
 
     pub fn id(&self) -> Uuid {
@@ -83,55 +95,49 @@ impl Worker {
         tracing::info!(worker.id = %self.id, concurrency = self.config.concurrency, "worker started");
         let permits = Arc::new(Semaphore::new(self.config.concurrency));
         let (results, pending) = mpsc::channel::<CellResult>(self.config.concurrency * 2);
+        // Claimed cells wait here for a free slot: claiming a few ahead keeps the claim's round
+        // trips off the path from one cell's end to the next one's start.
+        let (ahead, mut claimed) =
+            mpsc::channel::<Claimed>((self.config.concurrency / 8).clamp(1, 16));
+        let stop_background = shutdown.child_token();
+        let claimer = tokio::spawn(self.clone().claim_ahead(ahead, stop_background.clone()));
         let writer = tokio::spawn(self.clone().write_results(pending));
-        let renewer = tokio::spawn(self.clone().renew_leases(shutdown.child_token()));
+        let renewer = tokio::spawn(self.clone().renew_leases(stop_background.clone()));
+        let reaper = tokio::spawn(self.clone().reap_periodically(stop_background.clone()));
 
         loop {
-            let first = tokio::select! {
+            let permit = tokio::select! {
                 permit = permits.clone().acquire_owned() => permit.expect("never closed"),
                 () = shutdown.cancelled() => break,
             };
-            let want = (1 + permits.available_permits()).min(self.config.batch);
-            let claimed = match self.claim(want).await {
-                Ok(claimed) => claimed,
-                Err(error) => {
-                    tracing::warn!(%error, "claiming cells failed; retrying");
-                    drop(first);
-                    tokio::select! {
-                        () = tokio::time::sleep(Duration::from_secs(1)) => continue,
-                        () = shutdown.cancelled() => break,
-                    }
-                }
+            let cell = tokio::select! {
+                cell = claimed.recv() => match cell {
+                    Some(cell) => cell,
+                    None => break,
+                },
+                () = shutdown.cancelled() => break,
             };
-            if claimed.is_empty() {
-                drop(first);
-                tokio::select! {
-                    () = self.queue.notified() => {}
-                    () = tokio::time::sleep(self.config.poll_interval) => {}
-                    () = shutdown.cancelled() => break,
+            let (worker, results) = (self.clone(), results.clone());
+            tokio::spawn(async move {
+                let result = worker.execute(cell).await;
+                drop(permit);
+                if let Some(result) = result {
+                    // The writer outlives every cell task.
+                    let _ = results.send(result).await;
                 }
-                continue;
-            }
-            let mut first = Some(first);
-            for cell in claimed {
-                let permit = match first.take() {
-                    Some(permit) => permit,
-                    // We asked for no more than were free, and only this loop takes permits.
-                    None => permits.clone().try_acquire_owned().expect("a permit per claimed cell"),
-                };
-                let (worker, results) = (self.clone(), results.clone());
-                tokio::spawn(async move {
-                    let result = worker.execute(cell).await;
-                    drop(permit);
-                    if let Some(result) = result {
-                        // The writer outlives every cell task.
-                        let _ = results.send(result).await;
-                    }
-                });
-            }
+            });
         }
 
         tracing::info!(worker.id = %self.id, "worker stopping; waiting for cells in flight");
+        let _ = claimer.await;
+        claimed.close();
+        let mut unstarted = Vec::new();
+        while let Ok(cell) = claimed.try_recv() {
+            unstarted.push(cell.id);
+        }
+        if let Err(error) = self.release(&unstarted).await {
+            tracing::warn!(%error, "could not give back unstarted cells; their leases will expire");
+        }
         let drained = tokio::time::timeout(
             self.config.shutdown_grace,
             permits.acquire_many(u32::try_from(self.config.concurrency).unwrap_or(u32::MAX)),
@@ -145,7 +151,48 @@ impl Worker {
         drop(results);
         let _ = writer.await;
         renewer.abort();
+        reaper.abort();
         tracing::info!(worker.id = %self.id, "worker stopped");
+    }
+
+    /// Keeps the buffer of claimed cells topped up, claiming as many as it has room for.
+    async fn claim_ahead(self: Arc<Self>, ahead: mpsc::Sender<Claimed>, stop: CancellationToken) {
+        loop {
+            let slot = tokio::select! {
+                slot = ahead.reserve() => match slot {
+                    Ok(slot) => slot,
+                    Err(_) => return,
+                },
+                () = stop.cancelled() => return,
+            };
+            // Only this task sends, so the room seen now is still there after the claim.
+            let want = (1 + ahead.capacity()).min(self.config.batch);
+            let idle = match self.claim(want).await {
+                Ok(cells) => {
+                    let mut cells = cells.into_iter();
+                    match cells.next() {
+                        Some(first) => {
+                            slot.send(first);
+                            for cell in cells {
+                                ahead.try_send(cell).expect("room was reserved");
+                            }
+                            continue;
+                        }
+                        None => self.config.poll_interval,
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "claiming cells failed; retrying");
+                    Duration::from_secs(1)
+                }
+            };
+            tokio::select! {
+                () = self.queue.notified() => {}
+                () = self.written.notified() => {}
+                () = tokio::time::sleep(idle) => {}
+                () = stop.cancelled() => return,
+            }
+        }
     }
 
     /// Extends the leases of this worker's cells while they are being worked on.
@@ -158,6 +205,19 @@ impl Worker {
             }
             if let Err(error) = self.renew().await {
                 tracing::warn!(%error, "renewing leases failed");
+            }
+        }
+    }
+
+    /// Looks for the cells of dead workers, in every process, every poll interval.
+    async fn reap_periodically(self: Arc<Self>, stop: CancellationToken) {
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep(self.config.poll_interval) => {}
+                () = stop.cancelled() => return,
+            }
+            if let Err(error) = self.reap().await {
+                tracing::warn!(%error, "returning expired cells to the queue failed");
             }
         }
     }

@@ -16,6 +16,7 @@ impl Worker {
         while pending.recv_many(&mut batch, BATCH).await > 0 {
             match self.write(&batch).await {
                 Ok(runs) => {
+                    self.written.notify_one();
                     if let Err(error) = self.finish_runs(&runs).await {
                         tracing::warn!(%error, "could not finish runs; the next result or claim will");
                     }

@@ -209,3 +209,66 @@ async fn two_worker_processes_share_a_run_without_double_work_and_events_cross_p
     assert_eq!(owners.len(), 2, "{owners:?}");
     drop(workers);
 }
+
+#[tokio::test]
+async fn fake_llm_as_judge_grades_a_run_and_its_garbage_judge_is_a_parse_error() {
+    let fake = FakeLlm::start(&["--latency-ms", "5"]);
+    let dir = tempfile::tempdir().unwrap();
+    // The judge-* models are served through the `custom` (any OpenAI-compatible server) provider.
+    let mut env = openai_env(&fake);
+    env.push(("CUSTOM_BASE_URL", format!("{}/v1", fake.base_url)));
+    let dev = DevServer::start_with_env(dir.path(), &[], &as_pairs(&env));
+    let api = Api::new(&dev.base_url, &dev.tokens[0]);
+
+    let generator = api
+        .post(
+            "/v1/prompts",
+            &json!({"name": "gen", "kind": "generator", "body": "Answer: {{question}}"}),
+        )
+        .await;
+    let judge = api.post("/v1/prompts", &json!({"name": "judge", "kind": "grader", "body": "Question: {{input}}\nAnswer: {{output}}"})).await;
+    let dataset = api.upload_csv("questions.csv", questions_csv(20)).await;
+    let run_with = async |judge_model: &str| {
+        let run = api
+            .post("/v1/runs?wait=60", &json!({
+                "prompt_id": generator["id"], "dataset_id": dataset["id"],
+                "models": [{"provider": "openai", "model": "gpt-4o-mini"}],
+                "grader": {"prompt_id": judge["id"], "provider": "custom", "model": judge_model},
+            }))
+            .await;
+        assert_eq!(run["status"], "completed", "{run}");
+        (
+            api.get(&format!("/v1/runs/{}/summary", run["id"].as_str().unwrap())).await,
+            api.cells(run["id"].as_str().unwrap()).await,
+        )
+    };
+
+    let (summary, cells) = run_with("judge-strict").await;
+    let mut passed = 0;
+    for cell in &cells {
+        let judge = &cell["grading"]["judge"];
+        assert_eq!(judge["status"], "graded", "{cell}");
+        let answer = judge["output"].as_str().unwrap();
+        let verdict: Value = serde_json::from_str(
+            answer.split("<response>").nth(1).unwrap().split("</response>").next().unwrap(),
+        )
+        .unwrap();
+        assert_eq!(judge["score"], verdict["score"]);
+        assert_eq!(judge["pass"], verdict["pass"]);
+        assert_eq!(cell["grading"]["effective_pass"], verdict["pass"]);
+        passed += usize::from(verdict["pass"] == true);
+    }
+    let model = &summary["models"][0];
+    assert_eq!(
+        (model["graded"].as_u64(), model["passed"].as_u64()),
+        (Some(20), Some(passed as u64))
+    );
+    assert!(model["tokens"]["grader_input"].as_i64().unwrap() > 0);
+
+    let (summary, cells) = run_with("judge-garbage").await;
+    assert!(cells.iter().all(|c| c["grading"]["judge"]["status"] == "parse_error"));
+    assert_eq!(
+        (summary["models"][0]["parse_errors"].as_i64(), summary["models"][0]["graded"].as_i64()),
+        (Some(20), Some(0))
+    );
+}

@@ -127,7 +127,13 @@ pub fn field_errors(errors: &ValidationErrors) -> Vec<FieldError> {
 
 fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
     for (field, kind) in errors.errors() {
-        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+        // `__all__` holds a struct's own (schema) errors: they belong to the struct's path.
+        let path = match (prefix.is_empty(), field.as_ref()) {
+            (true, "__all__") => "body".to_owned(),
+            (false, "__all__") => prefix.to_owned(),
+            (true, _) => field.to_string(),
+            (false, _) => format!("{prefix}.{field}"),
+        };
         match kind {
             ValidationErrorsKind::Field(list) => {
                 for error in list {

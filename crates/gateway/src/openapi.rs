@@ -28,6 +28,7 @@ use crate::error::{PROBLEM_JSON, Problem};
         (name = "prompts", description = "Prompts (generators and graders) and their immutable versions"),
         (name = "datasets", description = "Uploaded CSV / JSON / JSONL files: rows, preview, the original file"),
         (name = "runs", description = "Runs of a prompt version against models over a dataset: cells, progress, events"),
+        (name = "grading", description = "Manual grades, run summaries with intervals, comparisons, exports"),
         (name = "health", description = "Liveness and readiness"),
     ),
     components(schemas(Problem)),

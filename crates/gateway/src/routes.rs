@@ -1,6 +1,7 @@
 //! The HTTP routes, one module per resource, with their request and response types beside them.
 
 pub mod datasets;
+pub mod grading;
 pub mod health;
 pub mod models;
 pub mod prompts;
@@ -22,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(prompts::router())
         .merge(datasets::router())
         .merge(runs::router())
+        .merge(grading::router())
         .merge(models::router());
     OpenApiRouter::new().merge(health::router()).nest("/v1", v1)
 }

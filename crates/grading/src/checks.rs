@@ -75,7 +75,9 @@ impl Check {
             return Err(format!("there is no column `{column}`"));
         }
         match (self.kind, &self.field) {
-            (CheckKind::JsonFieldEquals, None) => return Err("`json_field_equals` needs a `field`".into()),
+            (CheckKind::JsonFieldEquals, None) => {
+                return Err("`json_field_equals` needs a `field`".into());
+            }
             (CheckKind::JsonFieldEquals, Some(_)) | (_, None) => {}
             (_, Some(_)) => return Err("only `json_field_equals` takes a `field`".into()),
         }
@@ -102,21 +104,42 @@ impl CompiledCheck {
     }
 
     /// Runs the check on `output`, taking a `column` from `row` (or else `variables`).
-    pub fn evaluate(&self, output: &str, row: Option<&Map<String, Value>>, variables: &Map<String, Value>) -> CheckResult {
+    pub fn evaluate(
+        &self,
+        output: &str,
+        row: Option<&Map<String, Value>>,
+        variables: &Map<String, Value>,
+    ) -> CheckResult {
         let expected: Option<&Value> = match (&self.check.value, &self.check.column) {
             (Some(value), _) => Some(value),
-            (None, Some(column)) => row.and_then(|r| r.get(column)).or_else(|| variables.get(column)),
+            (None, Some(column)) => {
+                row.and_then(|r| r.get(column)).or_else(|| variables.get(column))
+            }
             (None, None) => None,
         };
         let expected_text = expected.map(text).unwrap_or_default();
         let (passed, reason) = match self.check.kind {
             CheckKind::Equals => {
                 let passed = output.trim() == expected_text.trim();
-                (passed, format!("the output {} {}", if passed { "equals" } else { "does not equal" }, quote(&expected_text)))
+                (
+                    passed,
+                    format!(
+                        "the output {} {}",
+                        if passed { "equals" } else { "does not equal" },
+                        quote(&expected_text)
+                    ),
+                )
             }
             CheckKind::Contains => {
                 let passed = output.contains(expected_text.as_ref());
-                (passed, format!("the output {} {}", if passed { "contains" } else { "does not contain" }, quote(&expected_text)))
+                (
+                    passed,
+                    format!(
+                        "the output {} {}",
+                        if passed { "contains" } else { "does not contain" },
+                        quote(&expected_text)
+                    ),
+                )
             }
             CheckKind::Icontains => {
                 let passed = output.to_lowercase().contains(&expected_text.to_lowercase());
@@ -147,7 +170,11 @@ impl CompiledCheck {
                         Some(actual) => {
                             let passed = expected.is_some_and(|e| json_equal(actual, e));
                             let verb = if passed { "equals" } else { "is" };
-                            let shown = if passed { quote(&expected_text) } else { format!("{actual}, not {}", quote(&expected_text)) };
+                            let shown = if passed {
+                                quote(&expected_text)
+                            } else {
+                                format!("{actual}, not {}", quote(&expected_text))
+                            };
                             (passed, format!("`{field}` {verb} {shown}"))
                         }
                     },
@@ -211,7 +238,12 @@ mod tests {
 
     use super::*;
 
-    fn check(kind: CheckKind, value: Option<Value>, column: Option<&str>, field: Option<&str>) -> Check {
+    fn check(
+        kind: CheckKind,
+        value: Option<Value>,
+        column: Option<&str>,
+        field: Option<&str>,
+    ) -> Check {
         Check { kind, value, column: column.map(str::to_owned), field: field.map(str::to_owned) }
     }
 
@@ -223,23 +255,92 @@ mod tests {
     fn each_kind_passes_and_fails_with_a_reason() {
         let row = json!({"answer": "Paris", "n": "42"});
         let cases = [
-            (check(CheckKind::Equals, None, Some("answer"), None), " Paris\n", true, "the output equals \"Paris\""),
-            (check(CheckKind::Equals, Some(json!("paris")), None, None), "Paris", false, "the output does not equal \"paris\""),
-            (check(CheckKind::Contains, Some(json!("Par")), None, None), "It is Paris.", true, "the output contains \"Par\""),
-            (check(CheckKind::Icontains, Some(json!("PARIS")), None, None), "It is paris.", true, "the output contains \"PARIS\" (ignoring case)"),
-            (check(CheckKind::StartsWith, Some(json!("It")), None, None), "  It is.", true, "the output starts with \"It\""),
-            (check(CheckKind::StartsWith, Some(json!("Yes")), None, None), "No.", false, "the output does not start with \"Yes\""),
-            (check(CheckKind::Regex, Some(json!(r"^\d{3}-\d{4}$")), None, None), "555-1234", true, r"the output matches /^\d{3}-\d{4}$/"),
-            (check(CheckKind::Regex, Some(json!(r"^\d+$")), None, None), "12a", false, r"the output does not match /^\d+$/"),
-            (check(CheckKind::IsJson, None, None, None), " {\"a\": 1} ", true, "the output is JSON"),
-            (check(CheckKind::JsonFieldEquals, None, Some("n"), Some("result.value")), r#"{"result": {"value": 42}}"#, true, "`result.value` equals \"42\""),
-            (check(CheckKind::JsonFieldEquals, Some(json!(["a"])), None, Some("/tags")), r#"{"tags": ["a"]}"#, true, "`/tags` equals \"[\\\"a\\\"]\""),
-            (check(CheckKind::JsonFieldEquals, Some(json!(1)), None, Some("items.1")), r#"{"items": [1, 2]}"#, false, "`items.1` is 2, not \"1\""),
-            (check(CheckKind::JsonFieldEquals, Some(json!(1)), None, Some("missing")), r#"{"a": 1}"#, false, "the output has no field `missing`"),
+            (
+                check(CheckKind::Equals, None, Some("answer"), None),
+                " Paris\n",
+                true,
+                "the output equals \"Paris\"",
+            ),
+            (
+                check(CheckKind::Equals, Some(json!("paris")), None, None),
+                "Paris",
+                false,
+                "the output does not equal \"paris\"",
+            ),
+            (
+                check(CheckKind::Contains, Some(json!("Par")), None, None),
+                "It is Paris.",
+                true,
+                "the output contains \"Par\"",
+            ),
+            (
+                check(CheckKind::Icontains, Some(json!("PARIS")), None, None),
+                "It is paris.",
+                true,
+                "the output contains \"PARIS\" (ignoring case)",
+            ),
+            (
+                check(CheckKind::StartsWith, Some(json!("It")), None, None),
+                "  It is.",
+                true,
+                "the output starts with \"It\"",
+            ),
+            (
+                check(CheckKind::StartsWith, Some(json!("Yes")), None, None),
+                "No.",
+                false,
+                "the output does not start with \"Yes\"",
+            ),
+            (
+                check(CheckKind::Regex, Some(json!(r"^\d{3}-\d{4}$")), None, None),
+                "555-1234",
+                true,
+                r"the output matches /^\d{3}-\d{4}$/",
+            ),
+            (
+                check(CheckKind::Regex, Some(json!(r"^\d+$")), None, None),
+                "12a",
+                false,
+                r"the output does not match /^\d+$/",
+            ),
+            (
+                check(CheckKind::IsJson, None, None, None),
+                " {\"a\": 1} ",
+                true,
+                "the output is JSON",
+            ),
+            (
+                check(CheckKind::JsonFieldEquals, None, Some("n"), Some("result.value")),
+                r#"{"result": {"value": 42}}"#,
+                true,
+                "`result.value` equals \"42\"",
+            ),
+            (
+                check(CheckKind::JsonFieldEquals, Some(json!(["a"])), None, Some("/tags")),
+                r#"{"tags": ["a"]}"#,
+                true,
+                "`/tags` equals \"[\\\"a\\\"]\"",
+            ),
+            (
+                check(CheckKind::JsonFieldEquals, Some(json!(1)), None, Some("items.1")),
+                r#"{"items": [1, 2]}"#,
+                false,
+                "`items.1` is 2, not \"1\"",
+            ),
+            (
+                check(CheckKind::JsonFieldEquals, Some(json!(1)), None, Some("missing")),
+                r#"{"a": 1}"#,
+                false,
+                "the output has no field `missing`",
+            ),
         ];
         for (check, output, passed, reason) in cases {
             let result = run(&check, output, row.clone());
-            assert_eq!((result.passed, result.reason.as_str()), (passed, reason), "{check:?} on {output:?}");
+            assert_eq!(
+                (result.passed, result.reason.as_str()),
+                (passed, reason),
+                "{check:?} on {output:?}"
+            );
         }
         let not_json = run(&check(CheckKind::IsJson, None, None, None), "yes", json!({}));
         assert!(!not_json.passed && not_json.reason.starts_with("the output is not JSON"));
@@ -250,23 +351,42 @@ mod tests {
         let columns = ["answer"];
         let cases = [
             (check(CheckKind::Equals, None, None, None), "needs a `value` or a `column`"),
-            (check(CheckKind::Equals, Some(json!("a")), Some("answer"), None), "give `value` or `column`, not both"),
+            (
+                check(CheckKind::Equals, Some(json!("a")), Some("answer"), None),
+                "give `value` or `column`, not both",
+            ),
             (check(CheckKind::Contains, None, Some("nope"), None), "there is no column `nope`"),
-            (check(CheckKind::IsJson, Some(json!(true)), None, None), "`is_json` takes neither `value` nor `column`"),
-            (check(CheckKind::JsonFieldEquals, Some(json!(1)), None, None), "`json_field_equals` needs a `field`"),
-            (check(CheckKind::Equals, Some(json!(1)), None, Some("a")), "only `json_field_equals` takes a `field`"),
-            (check(CheckKind::Regex, Some(json!(5)), None, None), "`regex` needs the pattern as a string `value`"),
+            (
+                check(CheckKind::IsJson, Some(json!(true)), None, None),
+                "`is_json` takes neither `value` nor `column`",
+            ),
+            (
+                check(CheckKind::JsonFieldEquals, Some(json!(1)), None, None),
+                "`json_field_equals` needs a `field`",
+            ),
+            (
+                check(CheckKind::Equals, Some(json!(1)), None, Some("a")),
+                "only `json_field_equals` takes a `field`",
+            ),
+            (
+                check(CheckKind::Regex, Some(json!(5)), None, None),
+                "`regex` needs the pattern as a string `value`",
+            ),
         ];
         for (check, message) in cases {
             assert_eq!(check.compile(&columns).unwrap_err(), message, "{check:?}");
         }
-        let bad = check(CheckKind::Regex, Some(json!("(unclosed")), None, None).compile(&columns).unwrap_err();
+        let bad = check(CheckKind::Regex, Some(json!("(unclosed")), None, None)
+            .compile(&columns)
+            .unwrap_err();
         assert!(bad.starts_with("the pattern does not compile"), "{bad}");
     }
 
     #[test]
     fn checks_deserialize_from_the_documented_shape() {
-        let parsed: Check = serde_json::from_value(json!({"type": "json_field_equals", "field": "a", "value": 1})).unwrap();
+        let parsed: Check =
+            serde_json::from_value(json!({"type": "json_field_equals", "field": "a", "value": 1}))
+                .unwrap();
         assert_eq!(parsed, check(CheckKind::JsonFieldEquals, Some(json!(1)), None, Some("a")));
     }
 }

@@ -65,7 +65,12 @@ pub struct Agreement {
 }
 
 /// Agreement from the 2x2 table of (judge, human) grades; `None` without cells graded by both.
-pub fn agreement(both_pass: u64, both_fail: u64, judge_only_pass: u64, human_only_pass: u64) -> Option<Agreement> {
+pub fn agreement(
+    both_pass: u64,
+    both_fail: u64,
+    judge_only_pass: u64,
+    human_only_pass: u64,
+) -> Option<Agreement> {
     let n = both_pass + both_fail + judge_only_pass + human_only_pass;
     if n == 0 {
         return None;
@@ -128,7 +133,8 @@ fn erfc(x: f64) -> f64 {
                 + t * (0.096_784_18
                     + t * (-0.186_288_06
                         + t * (0.278_868_07
-                            + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+                            + t * (-1.135_203_98
+                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
     let value = t * poly.exp();
     if x >= 0.0 { value } else { 2.0 - value }
 }
@@ -185,13 +191,23 @@ mod tests {
         // observed 0.8; judge 0.65, human 0.55; expected 0.3575 + 0.1575 = 0.515; kappa 0.5876.
         let a = agreement(10, 6, 3, 1).unwrap();
         assert!(close(a.rate, 0.8, 1e-12) && close(a.kappa.unwrap(), 0.587_63, 1e-4), "{a:?}");
-        assert_eq!(agreement(4, 0, 0, 0).unwrap().kappa, None, "all pass: nothing beyond chance to measure");
+        assert_eq!(
+            agreement(4, 0, 0, 0).unwrap().kappa,
+            None,
+            "all pass: nothing beyond chance to measure"
+        );
         assert_eq!(agreement(0, 0, 0, 0), None);
     }
 
     #[test]
     fn erfc_is_accurate() {
-        for (x, expected) in [(0.0, 1.0), (0.5, 0.479_500_12), (1.0, 0.157_299_21), (2.0, 0.004_677_73), (-1.0, 1.842_700_79)] {
+        for (x, expected) in [
+            (0.0, 1.0),
+            (0.5, 0.479_500_12),
+            (1.0, 0.157_299_21),
+            (2.0, 0.004_677_73),
+            (-1.0, 1.842_700_79),
+        ] {
             assert!(close(erfc(x), expected, 1e-6), "erfc({x}) = {}", erfc(x));
         }
     }

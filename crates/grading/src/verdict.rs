@@ -61,26 +61,38 @@ fn fail<T>(message: impl Into<String>) -> Result<T, ParseError> {
 }
 
 /// Reads the verdict in `text`.
-pub fn parse_verdict(text: &str, scale: ScoreScale, pass_threshold: f64) -> Result<Verdict, ParseError> {
+pub fn parse_verdict(
+    text: &str,
+    scale: ScoreScale,
+    pass_threshold: f64,
+) -> Result<Verdict, ParseError> {
     if text.trim().is_empty() {
         return fail("the grader's answer is empty");
     }
     let object = match response_block(text) {
         Some(block) => match first_object(block) {
             Some(Ok(object)) => object,
-            Some(Err(error)) => return fail(format!("the <response> block is not valid JSON: {error}")),
+            Some(Err(error)) => {
+                return fail(format!("the <response> block is not valid JSON: {error}"));
+            }
             None => return fail("the <response> block holds no JSON object"),
         },
         None => match first_object(text) {
             Some(Ok(object)) => object,
             Some(Err(error)) => return fail(format!("the verdict is not valid JSON: {error}")),
-            None => return fail("the answer holds no verdict (no <response> block, no JSON object)"),
+            None => {
+                return fail("the answer holds no verdict (no <response> block, no JSON object)");
+            }
         },
     };
     verdict(&object, scale, pass_threshold)
 }
 
-fn verdict(object: &Map<String, Value>, scale: ScoreScale, pass_threshold: f64) -> Result<Verdict, ParseError> {
+fn verdict(
+    object: &Map<String, Value>,
+    scale: ScoreScale,
+    pass_threshold: f64,
+) -> Result<Verdict, ParseError> {
     let score = match object.get("score") {
         None | Some(Value::Null) => None,
         Some(Value::Number(n)) => Some(n.as_f64().filter(|f| f.is_finite())),
@@ -97,7 +109,10 @@ fn verdict(object: &Map<String, Value>, scale: ScoreScale, pass_threshold: f64) 
                     Value::String(s) => s.trim().to_owned(),
                     other => other.to_string(),
                 };
-                return fail(format!("`score` {written} is outside the scale {} to {}", scale.min, scale.max));
+                return fail(format!(
+                    "`score` {written} is outside the scale {} to {}",
+                    scale.min, scale.max
+                ));
             }
         },
     };
@@ -196,10 +211,26 @@ mod tests {
 
     #[test]
     fn tagged_verdicts() {
-        assert_eq!(parse(r#"Let me check.<response>{"score": 0.8, "pass": true, "reason": "clear"}</response>"#), ok(Some(0.8), true, Some("clear")));
-        assert_eq!(parse("<response>\n  {\"score\": 0.2}\n</response>"), ok(Some(0.2), false, None), "pass derived from the threshold");
-        assert_eq!(parse(r#"< Response >{"pass": false}</ RESPONSE >"#), ok(None, false, None), "whitespace and case in tags");
-        assert_eq!(parse("<response>\n```json\n{\"score\": 1, \"pass\": true}\n```\n</response>"), ok(Some(1.0), true, None));
+        assert_eq!(
+            parse(
+                r#"Let me check.<response>{"score": 0.8, "pass": true, "reason": "clear"}</response>"#
+            ),
+            ok(Some(0.8), true, Some("clear"))
+        );
+        assert_eq!(
+            parse("<response>\n  {\"score\": 0.2}\n</response>"),
+            ok(Some(0.2), false, None),
+            "pass derived from the threshold"
+        );
+        assert_eq!(
+            parse(r#"< Response >{"pass": false}</ RESPONSE >"#),
+            ok(None, false, None),
+            "whitespace and case in tags"
+        );
+        assert_eq!(
+            parse("<response>\n```json\n{\"score\": 1, \"pass\": true}\n```\n</response>"),
+            ok(Some(1.0), true, None)
+        );
         assert_eq!(
             parse(r#"Draft: {"score": 0.1} ... final: <response>{"score": 0.9}</response>"#),
             ok(Some(0.9), true, None),
@@ -209,9 +240,20 @@ mod tests {
 
     #[test]
     fn untagged_verdicts() {
-        assert_eq!(parse("```json\n{\"score\": 0.75, \"reason\": \"mostly\"}\n```"), ok(Some(0.75), true, Some("mostly")));
-        assert_eq!(parse(r#"I think the answer is fine. {"pass": true, "reason": "matches"} Hope this helps!"#), ok(None, true, Some("matches")));
-        assert_eq!(parse(r#"Scores {like this} are odd, but {"score": 0.5} counts"#), ok(Some(0.5), true, None));
+        assert_eq!(
+            parse("```json\n{\"score\": 0.75, \"reason\": \"mostly\"}\n```"),
+            ok(Some(0.75), true, Some("mostly"))
+        );
+        assert_eq!(
+            parse(
+                r#"I think the answer is fine. {"pass": true, "reason": "matches"} Hope this helps!"#
+            ),
+            ok(None, true, Some("matches"))
+        );
+        assert_eq!(
+            parse(r#"Scores {like this} are odd, but {"score": 0.5} counts"#),
+            ok(Some(0.5), true, None)
+        );
         assert_eq!(parse(r#"[1, 2] then {"pass": "false"}"#), ok(None, false, None));
     }
 
@@ -227,21 +269,33 @@ mod tests {
         let cases = [
             ("", "the grader's answer is empty"),
             ("   \n ", "the grader's answer is empty"),
-            ("Hmm, this looks mostly fine to me, hard to say.", "the answer holds no verdict (no <response> block, no JSON object)"),
+            (
+                "Hmm, this looks mostly fine to me, hard to say.",
+                "the answer holds no verdict (no <response> block, no JSON object)",
+            ),
             ("<response>looks good</response>", "the <response> block holds no JSON object"),
-            ("<response>{\"score\": 0.5,}</response>", "the <response> block is not valid JSON: trailing comma at line 1 column 15"),
+            (
+                "<response>{\"score\": 0.5,}</response>",
+                "the <response> block is not valid JSON: trailing comma at line 1 column 15",
+            ),
             (r#"{"score": 9.2e+124}"#, "`score` 9.2e+124 is outside the scale 0 to 1"),
             (r#"{"score": -0.1}"#, "`score` -0.1 is outside the scale 0 to 1"),
             (r#"{"score": "high"}"#, "`score` is not a number: \"high\""),
             (r#"{"score": [1]}"#, "`score` is not a number: [1]"),
             (r#"{"pass": "yes"}"#, "`pass` is not a boolean: \"yes\""),
             (r#"{"reason": "no score"}"#, "the verdict has neither `score` nor `pass`"),
-            ("{\"score\": 0.5", "the verdict is not valid JSON: EOF while parsing an object at line 1 column 13"),
+            (
+                "{\"score\": 0.5",
+                "the verdict is not valid JSON: EOF while parsing an object at line 1 column 13",
+            ),
         ];
         for (text, message) in cases {
             assert_eq!(parse(text), Err(message.to_owned()), "{text:?}");
         }
-        assert_eq!(ten_point(r#"{"score": 11}"#), Err("`score` 11 is outside the scale 0 to 10".to_owned()));
+        assert_eq!(
+            ten_point(r#"{"score": 11}"#),
+            Err("`score` 11 is outside the scale 0 to 10".to_owned())
+        );
     }
 
     #[test]

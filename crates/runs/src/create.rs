@@ -33,7 +33,7 @@ struct Dataset {
 
 /// The grader as stored with the run: its prompt and model, frozen at creation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GraderSnapshot {
+pub(crate) struct GraderSnapshot {
     pub prompt_id: Uuid,
     pub prompt_version_id: Uuid,
     pub prompt_name: String,
@@ -90,6 +90,12 @@ pub async fn create(
         None => None,
     };
 
+    // What placeholders can be filled with: the dataset's columns, then the run's variables.
+    let provided: BTreeSet<&str> = dataset
+        .iter()
+        .flat_map(|d| d.columns.iter().map(String::as_str))
+        .chain(new.variables.keys().map(String::as_str))
+        .collect();
     if let Some(prompt) = &prompt {
         let mut needed = placeholders(&prompt.body);
         for name in new.system.as_deref().map(placeholders).unwrap_or_default() {
@@ -97,11 +103,6 @@ pub async fn create(
                 needed.push(name);
             }
         }
-        let provided: BTreeSet<&str> = dataset
-            .iter()
-            .flat_map(|d| d.columns.iter().map(String::as_str))
-            .chain(new.variables.keys().map(String::as_str))
-            .collect();
         let missing: Vec<&str> =
             needed.iter().map(String::as_str).filter(|p| !provided.contains(p)).collect();
         if !missing.is_empty() {
@@ -151,8 +152,35 @@ pub async fn create(
         models.push((entry, label));
     }
 
+    let columns: Vec<&str> =
+        dataset.iter().flat_map(|d| d.columns.iter().map(String::as_str)).collect();
+    let expected_column = match (&new.grading.expected_column, &dataset) {
+        (Some(column), Some(d)) if !d.columns.contains(column) => {
+            problem(
+                "expected_column",
+                format!("the dataset `{}` has no column `{column}`", d.name),
+            );
+            None
+        }
+        (Some(_), None) if new.dataset_id.is_none() => {
+            problem("expected_column", "a run without a dataset has no columns".into());
+            None
+        }
+        (Some(column), _) => Some(column.clone()),
+        (None, _) => columns.contains(&"expected").then(|| "expected".to_owned()),
+    };
+    let names: Vec<&str> = provided.iter().copied().collect();
+    for (i, check) in new.grading.checks.iter().enumerate() {
+        if let Err(message) = check.compile(&names) {
+            problem(&format!("assertions[{i}]"), message);
+        }
+    }
     let grader = match &new.grader {
-        Some(grader) => validate_grader(tx, providers, grader, &mut problem).await?,
+        Some(grader) => {
+            let context =
+                GraderContext { provided: &provided, has_expected: expected_column.is_some() };
+            validate_grader(tx, providers, grader, &context, &mut problem).await?
+        }
         None => None,
     };
 
@@ -173,15 +201,33 @@ pub async fn create(
     };
     let id = Uuid::now_v7();
     tracing::Span::current().record("run.id", tracing::field::display(id));
-    insert(tx, id, &new, &prompt, dataset.as_ref(), &models, grader.as_ref(), cells).await?;
+    let snapshot = Snapshot {
+        prompt: &prompt,
+        dataset: dataset.as_ref(),
+        models: &models,
+        grader: grader.as_ref(),
+        expected_column: expected_column.as_deref(),
+        cells,
+    };
+    insert(tx, id, &new, &snapshot).await?;
     tracing::info!(cells, models = models.len(), "created run {id}");
     store::get(tx, id).await
 }
+
+/// What a grader prompt's placeholders can be filled with.
+struct GraderContext<'a> {
+    provided: &'a BTreeSet<&'a str>,
+    has_expected: bool,
+}
+
+/// Placeholders a grader prompt gets besides the row's columns and the variables.
+const GRADER_INPUTS: [&str; 3] = ["output", "input", "expected"];
 
 async fn validate_grader(
     tx: &mut UserTx,
     providers: &Providers,
     grader: &NewGrader,
+    context: &GraderContext<'_>,
     problem: &mut impl FnMut(&str, String),
 ) -> Result<Option<GraderSnapshot>> {
     let field = match grader.prompt {
@@ -202,6 +248,24 @@ async fn validate_grader(
         }
         Some(p) => p,
     };
+    let needed = placeholders(&prompt.body);
+    let missing: Vec<String> = needed
+        .iter()
+        .filter(|p| !context.provided.contains(p.as_str()) && !GRADER_INPUTS.contains(&p.as_str()))
+        .map(|p| format!("`{p}`"))
+        .collect();
+    if !missing.is_empty() {
+        problem(field, format!("grader placeholders without a value: {}", missing.join(", ")));
+    }
+    if needed.iter().any(|p| p == "expected")
+        && !context.has_expected
+        && !context.provided.contains("expected")
+    {
+        problem(
+            field,
+            "the grader uses `{{expected}}` but the dataset has no `expected` column; name one with `expected_column`".into(),
+        );
+    }
     let entry = match providers.resolve(&grader.provider, &grader.model) {
         Ok(entry) => entry,
         Err(err) => {
@@ -248,21 +312,23 @@ fn unique_label<'a>(label: &str, taken: impl Iterator<Item = &'a str> + Clone) -
         .expect("some suffix is free")
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn insert(
-    tx: &mut UserTx,
-    id: Uuid,
-    new: &NewRun,
-    prompt: &PromptVersion,
-    dataset: Option<&Dataset>,
-    models: &[(ModelEntry, String)],
-    grader: Option<&GraderSnapshot>,
+/// Everything validation resolved, to be written with the run.
+struct Snapshot<'a> {
+    prompt: &'a PromptVersion,
+    dataset: Option<&'a Dataset>,
+    models: &'a [(ModelEntry, String)],
+    grader: Option<&'a GraderSnapshot>,
+    expected_column: Option<&'a str>,
     cells: i64,
-) -> Result<()> {
+}
+
+async fn insert(tx: &mut UserTx, id: Uuid, new: &NewRun, snapshot: &Snapshot<'_>) -> Result<()> {
+    let Snapshot { prompt, dataset, models, grader, expected_column, cells } = *snapshot;
     sqlx::query(
         "insert into public.run (id, prompt_id, prompt_version_id, prompt_name, prompt_version,
-           prompt_body, system_prompt, dataset_id, dataset_name, variables, grader, concurrency, cell_count)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+           prompt_body, system_prompt, dataset_id, dataset_name, variables, grader, concurrency,
+           cell_count, expected_column, score_min, score_max, pass_threshold, checks)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
     )
     .bind(id)
     .bind(prompt.prompt_id)
@@ -277,6 +343,11 @@ async fn insert(
     .bind(grader.map(sqlx::types::Json))
     .bind(new.concurrency)
     .bind(i32::try_from(cells).expect("cells are limited far below i32::MAX"))
+    .bind(expected_column)
+    .bind(new.grading.scale.min)
+    .bind(new.grading.scale.max)
+    .bind(new.grading.pass_threshold)
+    .bind(sqlx::types::Json(&new.grading.checks))
     .execute(&mut **tx)
     .await?;
 

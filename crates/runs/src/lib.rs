@@ -6,18 +6,27 @@
 
 mod create;
 pub mod events;
+mod export;
+mod grades;
 mod model;
 mod render;
 mod store;
+mod summary;
 pub mod worker;
 
 pub use create::create;
+pub use export::{Export, ExportFormat, export};
+pub use grades::grade_cell;
 pub use model::{
-    Cell, CellCounts, CellStatus, ModelTotals, NewGrader, NewRun, NewRunModel, PromptRef, Run,
-    RunDetail, RunFilter, RunModel, RunStatus,
+    Cell, CellCounts, CellDetail, CellStatus, GradeEntry, GradeStatus, GradeValue, Grading,
+    ModelTotals, NewGrader, NewRun, NewRunModel, PromptRef, Run, RunDetail, RunFilter, RunModel,
+    RunStatus,
 };
 pub use render::render;
 pub use store::{cancel, delete, get, get_cell, list, list_cells, retry_cell};
+pub use summary::{
+    Comparison, ModelComparison, ModelSummary, Paired, RunSummary, compare, summary,
+};
 use uuid::Uuid;
 
 /// Bounds on what one run may ask for.

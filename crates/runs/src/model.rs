@@ -1,9 +1,11 @@
 //! What runs and cells are, as stored and as returned, and what a caller sends to create one.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use grading::{Check, CheckResult, ScoreScale};
 use providers::ModelParams;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use sqlx::types::Json;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
@@ -71,6 +73,11 @@ pub struct Run {
     pub variables: Value,
     pub grader: Option<Value>,
     pub concurrency: Option<i32>,
+    pub expected_column: Option<String>,
+    pub score_min: f64,
+    pub score_max: f64,
+    pub pass_threshold: f64,
+    pub checks: Json<Vec<Check>>,
     pub status: RunStatus,
     pub cell_count: i32,
     pub created_at: DateTime<Utc>,
@@ -143,10 +150,98 @@ pub struct Cell {
     pub tokens_in: Option<i32>,
     pub tokens_out: Option<i32>,
     pub cost_usd: Option<f64>,
+    pub judge_status: Option<GradeStatus>,
+    pub judge_score: Option<f64>,
+    pub judge_pass: Option<bool>,
+    pub judge_reason: Option<String>,
+    pub judge_output: Option<String>,
+    pub judge_error: Option<String>,
+    pub grader_tokens_in: Option<i32>,
+    pub grader_tokens_out: Option<i32>,
+    pub grader_cost_usd: Option<f64>,
+    pub grader_latency_ms: Option<i32>,
+    pub check_results: Option<Json<Vec<CheckResult>>>,
+    pub auto_pass: Option<bool>,
+    pub manual_grade: Option<String>,
+    pub manual_note: Option<String>,
+    pub manual_graded_at: Option<DateTime<Utc>>,
+    pub manual_graded_by: Option<Uuid>,
+    pub effective_pass: Option<bool>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// How a judge's grading of a cell ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[serde(rename_all = "snake_case")]
+#[sqlx(type_name = "grade_status", rename_all = "snake_case")]
+pub enum GradeStatus {
+    /// The judge answered with a verdict.
+    Graded,
+    /// The judge answered, but not with a verdict (its answer is kept).
+    ParseError,
+    /// The judge could not be called (after retries).
+    Error,
+}
+
+impl GradeStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Graded => "graded",
+            Self::ParseError => "parse_error",
+            Self::Error => "error",
+        }
+    }
+}
+
+/// A manual grade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GradeValue {
+    Pass,
+    Fail,
+    /// Removes the manual grade: the automatic one counts again.
+    Unset,
+}
+
+impl GradeValue {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Fail => "fail",
+            Self::Unset => "unset",
+        }
+    }
+}
+
+/// One manual grading of a cell: who, when, what.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct GradeEntry {
+    pub value: String,
+    pub note: Option<String>,
+    pub graded_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A cell with its manual grading history, oldest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellDetail {
+    pub cell: Cell,
+    pub history: Vec<GradeEntry>,
+}
+
+/// How a run's outputs are graded automatically.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Grading {
+    /// The dataset column with the expected answer (`{{expected}}`); default `expected` when the
+    /// dataset has such a column.
+    pub expected_column: Option<String>,
+    pub scale: ScoreScale,
+    /// The normalised score from which a verdict without `pass` passes.
+    pub pass_threshold: f64,
+    pub checks: Vec<Check>,
 }
 
 /// Which prompt version to run.
@@ -187,6 +282,7 @@ pub struct NewRun {
     pub system: Option<String>,
     pub models: Vec<NewRunModel>,
     pub grader: Option<NewGrader>,
+    pub grading: Grading,
     pub concurrency: Option<i32>,
 }
 

@@ -9,20 +9,24 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use crate::{
-    Cell, CellCounts, CellStatus, Error, ModelTotals, Result, Run, RunDetail, RunFilter, RunModel,
-    RunStatus,
+    Cell, CellCounts, CellDetail, CellStatus, Error, GradeEntry, ModelTotals, Result, Run,
+    RunDetail, RunFilter, RunModel, RunStatus,
 };
 
 pub(crate) const RUN_COLUMNS: &str = "id, prompt_id, prompt_version_id, prompt_name, prompt_version, \
-    prompt_body, system_prompt, dataset_id, dataset_name, variables, grader, concurrency, status, \
-    cell_count, created_at, updated_at, started_at, finished_at";
+    prompt_body, system_prompt, dataset_id, dataset_name, variables, grader, concurrency, \
+    expected_column, score_min, score_max, pass_threshold, checks, status, cell_count, created_at, \
+    updated_at, started_at, finished_at";
 
 const MODEL_COLUMNS: &str =
     "id, position, provider, model, label, params, input_per_mtok, output_per_mtok, prices_as_of";
 
-const CELL_COLUMNS: &str = "id, run_id, run_model_id, row_index, status, attempts, rendered_system, \
-    rendered_prompt, output, error_kind, error_message, finish_reason, latency_ms, tokens_in, \
-    tokens_out, cost_usd, created_at, updated_at, started_at, finished_at";
+pub(crate) const CELL_COLUMNS: &str = "id, run_id, run_model_id, row_index, status, attempts, \
+    rendered_system, rendered_prompt, output, error_kind, error_message, finish_reason, latency_ms, \
+    tokens_in, tokens_out, cost_usd, judge_status, judge_score, judge_pass, judge_reason, \
+    judge_output, judge_error, grader_tokens_in, grader_tokens_out, grader_cost_usd, \
+    grader_latency_ms, check_results, auto_pass, manual_grade, manual_note, manual_graded_at, \
+    manual_graded_by, effective_pass, created_at, updated_at, started_at, finished_at";
 
 /// Runs, newest first.
 pub async fn list(tx: &mut UserTx, filter: &RunFilter, page: &PageRequest) -> Result<Page<Run>> {
@@ -157,7 +161,8 @@ pub async fn list_cells(
 }
 
 /// One cell of a run.
-pub async fn get_cell(tx: &mut UserTx, run_id: Uuid, cell_id: Uuid) -> Result<Cell> {
+/// One cell of a run, with its manual grading history.
+pub async fn get_cell(tx: &mut UserTx, run_id: Uuid, cell_id: Uuid) -> Result<CellDetail> {
     let cell: Option<Cell> = sqlx::query_as(&format!(
         "select {CELL_COLUMNS} from public.run_cell where id = $1 and run_id = $2"
     ))
@@ -165,18 +170,23 @@ pub async fn get_cell(tx: &mut UserTx, run_id: Uuid, cell_id: Uuid) -> Result<Ce
     .bind(run_id)
     .fetch_optional(&mut **tx)
     .await?;
-    match cell {
-        Some(cell) => Ok(cell),
-        None => {
-            ensure_run(tx, run_id).await?;
-            Err(Error::CellNotFound { run_id, cell_id })
-        }
-    }
+    let Some(cell) = cell else {
+        ensure_run(tx, run_id).await?;
+        return Err(Error::CellNotFound { run_id, cell_id });
+    };
+    let history: Vec<GradeEntry> = sqlx::query_as(
+        "select value, note, graded_by, created_at from public.cell_grade
+         where cell_id = $1 order by created_at, id",
+    )
+    .bind(cell_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(CellDetail { cell, history })
 }
 
 /// Queues a failed cell again; a finished run goes back to running.
 #[instrument(skip_all, fields(run.id = %run_id, cell.id = %cell_id))]
-pub async fn retry_cell(tx: &mut UserTx, run_id: Uuid, cell_id: Uuid) -> Result<Cell> {
+pub async fn retry_cell(tx: &mut UserTx, run_id: Uuid, cell_id: Uuid) -> Result<CellDetail> {
     let status: RunStatus =
         sqlx::query_scalar("select status from public.run where id = $1 for update")
             .bind(run_id)
@@ -198,7 +208,7 @@ pub async fn retry_cell(tx: &mut UserTx, run_id: Uuid, cell_id: Uuid) -> Result<
     .execute(&mut **tx)
     .await?;
     if retried.rows_affected() == 0 {
-        let cell = get_cell(tx, run_id, cell_id).await?;
+        let cell = get_cell(tx, run_id, cell_id).await?.cell;
         let message =
             format!("only failed cells can be retried; this one is {}", cell.status.as_str());
         return Err(Error::Conflict { code: "cell_not_failed", message });
@@ -217,7 +227,7 @@ pub async fn retry_cell(tx: &mut UserTx, run_id: Uuid, cell_id: Uuid) -> Result<
     get_cell(tx, run_id, cell_id).await
 }
 
-async fn ensure_run(tx: &mut UserTx, id: Uuid) -> Result<()> {
+pub(crate) async fn ensure_run(tx: &mut UserTx, id: Uuid) -> Result<()> {
     let exists: bool = sqlx::query_scalar("select exists (select from public.run where id = $1)")
         .bind(id)
         .fetch_one(&mut **tx)

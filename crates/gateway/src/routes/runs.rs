@@ -159,9 +159,92 @@ pub struct CreateRun {
     pub models: Vec<RunModelInput>,
     #[validate(nested)]
     pub grader: Option<GraderInput>,
-    /// At most this many of the run's cells in flight at once (across all workers).
+    /// At most this many of the run's cells claimed by workers at once (in flight, or about to
+    /// be), across all workers.
     #[validate(range(min = 1, max = 1000))]
     pub concurrency: Option<i32>,
+    /// The dataset column with the expected answer, as `{{expected}}` for the grader; default:
+    /// a column named `expected`, if there is one.
+    #[validate(length(min = 1, max = 200))]
+    pub expected_column: Option<String>,
+    /// The scale the grader scores on (default 0 to 1); scores are normalised to 0..1.
+    #[validate(nested)]
+    pub score_scale: Option<ScoreScale>,
+    /// The normalised score from which a verdict without `pass` passes (default 0.5).
+    #[validate(range(min = 0.0, max = 1.0))]
+    pub pass_threshold: Option<f64>,
+    /// Deterministic checks of every output (up to 20); a cell passes when all of them and the
+    /// grader do.
+    #[validate(length(max = 20))]
+    pub assertions: Option<Vec<Assertion>>,
+}
+
+/// A grader's scale.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[validate(schema(function = "scale_is_ordered"))]
+pub struct ScoreScale {
+    #[schema(example = 1)]
+    pub min: f64,
+    #[schema(example = 10)]
+    pub max: f64,
+}
+
+fn scale_is_ordered(scale: &ScoreScale) -> Result<(), validator::ValidationError> {
+    if scale.min.is_finite() && scale.max.is_finite() && scale.min < scale.max {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("order")
+            .with_message("`min` must be below `max`".into()))
+    }
+}
+
+/// What an assertion checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AssertionType {
+    /// The output, trimmed, equals the expected text.
+    Equals,
+    Contains,
+    /// Contains, ignoring case.
+    Icontains,
+    /// The output matches the regular expression in `value`.
+    Regex,
+    StartsWith,
+    /// The whole output is JSON.
+    IsJson,
+    /// The output is JSON and its `field` (`a.b.0` or `/a/b/0`) equals the expected value.
+    JsonFieldEquals,
+}
+
+/// A deterministic check: the expected value is `value`, or the row's `column`.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Assertion {
+    #[serde(rename = "type")]
+    pub kind: AssertionType,
+    #[schema(value_type = Option<Object>, example = "Paris")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl From<Assertion> for grading::Check {
+    fn from(a: Assertion) -> Self {
+        let kind = match a.kind {
+            AssertionType::Equals => grading::CheckKind::Equals,
+            AssertionType::Contains => grading::CheckKind::Contains,
+            AssertionType::Icontains => grading::CheckKind::Icontains,
+            AssertionType::Regex => grading::CheckKind::Regex,
+            AssertionType::StartsWith => grading::CheckKind::StartsWith,
+            AssertionType::IsJson => grading::CheckKind::IsJson,
+            AssertionType::JsonFieldEquals => grading::CheckKind::JsonFieldEquals,
+        };
+        Self { kind, value: a.value, column: a.column, field: a.field }
+    }
 }
 
 impl TryFrom<CreateRun> for runs::NewRun {
@@ -188,6 +271,14 @@ impl TryFrom<CreateRun> for runs::NewRun {
             models: req.models.into_iter().map(Into::into).collect(),
             grader,
             concurrency: req.concurrency,
+            grading: runs::Grading {
+                expected_column: req.expected_column,
+                scale: req.score_scale.map_or_else(grading::ScoreScale::default, |s| {
+                    grading::ScoreScale { min: s.min, max: s.max }
+                }),
+                pass_threshold: req.pass_threshold.unwrap_or(0.5),
+                checks: req.assertions.unwrap_or_default().into_iter().map(Into::into).collect(),
+            },
         })
     }
 }
@@ -409,6 +500,11 @@ pub struct RunView {
     #[schema(value_type = Option<Object>)]
     pub grader: Option<Value>,
     pub concurrency: Option<i32>,
+    pub expected_column: Option<String>,
+    pub score_scale: ScoreScale,
+    pub pass_threshold: f64,
+    #[schema(value_type = Vec<Object>)]
+    pub assertions: Value,
     pub models: Vec<RunModelView>,
     pub counts: CellCounts,
 }
@@ -443,6 +539,10 @@ impl From<runs::RunDetail> for RunView {
             variables: run.variables.clone(),
             grader: run.grader.clone(),
             concurrency: run.concurrency,
+            expected_column: run.expected_column.clone(),
+            score_scale: ScoreScale { min: run.score_min, max: run.score_max },
+            pass_threshold: run.pass_threshold,
+            assertions: serde_json::to_value(&run.checks.0).expect("checks serialize"),
             summary: run.into(),
             models,
             counts: counts.into(),
@@ -456,6 +556,73 @@ pub struct CellError {
     /// `rate_limited`, `timeout`, `auth`, `invalid_request`, `provider_error`, `abandoned`, ...
     pub kind: String,
     pub message: String,
+}
+
+/// The grader's judgement of an output.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JudgeView {
+    /// `graded`; `parse_error` (it answered without a verdict: see `output` and `error`); `error`
+    /// (it could not be called).
+    pub status: String,
+    /// Normalised to 0..1.
+    pub score: Option<f64>,
+    pub pass: Option<bool>,
+    pub reason: Option<String>,
+    /// The grader's raw answer.
+    pub output: Option<String>,
+    pub error: Option<String>,
+    pub tokens_in: Option<i32>,
+    pub tokens_out: Option<i32>,
+    pub cost_usd: Option<f64>,
+    pub latency_ms: Option<i32>,
+}
+
+/// The outcome of one assertion.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssertionResult {
+    #[serde(rename = "type")]
+    pub kind: AssertionType,
+    pub passed: bool,
+    pub reason: String,
+}
+
+/// A person's grade of a cell.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ManualGradeView {
+    /// `pass` or `fail`.
+    pub value: String,
+    pub note: Option<String>,
+    pub graded_by: Option<Uuid>,
+    pub graded_at: Option<DateTime<Utc>>,
+}
+
+/// How a cell's output is graded.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CellGrading {
+    pub judge: Option<JudgeView>,
+    pub assertion_results: Option<Vec<AssertionResult>>,
+    /// Every assertion and the judge passed; null when nothing graded it, or the judge gave no
+    /// verdict.
+    pub auto_pass: Option<bool>,
+    pub manual: Option<ManualGradeView>,
+    /// The manual grade when set, else the automatic one.
+    pub effective_pass: Option<bool>,
+}
+
+/// A change of a cell's manual grade.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GradeEntryView {
+    /// `pass`, `fail` or `unset`.
+    pub value: String,
+    pub note: Option<String>,
+    pub graded_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<runs::GradeEntry> for GradeEntryView {
+    fn from(e: runs::GradeEntry) -> Self {
+        Self { value: e.value, note: e.note, graded_by: e.graded_by, created_at: e.created_at }
+    }
 }
 
 /// One (model, row) of a run.
@@ -478,7 +645,14 @@ pub struct CellView {
     pub latency_ms: Option<i32>,
     pub tokens_in: Option<i32>,
     pub tokens_out: Option<i32>,
+    /// Of the generation.
     pub cost_usd: Option<f64>,
+    /// Generation and grading.
+    pub total_cost_usd: Option<f64>,
+    pub grading: CellGrading,
+    /// Every manual grading, oldest first (single-cell responses only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<GradeEntryView>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
@@ -490,6 +664,35 @@ impl From<runs::Cell> for CellView {
         let error = c
             .error_kind
             .map(|kind| CellError { kind, message: c.error_message.unwrap_or_default() });
+        let judge = c.judge_status.map(|status| JudgeView {
+            status: status.as_str().to_owned(),
+            score: c.judge_score,
+            pass: c.judge_pass,
+            reason: c.judge_reason,
+            output: c.judge_output,
+            error: c.judge_error,
+            tokens_in: c.grader_tokens_in,
+            tokens_out: c.grader_tokens_out,
+            cost_usd: c.grader_cost_usd,
+            latency_ms: c.grader_latency_ms,
+        });
+        let assertion_results = c.check_results.map(|results| {
+            results
+                .0
+                .into_iter()
+                .map(|r| AssertionResult {
+                    kind: r.kind.into(),
+                    passed: r.passed,
+                    reason: r.reason,
+                })
+                .collect()
+        });
+        let manual = c.manual_grade.map(|value| ManualGradeView {
+            value,
+            note: c.manual_note,
+            graded_by: c.manual_graded_by,
+            graded_at: c.manual_graded_at,
+        });
         Self {
             id: c.id,
             run_id: c.run_id,
@@ -506,10 +709,42 @@ impl From<runs::Cell> for CellView {
             tokens_in: c.tokens_in,
             tokens_out: c.tokens_out,
             cost_usd: c.cost_usd,
+            total_cost_usd: c.cost_usd.map(|cost| cost + c.grader_cost_usd.unwrap_or(0.0)),
+            grading: CellGrading {
+                judge,
+                assertion_results,
+                auto_pass: c.auto_pass,
+                manual,
+                effective_pass: c.effective_pass,
+            },
+            history: None,
             created_at: c.created_at,
             updated_at: c.updated_at,
             started_at: c.started_at,
             finished_at: c.finished_at,
+        }
+    }
+}
+
+impl From<runs::CellDetail> for CellView {
+    fn from(detail: runs::CellDetail) -> Self {
+        Self {
+            history: Some(detail.history.into_iter().map(Into::into).collect()),
+            ..detail.cell.into()
+        }
+    }
+}
+
+impl From<grading::CheckKind> for AssertionType {
+    fn from(kind: grading::CheckKind) -> Self {
+        match kind {
+            grading::CheckKind::Equals => Self::Equals,
+            grading::CheckKind::Contains => Self::Contains,
+            grading::CheckKind::Icontains => Self::Icontains,
+            grading::CheckKind::Regex => Self::Regex,
+            grading::CheckKind::StartsWith => Self::StartsWith,
+            grading::CheckKind::IsJson => Self::IsJson,
+            grading::CheckKind::JsonFieldEquals => Self::JsonFieldEquals,
         }
     }
 }

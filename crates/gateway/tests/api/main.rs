@@ -4,6 +4,7 @@
 mod auth;
 mod datasets;
 mod errors;
+mod grading;
 mod health;
 mod openapi;
 mod prompts;

@@ -3,7 +3,7 @@
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use super::{CellResult, Worker};
+use super::{CellResult, Worker, execute::Judged};
 use std::sync::Arc;
 
 /// Results written per statement, at most.
@@ -32,8 +32,10 @@ impl Worker {
 
     /// Writes the results whose lease this worker still holds; returns the runs touched.
     async fn write(&self, results: &[CellResult]) -> Result<Vec<Uuid>, sqlx::Error> {
-        let column =
-            |f: fn(&CellResult) -> Option<String>| results.iter().map(f).collect::<Vec<_>>();
+        let text = |f: fn(&CellResult) -> Option<&str>| results.iter().map(f).collect::<Vec<_>>();
+        let judge_text = |f: fn(&Judged) -> Option<&str>| {
+            results.iter().map(|r| r.judge.as_ref().and_then(f)).collect::<Vec<_>>()
+        };
         let mut tx = self.db.begin_service().await?;
         let mut runs: Vec<Uuid> = sqlx::query_scalar(
             "update public.run_cell c set
@@ -42,12 +44,23 @@ impl Worker {
                output = u.output, error_kind = u.error_kind, error_message = u.error_message,
                finish_reason = u.finish_reason, latency_ms = u.latency_ms, tokens_in = u.tokens_in,
                tokens_out = u.tokens_out, cost_usd = u.cost_usd,
+               judge_status = u.judge_status::public.grade_status, judge_score = u.judge_score,
+               judge_pass = u.judge_pass, judge_reason = u.judge_reason,
+               judge_output = u.judge_output, judge_error = u.judge_error,
+               grader_tokens_in = u.grader_tokens_in, grader_tokens_out = u.grader_tokens_out,
+               grader_cost_usd = u.grader_cost_usd, grader_latency_ms = u.grader_latency_ms,
+               check_results = u.check_results, auto_pass = u.auto_pass,
                lease_expires_at = null, finished_at = now()
              from unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[],
                          $8::text[], $9::text[], $10::text[], $11::int[], $12::int[], $13::int[],
-                         $14::float8[])
+                         $14::float8[], $15::text[], $16::float8[], $17::bool[], $18::text[],
+                         $19::text[], $20::text[], $21::int[], $22::int[], $23::float8[],
+                         $24::int[], $25::jsonb[], $26::bool[])
                as u(id, status, attempts, rendered_system, rendered_prompt, output, error_kind,
-                    error_message, finish_reason, latency_ms, tokens_in, tokens_out, cost_usd)
+                    error_message, finish_reason, latency_ms, tokens_in, tokens_out, cost_usd,
+                    judge_status, judge_score, judge_pass, judge_reason, judge_output, judge_error,
+                    grader_tokens_in, grader_tokens_out, grader_cost_usd, grader_latency_ms,
+                    check_results, auto_pass)
              where c.id = u.id and c.lease_owner = $1 and c.status = 'running'
              returning c.run_id",
         )
@@ -55,16 +68,43 @@ impl Worker {
         .bind(results.iter().map(|r| r.id).collect::<Vec<_>>())
         .bind(results.iter().map(|r| r.status.as_str()).collect::<Vec<_>>())
         .bind(results.iter().map(|r| r.attempts).collect::<Vec<_>>())
-        .bind(column(|r| r.rendered_system.clone()))
-        .bind(column(|r| r.rendered_prompt.clone()))
-        .bind(column(|r| r.output.clone()))
-        .bind(column(|r| r.error_kind.clone()))
-        .bind(column(|r| r.error_message.clone()))
-        .bind(column(|r| r.finish_reason.clone()))
+        .bind(text(|r| r.rendered_system.as_deref()))
+        .bind(text(|r| r.rendered_prompt.as_deref()))
+        .bind(text(|r| r.output.as_deref()))
+        .bind(text(|r| r.error_kind.as_deref()))
+        .bind(text(|r| r.error_message.as_deref()))
+        .bind(text(|r| r.finish_reason.as_deref()))
         .bind(results.iter().map(|r| r.latency_ms).collect::<Vec<_>>())
         .bind(results.iter().map(|r| r.tokens_in).collect::<Vec<_>>())
         .bind(results.iter().map(|r| r.tokens_out).collect::<Vec<_>>())
         .bind(results.iter().map(|r| r.cost_usd).collect::<Vec<_>>())
+        .bind(judge_text(|j| Some(j.status.as_str())))
+        .bind(results.iter().map(|r| r.judge.as_ref().and_then(|j| j.score)).collect::<Vec<_>>())
+        .bind(results.iter().map(|r| r.judge.as_ref().and_then(|j| j.pass)).collect::<Vec<_>>())
+        .bind(judge_text(|j| j.reason.as_deref()))
+        .bind(judge_text(|j| j.output.as_deref()))
+        .bind(judge_text(|j| j.error.as_deref()))
+        .bind(
+            results.iter().map(|r| r.judge.as_ref().and_then(|j| j.tokens_in)).collect::<Vec<_>>(),
+        )
+        .bind(
+            results.iter().map(|r| r.judge.as_ref().and_then(|j| j.tokens_out)).collect::<Vec<_>>(),
+        )
+        .bind(results.iter().map(|r| r.judge.as_ref().and_then(|j| j.cost_usd)).collect::<Vec<_>>())
+        .bind(
+            results.iter().map(|r| r.judge.as_ref().and_then(|j| j.latency_ms)).collect::<Vec<_>>(),
+        )
+        .bind(
+            results
+                .iter()
+                .map(|r| {
+                    r.check_results
+                        .as_ref()
+                        .map(|c| serde_json::to_value(c).expect("check results serialize"))
+                })
+                .collect::<Vec<_>>(),
+        )
+        .bind(results.iter().map(|r| r.auto_pass).collect::<Vec<_>>())
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;

@@ -7,6 +7,7 @@ use axum::{
     extract::DefaultBodyLimit,
     http::{HeaderName, HeaderValue, Method, header},
     middleware::from_fn,
+    routing::get,
 };
 use tower::ServiceBuilder;
 use tower_http::{
@@ -52,12 +53,16 @@ pub fn router(state: AppState, cors: &CorsOrigins) -> Router {
     let middleware = ServiceBuilder::new()
         .layer(cors_layer(cors))
         .layer(from_fn(request_id))
+        .layer(from_fn(crate::metrics::record))
         .layer(TraceLayer::new_for_http().make_span_with(RequestSpan).on_response(LogResponse))
         .layer(from_fn(problem_responses))
         .layer(CatchPanicLayer::new())
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
+    // Installed before the first request, so that nothing recorded early is lost.
+    crate::metrics::handle();
     routes
         .merge(SwaggerUi::new("/docs").url("/openapi.json", api))
+        .route("/metrics", get(crate::metrics::render))
         .layer(middleware)
         .with_state(state)
 }

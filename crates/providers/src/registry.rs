@@ -166,6 +166,7 @@ pub enum ModelProblem {
 /// A configured provider: the client, a bound on requests in flight, and the retry policy.
 #[derive(Debug, Clone)]
 pub struct Provider {
+    name: &'static str,
     client: Arc<dyn ChatProvider>,
     permits: Arc<Semaphore>,
     retry: RetryPolicy,
@@ -179,8 +180,13 @@ pub struct Attempted<T> {
 }
 
 impl Provider {
-    pub fn new(client: Arc<dyn ChatProvider>, max_concurrency: usize, retry: RetryPolicy) -> Self {
-        Self { client, permits: Arc::new(Semaphore::new(max_concurrency)), retry }
+    pub fn new(
+        name: &'static str,
+        client: Arc<dyn ChatProvider>,
+        max_concurrency: usize,
+        retry: RetryPolicy,
+    ) -> Self {
+        Self { name, client, permits: Arc::new(Semaphore::new(max_concurrency)), retry }
     }
 
     /// Calls the model, retrying what is worth retrying. A permit is held only during an
@@ -194,7 +200,14 @@ impl Provider {
             attempts += 1;
             let result = {
                 let _permit = self.permits.acquire().await.expect("the semaphore is never closed");
-                self.client.complete(request).await
+                let started = std::time::Instant::now();
+                let result = self.client.complete(request).await;
+                let outcome = result.as_ref().map_or_else(|e| e.kind.as_str(), |_| "ok");
+                metrics::counter!("promptrefine_llm_requests_total", "provider" => self.name, "outcome" => outcome)
+                    .increment(1);
+                metrics::histogram!("promptrefine_llm_request_duration_seconds", "provider" => self.name)
+                    .record(started.elapsed().as_secs_f64());
+                result
             };
             match result {
                 Ok(response) => return Attempted { attempts, result: Ok(response) },
@@ -225,6 +238,7 @@ impl Providers {
     ) -> Result<Self, ProvidersError> {
         let mut configured = BTreeMap::new();
         let mock = Provider::new(
+            MOCK,
             Arc::new(Mock::new(config.mock_latency)),
             config.max_concurrency,
             config.retry,
@@ -255,7 +269,8 @@ impl Providers {
             let concurrency = env
                 .parse_or(&format!("{}_MAX_CONCURRENCY", preset.env), config.max_concurrency)?
                 .max(1);
-            configured.insert(preset.name, Provider::new(client, concurrency, config.retry));
+            configured
+                .insert(preset.name, Provider::new(preset.name, client, concurrency, config.retry));
         }
         Ok(Self { configured, catalog: Catalog::load(config.catalog_path.as_deref())? })
     }

@@ -190,7 +190,8 @@ async fn provider_retries_a_rate_limiting_stub_honouring_retry_after_and_stops_o
         base_delay: Duration::from_millis(10),
         ..RetryPolicy::default()
     };
-    let provider = Provider::new(Arc::new(openai(&server, Duration::from_secs(5))), 4, policy);
+    let provider =
+        Provider::new("openai", Arc::new(openai(&server, Duration::from_secs(5))), 4, policy);
     let done = provider.call(&request(ModelParams::default())).await;
     assert_eq!(done.attempts, 3);
     assert_eq!(done.result.unwrap().text, "ok");
@@ -203,7 +204,8 @@ async fn provider_retries_a_rate_limiting_stub_honouring_retry_after_and_stops_o
         )
         .mount(&denied)
         .await;
-    let provider = Provider::new(Arc::new(openai(&denied, Duration::from_secs(5))), 4, policy);
+    let provider =
+        Provider::new("openai", Arc::new(openai(&denied, Duration::from_secs(5))), 4, policy);
     let done = provider.call(&request(ModelParams::default())).await;
     assert_eq!((done.attempts, done.result.unwrap_err().kind), (1, ErrorKind::Auth));
 }

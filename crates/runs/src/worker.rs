@@ -119,7 +119,10 @@ impl Worker {
             };
             let (worker, results) = (self.clone(), results.clone());
             tokio::spawn(async move {
+                let in_flight = metrics::gauge!("promptrefine_cells_in_flight");
+                in_flight.increment(1.0);
                 let result = worker.execute(cell).await;
+                in_flight.decrement(1.0);
                 drop(permit);
                 if let Some(result) = result {
                     // The writer outlives every cell task.

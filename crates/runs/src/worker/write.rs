@@ -108,6 +108,11 @@ impl Worker {
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
+        // Counted as attempted: a few may have been dropped (cancelled or reclaimed meanwhile).
+        for result in results {
+            metrics::counter!("promptrefine_cells_total", "status" => result.status.as_str())
+                .increment(1);
+        }
         if runs.len() < results.len() {
             tracing::info!(
                 dropped = results.len() - runs.len(),

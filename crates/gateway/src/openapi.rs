@@ -31,7 +31,8 @@ use crate::error::{PROBLEM_JSON, Problem};
         (name = "grading", description = "Manual grades, run summaries with intervals, comparisons, exports"),
         (name = "health", description = "Liveness and readiness"),
     ),
-    components(schemas(Problem)),
+    // Schemas only query parameters use are not collected from the routes; name them here.
+    components(schemas(Problem, crate::routes::grading::ExportFormat)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

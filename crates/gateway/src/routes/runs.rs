@@ -223,7 +223,7 @@ pub enum AssertionType {
 pub struct Assertion {
     #[serde(rename = "type")]
     pub kind: AssertionType,
-    #[schema(value_type = Option<Object>, example = "Paris")]
+    #[schema(value_type = Option<Value>, example = "Paris")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -434,7 +434,7 @@ pub struct RunPrompt {
 
 /// A run without its models and counts (list item).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct RunSummaryView {
+pub struct RunListItem {
     pub id: Uuid,
     pub status: RunStatus,
     pub prompt: RunPrompt,
@@ -446,7 +446,7 @@ pub struct RunSummaryView {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
-impl From<runs::Run> for RunSummaryView {
+impl From<runs::Run> for RunListItem {
     fn from(r: runs::Run) -> Self {
         Self {
             id: r.id,
@@ -492,7 +492,7 @@ pub struct RunModelView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RunView {
     #[serde(flatten)]
-    pub summary: RunSummaryView,
+    pub summary: RunListItem,
     pub system: Option<String>,
     #[schema(value_type = Object)]
     pub variables: Value,
@@ -753,12 +753,12 @@ impl From<grading::CheckKind> for AssertionType {
 
 /// List runs, newest first.
 #[utoipa::path(get, path = "/runs", tag = "runs", params(ListRunsQuery),
-    responses((status = 200, body = PageOf<RunSummaryView>)))]
+    responses((status = 200, body = PageOf<RunListItem>)))]
 pub async fn list_runs(
     state: AppState,
     Authenticated(user): Authenticated,
     ApiQuery(query): ApiQuery<ListRunsQuery>,
-) -> ApiResult<Json<PageOf<RunSummaryView>>> {
+) -> ApiResult<Json<PageOf<RunListItem>>> {
     let filter = runs::RunFilter { prompt_id: query.prompt_id };
     let mut tx = state.db.begin_as(&user).await?;
     let page = runs::list(&mut tx, &filter, &page_request(query.limit, query.cursor)).await?;

@@ -35,3 +35,28 @@ async fn the_served_document_is_openapi_3_1_with_bearer_auth() {
     let (_, api) = gateway::app::api();
     assert_eq!(response.body, serde_json::to_value(api).unwrap());
 }
+
+#[test]
+fn every_reference_in_the_document_resolves() {
+    fn refs<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(reference)) = map.get("$ref") {
+                    out.push(reference);
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let (_, api) = gateway::app::api();
+    let document = serde_json::to_value(api).unwrap();
+    let mut all = Vec::new();
+    refs(&document, &mut all);
+    assert!(!all.is_empty());
+    for reference in all {
+        let pointer = reference.strip_prefix('#').expect("local references only");
+        assert!(document.pointer(pointer).is_some(), "{reference} does not resolve");
+    }
+}

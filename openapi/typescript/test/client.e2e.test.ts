@@ -1,0 +1,117 @@
+/**
+ * The generated client against a real `promptrefine dev`: the whole flow of the frontend, written
+ * only with the typed client (types checked by tsc): prompt, version, dataset, run with the mock
+ * model, manual grade, summary, export; and another user sees none of it.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+
+import { createPromptRefineClient, type PromptRefineClient, uploadDataset } from "../src/index.js";
+import { type DevServer, startDevServer } from "./dev-server.js";
+
+let server: DevServer;
+let alice: PromptRefineClient;
+let bob: PromptRefineClient;
+
+before(async () => {
+  server = await startDevServer();
+  alice = createPromptRefineClient({ baseUrl: server.baseUrl, getAccessToken: () => server.tokens[0] });
+  bob = createPromptRefineClient({ baseUrl: server.baseUrl, getAccessToken: async () => server.tokens[1] });
+});
+
+after(async () => {
+  await server?.stop();
+});
+
+test("a prompt is written, versioned, run over a dataset, graded, summarised and exported", async () => {
+  const created = await alice.POST("/v1/prompts", {
+    body: { name: "Support reply", kind: "generator", tags: ["support"], body: "Answer: {{question}}" },
+  });
+  assert.equal(created.response.status, 201, JSON.stringify(created.error));
+  const prompt = created.data!;
+  assert.deepEqual(prompt.version.placeholders, ["question"]);
+
+  const saved = await alice.POST("/v1/prompts/{id}/versions", {
+    params: { path: { id: prompt.id } },
+    body: { body: "Answer briefly: {{question}}", note: "shorter" },
+  });
+  assert.equal(saved.response.status, 201);
+  assert.equal(saved.data!.version, 2);
+
+  const csv = "question,expected\nWhere is my order?,tracking\nCan I get a refund?,refund\nHow do I reset my password?,reset\n";
+  const uploaded = await uploadDataset(alice, new Blob([csv], { type: "text/csv" }), "questions.csv");
+  assert.equal(uploaded.response.status, 201, JSON.stringify(uploaded.error));
+  const dataset = uploaded.data!;
+  assert.deepEqual(dataset.columns, ["question", "expected"]);
+  assert.equal(dataset.row_count, 3);
+
+  const started = await alice.POST("/v1/runs", {
+    body: {
+      prompt_id: prompt.id,
+      dataset_id: dataset.id,
+      models: [{ provider: "mock", model: "echo" }, { provider: "mock", model: "reverse" }],
+      assertions: [{ type: "starts_with", value: "Answer" }],
+    },
+  });
+  assert.equal(started.response.status, 202, JSON.stringify(started.error));
+  let run = started.data!;
+  // Follow it to the end, as a frontend polling the run would.
+  for (let i = 0; i < 200 && !["completed", "failed", "cancelled"].includes(run.status); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    run = (await alice.GET("/v1/runs/{id}", { params: { path: { id: run.id } } })).data!;
+  }
+  assert.equal(run.status, "completed");
+  assert.equal(run.counts.succeeded, 6);
+  assert.equal(run.prompt.version, 2);
+
+  const cells = (await alice.GET("/v1/runs/{id}/cells", { params: { path: { id: run.id }, query: { limit: 100 } } })).data!;
+  assert.equal(cells.items.length, 6);
+  const echo = cells.items.find((c) => c.output?.startsWith("Answer briefly"))!;
+  assert.equal(echo.grading.auto_pass, true);
+
+  const graded = await alice.PUT("/v1/runs/{id}/cells/{cell_id}/grade", {
+    params: { path: { id: run.id, cell_id: echo.id } },
+    body: { value: "fail", note: "too terse" },
+  });
+  assert.equal(graded.response.status, 200);
+  assert.equal(graded.data!.grading.effective_pass, false);
+  assert.equal(graded.data!.history?.length, 1);
+
+  const summary = (await alice.GET("/v1/runs/{id}/summary", { params: { path: { id: run.id } } })).data!;
+  const echoSummary = summary.models.find((m) => m.model === "echo")!;
+  assert.equal(echoSummary.graded, 3);
+  assert.equal(echoSummary.passed, 2, "the manual fail overrides the automatic pass");
+  assert.ok(echoSummary.pass_rate_ci && echoSummary.pass_rate_ci.low < 2 / 3 && echoSummary.pass_rate_ci.high > 2 / 3);
+
+  const exported = await alice.GET("/v1/runs/{id}/export", {
+    params: { path: { id: run.id }, query: { format: "jsonl" } },
+    parseAs: "text",
+  });
+  assert.equal(exported.response.status, 200);
+  const lines = (exported.data as string).trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(lines.length, 6);
+  assert.deepEqual(lines[0].row, { question: "Where is my order?", expected: "tracking" });
+
+  // Bob sees none of it.
+  assert.equal((await bob.GET("/v1/prompts")).data!.items.length, 0);
+  assert.equal((await bob.GET("/v1/datasets")).data!.items.length, 0);
+  assert.equal((await bob.GET("/v1/runs")).data!.items.length, 0);
+  const hidden = await bob.GET("/v1/runs/{id}", { params: { path: { id: run.id } } });
+  assert.equal(hidden.response.status, 404);
+  assert.equal(hidden.error!.code, "not_found");
+  const notHis = await bob.GET("/v1/prompts/{id}", { params: { path: { id: prompt.id } } });
+  assert.equal(notHis.response.status, 404);
+});
+
+test("errors come back typed as problems", async () => {
+  const invalid = await alice.POST("/v1/prompts", { body: { name: " ", kind: "generator", body: "x" } });
+  assert.equal(invalid.response.status, 422);
+  assert.equal(invalid.error!.code, "validation_failed");
+  assert.deepEqual(invalid.error!.errors?.map((e) => e.field), ["name"]);
+  assert.ok(invalid.error!.request_id);
+
+  const anonymous = createPromptRefineClient({ baseUrl: server.baseUrl, getAccessToken: () => null });
+  const refused = await anonymous.GET("/v1/prompts");
+  assert.equal(refused.response.status, 401);
+  assert.equal(refused.error!.code, "missing_token");
+});

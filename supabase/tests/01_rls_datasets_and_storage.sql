@@ -1,0 +1,39 @@
+-- Datasets, their rows, and the `datasets` Storage bucket's per-user-folder policies.
+begin;
+select plan(8);
+
+insert into auth.users (id, email) values
+  ('aaaaaaaa-0000-4000-8000-000000000001', 'a@example.test'),
+  ('bbbbbbbb-0000-4000-8000-000000000002', 'b@example.test');
+
+set local role authenticated;
+select set_config('request.jwt.claims', '{"sub": "aaaaaaaa-0000-4000-8000-000000000001", "role": "authenticated"}', true);
+select lives_ok($$
+  with d as (
+    insert into dataset (id, name, source_filename, format, storage_path, columns, row_count, byte_size, sha256)
+    values ('33333333-0000-4000-8000-000000000001', 'qa', 'qa.csv', 'csv',
+            'aaaaaaaa-0000-4000-8000-000000000001/33333333-0000-4000-8000-000000000001/qa.csv',
+            '{question}', 1, 12, 'sha')
+  )
+  insert into dataset_row (dataset_id, row_index, values)
+  values ('33333333-0000-4000-8000-000000000001', 0, '{"question": "why?"}')
+$$, 'A creates a dataset with a row');
+select lives_ok($$
+  insert into storage.objects (bucket_id, name)
+  values ('datasets', 'aaaaaaaa-0000-4000-8000-000000000001/33333333-0000-4000-8000-000000000001/qa.csv')
+$$, 'A may store files under A''s folder');
+select throws_ok($$
+  insert into storage.objects (bucket_id, name) values ('datasets', 'bbbbbbbb-0000-4000-8000-000000000002/x/qa.csv')
+$$, '42501', null, 'A may not store files under B''s folder');
+
+select set_config('request.jwt.claims', '{"sub": "bbbbbbbb-0000-4000-8000-000000000002", "role": "authenticated"}', true);
+select is((select count(*) from dataset) + (select count(*) from dataset_row), 0::bigint, 'B sees no dataset and no row of A');
+select is((select count(*) from storage.objects where bucket_id = 'datasets'), 0::bigint, 'B sees no file of A');
+select is_empty($$ update dataset set name = 'mine' returning id $$, 'B cannot rename A''s dataset');
+select throws_ok($$ update dataset_row set values = '{}' $$, '42501', null, 'rows are never updated, by anyone');
+select throws_ok($$
+  insert into dataset_row (dataset_id, row_index, values) values ('33333333-0000-4000-8000-000000000001', 1, '{}')
+$$, '23503', null, 'B cannot add rows to A''s dataset');
+
+select * from finish();
+rollback;

@@ -71,7 +71,7 @@ pub fn db_config(env: &Env) -> Result<DbConfig, EnvError> {
 /// Where original dataset files are kept.
 #[derive(Debug)]
 pub enum StorageSettings {
-    /// Supabase Storage of the project, acting with each user's token.
+    /// Supabase Storage of the project (its Storage API URL), acting with each user's token.
     Supabase { url: Url, anon_key: SecretString },
     /// A folder on this machine (one server only; for `dev` and simple deployments).
     Local { dir: PathBuf },
@@ -90,12 +90,7 @@ impl StorageSettings {
 
 impl Settings {
     pub fn from_env(env: &Env) -> Result<Self, EnvError> {
-        let database_url = env
-            .secret("DATABASE_URL")
-            .ok_or_else(|| EnvError::Missing { name: "DATABASE_URL".into() })?;
-        let mut db = DbConfig::new(database_url);
-        db.max_connections = env.parse_or("DB_MAX_CONNECTIONS", db.max_connections)?;
-
+        let db = db_config(env)?;
         let supabase_url = env.parse::<Url>("SUPABASE_URL")?;
         Ok(Self {
             db,
@@ -110,15 +105,23 @@ impl Settings {
     }
 }
 
-/// `STORAGE_BACKEND`: `supabase` (the default when SUPABASE_URL is set; needs SUPABASE_ANON_KEY)
-/// or `local` (files under `STORAGE_LOCAL_DIR`, default `./storage`).
+/// `STORAGE_BACKEND`: `supabase` (the default when SUPABASE_URL is set; needs SUPABASE_ANON_KEY;
+/// the Storage API at `SUPABASE_STORAGE_URL`, default `<SUPABASE_URL>/storage/v1`) or `local`
+/// (files under `STORAGE_LOCAL_DIR`, default `./storage`).
 fn storage_settings(env: &Env, supabase_url: Option<Url>) -> Result<StorageSettings, EnvError> {
     let default = if supabase_url.is_some() { "supabase" } else { "local" };
     match env.get("STORAGE_BACKEND").as_deref().unwrap_or(default) {
         "supabase" => Ok(StorageSettings::Supabase {
-            url: supabase_url.ok_or_else(|| EnvError::Missing {
-                name: "SUPABASE_URL (STORAGE_BACKEND=supabase needs it)".into(),
-            })?,
+            url: match env.parse::<Url>("SUPABASE_STORAGE_URL")? {
+                Some(url) => url,
+                None => {
+                    let project = supabase_url.ok_or_else(|| EnvError::Missing {
+                        name: "SUPABASE_URL (STORAGE_BACKEND=supabase needs it)".into(),
+                    })?;
+                    let url = format!("{}/storage/v1", project.as_str().trim_end_matches('/'));
+                    url.parse().map_err(|e| EnvError::invalid("SUPABASE_URL", e))?
+                }
+            },
             anon_key: env.secret("SUPABASE_ANON_KEY").ok_or_else(|| EnvError::Missing {
                 name: "SUPABASE_ANON_KEY (Supabase Storage needs it as `apikey`)".into(),
             })?,
@@ -226,7 +229,12 @@ mod tests {
         );
         assert!(settings.verifier.hs256_secret.is_none());
         assert_eq!(settings.bind_addr.port(), 8080);
-        assert!(matches!(settings.storage, StorageSettings::Supabase { .. }));
+        match &settings.storage {
+            StorageSettings::Supabase { url, .. } => {
+                assert_eq!(url.as_str(), "https://abc.supabase.co/storage/v1");
+            }
+            other => panic!("{other:?}"),
+        }
         assert_eq!(settings.dataset_limits.max_upload_bytes, 1000);
         match settings.cors {
             CorsOrigins::List(list) => {

@@ -27,7 +27,7 @@ fn spooled(contents: &[u8]) -> tempfile::NamedTempFile {
 
 fn supabase(server: &MockServer) -> SupabaseStorage {
     SupabaseStorage::new(
-        &server.uri().parse().unwrap(),
+        &format!("{}/storage/v1", server.uri()).parse().unwrap(),
         "datasets",
         ANON_KEY.into(),
         reqwest::Client::new(),
@@ -152,7 +152,7 @@ async fn supabase_storage_stub_errors_are_read_from_the_body_not_the_http_status
 async fn an_unreachable_supabase_is_unavailable() {
     // A port nobody listens on (wiremock keeps dropped servers alive in a pool).
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let url = format!("http://127.0.0.1:{port}").parse().unwrap();
+    let url = format!("http://127.0.0.1:{port}/storage/v1").parse().unwrap();
     let storage = SupabaseStorage::new(&url, "datasets", ANON_KEY.into(), reqwest::Client::new());
     let err = collect(&storage, KEY).await.unwrap_err();
     assert!(matches!(err, StorageError::Unavailable(_)), "{err:?}");

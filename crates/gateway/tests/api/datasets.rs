@@ -229,7 +229,7 @@ async fn a_failing_supabase_storage_stub_fails_the_upload_and_keeps_no_rows() {
         .mount(&server)
         .await;
     let storage = SupabaseStorage::new(
-        &server.uri().parse().unwrap(),
+        &format!("{}/storage/v1", server.uri()).parse().unwrap(),
         "datasets",
         "anon".into(),
         reqwest::Client::new(),

@@ -23,7 +23,7 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone)]
 pub struct SupabaseStorage {
-    /// `<SUPABASE_URL>/storage/v1/`
+    /// The Storage API, e.g. `<SUPABASE_URL>/storage/v1/`.
     base: Url,
     bucket: String,
     anon_key: SecretString,
@@ -31,15 +31,15 @@ pub struct SupabaseStorage {
 }
 
 impl SupabaseStorage {
+    /// `storage_url` is where the Storage API answers: `<SUPABASE_URL>/storage/v1` behind
+    /// Supabase's gateway, or the storage service itself (`http://storage:5000`).
     pub fn new(
-        supabase_url: &Url,
+        storage_url: &Url,
         bucket: &str,
         anon_key: SecretString,
         http: reqwest::Client,
     ) -> Self {
-        let mut base = supabase_url.clone();
-        base.path_segments_mut().expect("http(s) URL").pop_if_empty().extend(["storage", "v1", ""]);
-        Self { base, bucket: bucket.to_owned(), anon_key, http }
+        Self { base: storage_url.clone(), bucket: bucket.to_owned(), anon_key, http }
     }
 
     /// `<base>/object/<prefix...>/<bucket>/<key>`, each segment percent-encoded.

@@ -169,9 +169,16 @@ async fn serve_answers_over_database_url_and_stops_on_sigterm() {
         .unwrap();
     assert_eq!(list.status(), StatusCode::OK);
 
+    // The container health check.
+    let mut healthy = Process::spawn(&["healthcheck", "--url", &format!("{base}/ready")], &[]);
+    assert!(healthy.wait(STOP).success(), "{}", healthy.output());
+
     server.signal("TERM");
     assert!(server.wait(STOP).success(), "{}", server.output());
     assert!(server.output().contains("shutting down"));
+
+    let mut unhealthy = Process::spawn(&["healthcheck", "--url", &format!("{base}/ready")], &[]);
+    assert!(!unhealthy.wait(STOP).success(), "nothing listens any more");
 }
 
 #[test]

@@ -47,6 +47,11 @@ enum Command {
     Openapi,
     /// Mint an access token signed with the project's HS256 secret.
     Token(TokenArgs),
+    /// Exit with 0 when the API answers `/ready` (for container health checks).
+    Healthcheck {
+        #[arg(long, default_value = "http://127.0.0.1:8080/ready")]
+        url: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -77,6 +82,11 @@ pub async fn run() -> anyhow::Result<()> {
         }
         Command::Token(args) => {
             println!("{}", mint_token(&args)?);
+            Ok(())
+        }
+        Command::Healthcheck { url } => {
+            let response = http_client()?.get(&url).timeout(Duration::from_secs(5)).send().await?;
+            anyhow::ensure!(response.status().is_success(), "{url} answered {}", response.status());
             Ok(())
         }
     }

@@ -82,7 +82,7 @@ async fn a_killed_dev_takes_its_postgres_down_and_the_next_start_recovers() {
 }
 
 #[tokio::test]
-async fn dev_fresh_starts_from_nothing_and_its_tokens_match_the_token_command() {
+async fn dev_fresh_starts_from_nothing_and_its_tokens_match_the_token_and_api_key_commands() {
     let dir = tempfile::tempdir().unwrap();
     let client = Client::new();
     let mut first = DevServer::start(dir.path(), &[]);
@@ -111,6 +111,17 @@ async fn dev_fresh_starts_from_nothing_and_its_tokens_match_the_token_command() 
     let response =
         client.get(fresh.url("/v1/prompts")).bearer_auth(minted.trim()).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+
+    // `api-key` signs with the same secret, but a project key is not a user: 403, not 401.
+    let mut api_key =
+        Process::spawn(&["api-key", "anon", "--data-dir", dir.path().to_str().unwrap()], &[]);
+    let anon_key = api_key.wait_for_stdout("ey", START);
+    assert!(api_key.wait(STOP).success());
+    let response =
+        client.get(fresh.url("/v1/prompts")).bearer_auth(anon_key.trim()).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let problem: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(problem["code"], "forbidden_role");
 }
 
 #[tokio::test]

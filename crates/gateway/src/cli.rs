@@ -1,18 +1,22 @@
 //! The `promptrefine` command line.
 
-use std::{path::PathBuf, sync::Arc, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+    time::Duration,
+};
 
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use platform::{
     Db, JwtVerifier,
-    auth::{AccessTokenClaims, mint_hs256},
+    auth::{AccessTokenClaims, ApiKeyClaims, mint_hs256},
     db::migrate,
     env::Env,
 };
 use providers::Providers;
 use runs::{events::EventHub, worker::Worker};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use sqlx::Connection;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -47,6 +51,8 @@ enum Command {
     Openapi,
     /// Mint an access token signed with the project's HS256 secret.
     Token(TokenArgs),
+    /// Mint a project API key (`anon`, `service_role`) for self-hosted Supabase services.
+    ApiKey(ApiKeyArgs),
     /// Exit with 0 when the API answers `/ready` (for container health checks).
     Healthcheck {
         #[arg(long, default_value = "http://127.0.0.1:8080/ready")]
@@ -69,6 +75,23 @@ struct TokenArgs {
     data_dir: PathBuf,
 }
 
+#[derive(Debug, Args)]
+struct ApiKeyArgs {
+    role: ApiKeyRole,
+    /// How long the key is valid: 90s, 30m, 12h, 3650d.
+    #[arg(long, default_value = "3650d", value_parser = parse_ttl)]
+    ttl: Duration,
+    /// Where `promptrefine dev` keeps its secret, used when SUPABASE_JWT_SECRET is not set.
+    #[arg(long, default_value = dev::DEFAULT_DATA_DIR)]
+    data_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ApiKeyRole {
+    Anon,
+    ServiceRole,
+}
+
 pub async fn run() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve => serve_production().await,
@@ -82,6 +105,15 @@ pub async fn run() -> anyhow::Result<()> {
         }
         Command::Token(args) => {
             println!("{}", mint_token(&args)?);
+            Ok(())
+        }
+        Command::ApiKey(args) => {
+            let role = match args.role {
+                ApiKeyRole::Anon => "anon",
+                ApiKeyRole::ServiceRole => "service_role",
+            };
+            let secret = signing_secret(&args.data_dir)?;
+            println!("{}", mint_hs256(&secret, &ApiKeyClaims::new(role, args.ttl)));
             Ok(())
         }
         Command::Healthcheck { url } => {
@@ -155,22 +187,26 @@ async fn migrate_database() -> anyhow::Result<()> {
 }
 
 fn mint_token(args: &TokenArgs) -> anyhow::Result<String> {
-    let env = Env::from_process();
-    let secret = match env.secret("SUPABASE_JWT_SECRET") {
-        Some(secret) => secret,
-        None => dev::read_secret(&args.data_dir).with_context(|| {
-            format!(
-                "SUPABASE_JWT_SECRET is not set and there is no dev secret in {}",
-                args.data_dir.display()
-            )
-        })?,
-    };
-    let issuer = match env.get("SUPABASE_URL") {
+    let secret = signing_secret(&args.data_dir)?;
+    let issuer = match Env::from_process().get("SUPABASE_URL") {
         Some(url) => format!("{}/auth/v1", url.trim_end_matches('/')),
         None => dev::ISSUER.to_owned(),
     };
     let claims = AccessTokenClaims::user(args.sub, args.email.clone(), Some(issuer), args.ttl);
     Ok(mint_hs256(&secret, &claims))
+}
+
+/// `SUPABASE_JWT_SECRET`, else the secret `promptrefine dev` keeps in `data_dir`.
+fn signing_secret(data_dir: &Path) -> anyhow::Result<SecretString> {
+    match Env::from_process().secret("SUPABASE_JWT_SECRET") {
+        Some(secret) => Ok(secret),
+        None => dev::read_secret(data_dir).with_context(|| {
+            format!(
+                "SUPABASE_JWT_SECRET is not set and there is no dev secret in {}",
+                data_dir.display()
+            )
+        }),
+    }
 }
 
 pub(crate) fn http_client() -> anyhow::Result<reqwest::Client> {

@@ -14,7 +14,7 @@ use url::Url;
 use uuid::Uuid;
 
 pub use jwks::JwksCache;
-pub use mint::{AccessTokenClaims, mint_hs256};
+pub use mint::{AccessTokenClaims, ApiKeyClaims, mint_hs256};
 
 /// Clock skew tolerated on `exp` and `nbf` (PostgREST uses the same 30 seconds).
 const LEEWAY: Duration = Duration::from_secs(30);

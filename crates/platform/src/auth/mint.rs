@@ -42,6 +42,30 @@ impl AccessTokenClaims {
     }
 }
 
+/// The claims of a project API key: Supabase's legacy `anon` and `service_role` keys are JWTs
+/// signed with the project's secret that carry a role and no user. Self-hosted services (Storage,
+/// PostgREST) take them as configuration.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiKeyClaims {
+    pub role: String,
+    pub iss: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+impl ApiKeyClaims {
+    /// An API key for `role` (`anon` or `service_role`), valid from now for `ttl`.
+    pub fn new(role: &str, ttl: Duration) -> Self {
+        let now = chrono::Utc::now().timestamp();
+        Self {
+            role: role.to_owned(),
+            iss: "supabase".to_owned(),
+            iat: now,
+            exp: now + i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 2),
+        }
+    }
+}
+
 /// Signs `claims` with the project's HS256 secret.
 pub fn mint_hs256(secret: &SecretString, claims: &impl Serialize) -> String {
     let key = EncodingKey::from_secret(secret.expose_secret().as_bytes());

@@ -35,6 +35,11 @@ alter role authenticated set statement_timeout = '8s';
 
 create schema if not exists extensions;
 grant usage on schema public, extensions to anon, authenticated, service_role;
+-- What older projects (and `auto_expose_new_tables = true`) still do: every new table in public
+-- is open to the API roles, leaving RLS and each migration's explicit grants as the only fences.
+-- The shim takes this worst case so the tests prove the migrations do not depend on newer defaults.
+alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
+alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
 
 -- auth ------------------------------------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 --
 -- Every user-owned table: `owner_id uuid not null default auth.uid()`, RLS enabled, one policy
 -- `owner_id = (select auth.uid())` (the sub-select makes Postgres evaluate auth.uid() once per
--- statement instead of once per row), and explicit grants: Supabase no longer exposes new tables
--- to the API roles by default.
+-- statement instead of once per row), and explicit grants. Supabase no longer exposes new tables
+-- to the API roles by default, but older projects still grant them everything: each table first
+-- revokes what such default privileges gave, so the grants below are the whole story everywhere.
 
 create or replace function public.set_updated_at()
 returns trigger
@@ -92,6 +93,7 @@ create policy prompt_version_owner on public.prompt_version
   using (owner_id = (select auth.uid()))
   with check (owner_id = (select auth.uid()));
 
+revoke all on public.prompt, public.prompt_version from anon, authenticated;
 grant select, insert, delete on public.prompt to authenticated;
 grant update (name, tags, description, current_version_id) on public.prompt to authenticated;
 -- No update grant on versions: they are immutable for everyone (the trigger also stops owners).

@@ -54,6 +54,7 @@ create policy dataset_row_owner on public.dataset_row
   using (owner_id = (select auth.uid()))
   with check (owner_id = (select auth.uid()));
 
+revoke all on public.dataset, public.dataset_row from anon, authenticated;
 grant select, insert, delete on public.dataset to authenticated;
 grant update (name) on public.dataset to authenticated;
 -- Rows are written once, with their dataset, and go with it.

@@ -177,6 +177,7 @@ create policy run_cell_owner on public.run_cell
 
 -- Users create, cancel, retry and delete their runs; results are written by the workers
 -- (service_role).
+revoke all on public.run, public.run_model, public.run_cell from anon, authenticated;
 grant select, insert, delete on public.run to authenticated;
 grant update (status, started_at, finished_at) on public.run to authenticated;
 grant select, insert on public.run_model to authenticated;

@@ -67,6 +67,7 @@ create policy cell_grade_owner on public.cell_grade
   using (owner_id = (select auth.uid()))
   with check (owner_id = (select auth.uid()));
 
+revoke all on public.cell_grade from anon, authenticated;
 grant select, insert on public.cell_grade to authenticated;
 grant update (manual_grade, manual_note, manual_graded_at, manual_graded_by)
   on public.run_cell to authenticated;

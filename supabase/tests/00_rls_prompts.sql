@@ -1,7 +1,7 @@
 -- Row Level Security of prompts and versions, checked as Supabase users would reach them
 -- (role `authenticated`, claims in `request.jwt.claims`), whatever the client.
 begin;
-select plan(9);
+select plan(10);
 
 insert into auth.users (id, email) values
   ('aaaaaaaa-0000-4000-8000-000000000001', 'a@example.test'),
@@ -37,6 +37,11 @@ $$, '23503', null, 'B cannot add a version to A''s prompt');
 -- Without a token's claims, `authenticated` sees nothing either.
 select set_config('request.jwt.claims', '', true);
 select is((select count(*) from prompt), 0::bigint, 'no claims, no rows');
+
+-- The anon key (a signed-out visitor of the Data API) reaches nothing, whatever the project's
+-- default privileges.
+set local role anon;
+select throws_ok($$ select 1 from prompt $$, '42501', null, 'anon may not read prompts');
 
 select * from finish();
 rollback;

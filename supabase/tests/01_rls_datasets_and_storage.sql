@@ -1,6 +1,6 @@
 -- Datasets, their rows, and the `datasets` Storage bucket's per-user-folder policies.
 begin;
-select plan(8);
+select plan(9);
 
 insert into auth.users (id, email) values
   ('aaaaaaaa-0000-4000-8000-000000000001', 'a@example.test'),
@@ -34,6 +34,9 @@ select throws_ok($$ update dataset_row set values = '{}' $$, '42501', null, 'row
 select throws_ok($$
   insert into dataset_row (dataset_id, row_index, values) values ('33333333-0000-4000-8000-000000000001', 1, '{}')
 $$, '23503', null, 'B cannot add rows to A''s dataset');
+
+set local role anon;
+select throws_ok($$ select 1 from dataset_row $$, '42501', null, 'anon may not read dataset rows');
 
 select * from finish();
 rollback;

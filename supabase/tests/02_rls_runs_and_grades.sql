@@ -1,6 +1,6 @@
 -- Runs, models, cells and manual grades; and the workers' claim function, which is not for users.
 begin;
-select plan(8);
+select plan(10);
 
 insert into auth.users (id, email) values
   ('aaaaaaaa-0000-4000-8000-000000000001', 'a@example.test'),
@@ -27,6 +27,8 @@ select lives_ok($$
 $$, 'A grades A''s cell');
 select throws_ok($$ select * from claim_run_cells(gen_random_uuid(), 10, 60) $$, '42501', null,
   'users cannot claim cells: only workers (service_role) can');
+select throws_ok($$ update run_cell set output = 'forged', tokens_out = 1 $$, '42501', null,
+  'not even the owner may write a result: only workers do');
 
 select set_config('request.jwt.claims', '{"sub": "bbbbbbbb-0000-4000-8000-000000000002", "role": "authenticated"}', true);
 select is((select count(*) from run) + (select count(*) from run_model) + (select count(*) from run_cell)
@@ -40,6 +42,9 @@ $$, '23503', null, 'B cannot point a run at A''s dataset');
 select throws_ok($$
   insert into cell_grade (cell_id, value) values ('66666666-0000-4000-8000-000000000001', 'fail')
 $$, '23503', null, 'B cannot grade A''s cell through the history either');
+
+set local role anon;
+select throws_ok($$ select 1 from run_cell $$, '42501', null, 'anon may not read cells');
 
 select * from finish();
 rollback;

@@ -1,10 +1,11 @@
 //! Writing results, in batches: one statement for many cells, then the end of their runs.
 
+use std::sync::Arc;
+
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::{CellResult, Worker, execute::Judged};
-use std::sync::Arc;
 
 /// Results written per statement, at most.
 const BATCH: usize = 256;
@@ -32,10 +33,6 @@ impl Worker {
 
     /// Writes the results whose lease this worker still holds; returns the runs touched.
     async fn write(&self, results: &[CellResult]) -> Result<Vec<Uuid>, sqlx::Error> {
-        let text = |f: fn(&CellResult) -> Option<&str>| results.iter().map(f).collect::<Vec<_>>();
-        let judge_text = |f: fn(&Judged) -> Option<&str>| {
-            results.iter().map(|r| r.judge.as_ref().and_then(f)).collect::<Vec<_>>()
-        };
         let mut tx = self.db.begin_service().await?;
         let mut runs: Vec<Uuid> = sqlx::query_scalar(
             "update public.run_cell c set
@@ -65,46 +62,35 @@ impl Worker {
              returning c.run_id",
         )
         .bind(self.id)
-        .bind(results.iter().map(|r| r.id).collect::<Vec<_>>())
-        .bind(results.iter().map(|r| r.status.as_str()).collect::<Vec<_>>())
-        .bind(results.iter().map(|r| r.attempts).collect::<Vec<_>>())
-        .bind(text(|r| r.rendered_system.as_deref()))
-        .bind(text(|r| r.rendered_prompt.as_deref()))
-        .bind(text(|r| r.output.as_deref()))
-        .bind(text(|r| r.error_kind.as_deref()))
-        .bind(text(|r| r.error_message.as_deref()))
-        .bind(text(|r| r.finish_reason.as_deref()))
-        .bind(results.iter().map(|r| r.latency_ms).collect::<Vec<_>>())
-        .bind(results.iter().map(|r| r.tokens_in).collect::<Vec<_>>())
-        .bind(results.iter().map(|r| r.tokens_out).collect::<Vec<_>>())
-        .bind(results.iter().map(|r| r.cost_usd).collect::<Vec<_>>())
-        .bind(judge_text(|j| Some(j.status.as_str())))
-        .bind(results.iter().map(|r| r.judge.as_ref().and_then(|j| j.score)).collect::<Vec<_>>())
-        .bind(results.iter().map(|r| r.judge.as_ref().and_then(|j| j.pass)).collect::<Vec<_>>())
-        .bind(judge_text(|j| j.reason.as_deref()))
-        .bind(judge_text(|j| j.output.as_deref()))
-        .bind(judge_text(|j| j.error.as_deref()))
-        .bind(
-            results.iter().map(|r| r.judge.as_ref().and_then(|j| j.tokens_in)).collect::<Vec<_>>(),
-        )
-        .bind(
-            results.iter().map(|r| r.judge.as_ref().and_then(|j| j.tokens_out)).collect::<Vec<_>>(),
-        )
-        .bind(results.iter().map(|r| r.judge.as_ref().and_then(|j| j.cost_usd)).collect::<Vec<_>>())
-        .bind(
-            results.iter().map(|r| r.judge.as_ref().and_then(|j| j.latency_ms)).collect::<Vec<_>>(),
-        )
-        .bind(
-            results
-                .iter()
-                .map(|r| {
-                    r.check_results
-                        .as_ref()
-                        .map(|c| serde_json::to_value(c).expect("check results serialize"))
-                })
-                .collect::<Vec<_>>(),
-        )
-        .bind(results.iter().map(|r| r.auto_pass).collect::<Vec<_>>())
+        .bind(column(results, |r| r.id))
+        .bind(column(results, |r| r.status.as_str()))
+        .bind(column(results, |r| r.attempts))
+        .bind(column(results, |r| r.rendered_system.as_deref()))
+        .bind(column(results, |r| r.rendered_prompt.as_deref()))
+        .bind(column(results, |r| r.output.as_deref()))
+        .bind(column(results, |r| r.error_kind.as_deref()))
+        .bind(column(results, |r| r.error_message.as_deref()))
+        .bind(column(results, |r| r.finish_reason.as_deref()))
+        .bind(column(results, |r| r.latency_ms))
+        .bind(column(results, |r| r.tokens_in))
+        .bind(column(results, |r| r.tokens_out))
+        .bind(column(results, |r| r.cost_usd))
+        .bind(judge_column(results, |j| Some(j.status.as_str())))
+        .bind(judge_column(results, |j| j.score))
+        .bind(judge_column(results, |j| j.pass))
+        .bind(judge_column(results, |j| j.reason.as_deref()))
+        .bind(judge_column(results, |j| j.output.as_deref()))
+        .bind(judge_column(results, |j| j.error.as_deref()))
+        .bind(judge_column(results, |j| j.tokens_in))
+        .bind(judge_column(results, |j| j.tokens_out))
+        .bind(judge_column(results, |j| j.cost_usd))
+        .bind(judge_column(results, |j| j.latency_ms))
+        .bind(column(results, |r| {
+            r.check_results
+                .as_ref()
+                .map(|c| serde_json::to_value(c).expect("check results serialize"))
+        }))
+        .bind(column(results, |r| r.auto_pass))
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -123,4 +109,17 @@ impl Worker {
         runs.dedup();
         Ok(runs)
     }
+}
+
+/// One field of every result, as the array bound to one `unnest` column.
+fn column<'a, T>(results: &'a [CellResult], field: impl Fn(&'a CellResult) -> T) -> Vec<T> {
+    results.iter().map(field).collect()
+}
+
+/// One field of every result's judgement; null where the cell was not judged.
+fn judge_column<'a, T>(
+    results: &'a [CellResult],
+    field: impl Fn(&'a Judged) -> Option<T>,
+) -> Vec<Option<T>> {
+    results.iter().map(|r| r.judge.as_ref().and_then(&field)).collect()
 }

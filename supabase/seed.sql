@@ -15,9 +15,9 @@ values ('00000000-0000-0000-0000-000000000000', 'd3e00000-0000-4000-8000-0000000
         '{"provider": "email", "providers": ["email"]}', '{}', now(), now())
 on conflict (id) do nothing;
 
--- Rows are written as their owner would write them: as `authenticated` with the user's claims,
--- so the owner_id defaults and the policies apply exactly as through the API.
-set local role authenticated;
+-- Rows are written as the API writes them: as `promptrefine_api` with the owner's claims, so the
+-- owner_id defaults and the policies apply exactly as through the API.
+set local role promptrefine_api;
 select set_config('request.jwt.claims',
   '{"sub": "d3e00000-0000-4000-8000-000000000001", "role": "authenticated"}', true);
 
@@ -43,9 +43,8 @@ select 'd3e00000-0000-4000-8000-0000000000b2', 'd3e00000-0000-4000-8000-00000000
 from (values (E'Question: {{input}}\nAnswer: {{output}}\nExpected topic: {{expected}}\n\nDoes the answer address the question? Reply <response>{"score": 0..1, "pass": true|false, "reason": "..."}</response>.')) as grader(body);
 
 with dataset as (
-  insert into public.dataset (id, name, source_filename, format, storage_path, columns, row_count, byte_size, sha256)
+  insert into public.dataset (id, name, source_filename, format, columns, row_count, byte_size, sha256)
   values ('d3e00000-0000-4000-8000-0000000000c1', 'Support questions', 'support-questions.csv', 'csv',
-          'd3e00000-0000-4000-8000-000000000001/d3e00000-0000-4000-8000-0000000000c1/support-questions.csv',
           '{question,expected}', 3, 118, 'seed')
 )
 insert into public.dataset_row (dataset_id, row_index, values)

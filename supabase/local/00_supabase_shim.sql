@@ -21,15 +21,22 @@ begin
   if not exists (select from pg_roles where rolname = 'service_role') then
     create role service_role nologin inherit bypassrls;
   end if;
-  -- The login role of the gateway: owns nothing, holds no privileges of its own (noinherit), and
-  -- can only act by switching to one of the API roles.
+  -- PostgREST's login role: owns nothing, holds no privileges of its own (noinherit), and can
+  -- only act by switching to one of the API roles.
   if not exists (select from pg_roles where rolname = 'authenticator') then
     create role authenticator login noinherit;
+  end if;
+  -- The login role of our gateway, made the way the README asks deployments to make it: like
+  -- `authenticator`, but its own, so that only it may switch to `promptrefine_api` (granted by
+  -- the migration that creates that role).
+  if not exists (select from pg_roles where rolname = 'promptrefine_gateway') then
+    create role promptrefine_gateway login noinherit;
   end if;
 end
 $$;
 
 grant anon, authenticated, service_role to authenticator;
+grant service_role to promptrefine_gateway;
 alter role anon set statement_timeout = '3s';
 alter role authenticated set statement_timeout = '8s';
 

@@ -1,15 +1,15 @@
 -- Runs, models, cells and manual grades; and the workers' claim function, which is not for users.
 begin;
-select plan(10);
+select plan(12);
 
 insert into auth.users (id, email) values
   ('aaaaaaaa-0000-4000-8000-000000000001', 'a@example.test'),
   ('bbbbbbbb-0000-4000-8000-000000000002', 'b@example.test');
 
-set local role authenticated;
+set local role promptrefine_api;
 select set_config('request.jwt.claims', '{"sub": "aaaaaaaa-0000-4000-8000-000000000001", "role": "authenticated"}', true);
-insert into dataset (id, name, source_filename, format, storage_path, columns, row_count, byte_size, sha256)
-values ('33333333-0000-4000-8000-000000000001', 'qa', 'qa.csv', 'csv', 'a/x/qa.csv', '{question}', 1, 12, 'sha');
+insert into dataset (id, name, source_filename, format, columns, row_count, byte_size, sha256)
+values ('33333333-0000-4000-8000-000000000001', 'qa', 'qa.csv', 'csv', '{question}', 1, 12, 'sha');
 select lives_ok($$
   with r as (
     insert into run (id, prompt_name, prompt_version, prompt_body, dataset_id, cell_count)
@@ -18,18 +18,27 @@ select lives_ok($$
     insert into run_model (id, run_id, position, provider, model, label, input_per_mtok, output_per_mtok)
     values ('55555555-0000-4000-8000-000000000001', '44444444-0000-4000-8000-000000000001', 0, 'mock', 'echo', 'echo', 1, 2)
   )
-  insert into run_cell (id, run_id, run_model_id, row_index, status, output)
+  insert into run_cell (id, run_id, run_model_id, row_index)
   values ('66666666-0000-4000-8000-000000000001', '44444444-0000-4000-8000-000000000001',
-          '55555555-0000-4000-8000-000000000001', 0, 'succeeded', 'Q: why?')
-$$, 'A creates a run with a model and a cell');
+          '55555555-0000-4000-8000-000000000001', 0)
+$$, 'A creates a run with a model and a cell through the API');
+select throws_ok($$ update run_cell set output = 'forged', tokens_out = 1 $$, '42501', null,
+  'not even the API writes a result: only workers do');
+reset role;
+update run_cell set status = 'succeeded', output = 'Q: why?' where id = '66666666-0000-4000-8000-000000000001';
+set local role promptrefine_api;
 select lives_ok($$
   insert into cell_grade (cell_id, value) values ('66666666-0000-4000-8000-000000000001', 'pass')
-$$, 'A grades A''s cell');
+$$, 'A grades A''s cell through the API');
 select throws_ok($$ select * from claim_run_cells(gen_random_uuid(), 10, 60) $$, '42501', null,
-  'users cannot claim cells: only workers (service_role) can');
-select throws_ok($$ update run_cell set output = 'forged', tokens_out = 1 $$, '42501', null,
-  'not even the owner may write a result: only workers do');
+  'the API cannot claim cells: only workers (service_role) can');
 
+set local role authenticated;
+select is((select count(*) from run_cell where output = 'Q: why?'), 1::bigint, 'A reads A''s cells with A''s own token');
+select throws_ok($$ select * from claim_run_cells(gen_random_uuid(), 10, 60) $$, '42501', null,
+  'users cannot claim cells either');
+
+set local role promptrefine_api;
 select set_config('request.jwt.claims', '{"sub": "bbbbbbbb-0000-4000-8000-000000000002", "role": "authenticated"}', true);
 select is((select count(*) from run) + (select count(*) from run_model) + (select count(*) from run_cell)
           + (select count(*) from cell_grade), 0::bigint, 'B sees nothing of A''s run');

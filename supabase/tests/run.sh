@@ -25,7 +25,7 @@ for _ in $(seq 1 600); do
   kill -0 "$dev_pid" 2>/dev/null || { cat "$log"; exit 1; }
   sleep 0.1
 done
-port="$(sed -n 's|.*Database: *postgres://authenticator@127.0.0.1:\([0-9]*\)/.*|\1|p' "$log")"
+port="$(sed -n 's|.*Database: *postgres://promptrefine_gateway@127.0.0.1:\([0-9]*\)/.*|\1|p' "$log")"
 export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres PGDATABASE=promptrefine
 PGPASSWORD="$(cat "$data_dir/postgres/superuser.password")"
 export PGPASSWORD

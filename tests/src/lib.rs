@@ -187,14 +187,13 @@ impl DevServer {
         format!("{}{path}", self.base_url)
     }
 
-    /// The URL the API logs in with (the unprivileged `authenticator`), for worker processes
-    /// and for listening to notifications.
+    /// The URL the API logs in with (the unprivileged `promptrefine_gateway`), for worker
+    /// processes and for listening to notifications.
     pub fn database_url(&self, data_dir: &Path) -> String {
         let line = self.process.stdout_lines.iter().find(|l| l.contains("Database:")).unwrap();
         let port = line.rsplit(':').next().unwrap().split('/').next().unwrap();
-        let password =
-            std::fs::read_to_string(data_dir.join("postgres/authenticator.password")).unwrap();
-        format!("postgres://authenticator:{}@127.0.0.1:{port}/promptrefine", password.trim())
+        let password = std::fs::read_to_string(data_dir.join("postgres/gateway.password")).unwrap();
+        format!("postgres://promptrefine_gateway:{}@127.0.0.1:{port}/promptrefine", password.trim())
     }
 }
 

@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 use crate::{
     DatasetDetail, Error, Format, Limits, NewDataset, Result,
+    model::object_key,
     parse::{self, Failure},
     store,
 };
@@ -67,15 +68,15 @@ async fn ingest(
         .map(|n| n.trim().to_owned())
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| default_name(&source_filename));
-    let key = format!("{}/{id}/{}", user.id(), object_name(&source_filename));
+    let key = object_key(user.id(), id, &source_filename);
 
-    let mut tx = db.begin_as(user).await?;
+    let mut tx = db.begin_bulk_as(user).await?;
     let (columns, row_count) = copy_rows(&mut tx, new.file.path(), format, limits).await?;
     sqlx::query(
         "with dataset as (
            insert into public.dataset
-             (id, name, source_filename, format, storage_path, columns, row_count, byte_size, sha256)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             (id, name, source_filename, format, columns, row_count, byte_size, sha256)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)
          )
          insert into public.dataset_row (dataset_id, row_index, values)
          select $1, row_index, values from dataset_row_stage",
@@ -84,7 +85,6 @@ async fn ingest(
     .bind(&name)
     .bind(&source_filename)
     .bind(format)
-    .bind(&key)
     .bind(&columns)
     .bind(i32::try_from(row_count).expect("row counts are limited far below i32::MAX"))
     .bind(i64::try_from(new.file.size()).expect("uploads are limited far below i64::MAX"))
@@ -201,9 +201,12 @@ fn escape_copy_text(text: &[u8], out: &mut Vec<u8>) {
     }
 }
 
-/// The file name without any folders a browser may have sent along.
+/// The file name without any folders a browser may have sent along, or control characters
+/// (a NUL cannot be stored; the others only confuse whoever reads the name).
 fn base_name(file_name: &str) -> String {
-    let base = file_name.rsplit(['/', '\\']).next().unwrap_or_default().trim();
+    let base = file_name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let base: String = base.chars().filter(|c| !c.is_control()).collect();
+    let base = base.trim();
     let base = if base.is_empty() { "upload" } else { base };
     base.chars().take(FILENAME_MAX_CHARS).collect()
 }
@@ -215,16 +218,6 @@ fn default_name(file_name: &str) -> String {
     stem.chars().take(NAME_MAX_CHARS).collect::<String>().trim().to_owned()
 }
 
-/// A storage-safe object name: ASCII letters, digits, `.`, `-` and `_`; anything else is `_`.
-fn object_name(file_name: &str) -> String {
-    let safe: String = file_name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
-        .take(100)
-        .collect();
-    if safe.trim_matches('.').is_empty() { "upload".to_owned() } else { safe }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,10 +226,9 @@ mod tests {
     fn names_come_from_the_file_name() {
         assert_eq!(base_name(r"C:\Users\ada\My Data.csv"), "My Data.csv");
         assert_eq!(base_name("../../etc/passwd"), "passwd");
+        assert_eq!(base_name("a\0b\n.csv"), "ab.csv");
         assert_eq!(default_name("My Data.csv"), "My Data");
         assert_eq!(default_name(".csv"), "dataset");
-        assert_eq!(object_name("My Data (v2) é.csv"), "My_Data__v2___.csv");
-        assert_eq!(object_name(".."), "upload");
     }
 
     #[test]

@@ -14,7 +14,7 @@ mod store;
 
 pub use format::Format;
 pub use ingest::upload;
-pub use model::{Dataset, DatasetDetail, DatasetRow, NewDataset, RowsPage};
+pub use model::{Dataset, DatasetDetail, DatasetRow, NewDataset, RowsPage, object_key};
 pub use parse::ParseError;
 pub use spool::{Spool, SpooledFile};
 pub use store::{delete, get, list, open_file, rename, rows};
@@ -22,6 +22,11 @@ use uuid::Uuid;
 
 /// How many rows a dataset's detail shows.
 pub const PREVIEW_ROWS: i64 = 100;
+
+/// How deeply a JSON value may nest arrays and objects. A worker reads a row back as one JSON
+/// object, and JSON readers stop at a recursion limit (serde_json's is 128): a row it could not
+/// read would fail its cells, so the upload refuses it up front.
+pub const MAX_NESTING_DEPTH: usize = 64;
 
 /// Upper bounds on what one upload may hold.
 #[derive(Debug, Clone, Copy)]

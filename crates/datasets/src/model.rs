@@ -10,11 +10,10 @@ use crate::{Format, SpooledFile};
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Dataset {
     pub id: Uuid,
+    pub owner_id: Uuid,
     pub name: String,
     pub source_filename: String,
     pub format: Format,
-    /// The object key in the `datasets` bucket: `<owner_id>/<dataset_id>/<file name>`.
-    pub storage_path: String,
     /// Column names in order: the CSV header, or the keys of JSON objects in first-seen order.
     pub columns: Vec<String>,
     pub row_count: i32,
@@ -22,6 +21,31 @@ pub struct Dataset {
     pub sha256: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Dataset {
+    /// The object key of the original file in the `datasets` bucket.
+    pub fn storage_path(&self) -> String {
+        object_key(self.owner_id, self.id, &self.source_filename)
+    }
+}
+
+/// `<owner_id>/<dataset_id>/<safe file name>`: derived from the owner and the id, never read
+/// from a row, so that no row can point at another tenant's object (Storage's policies give
+/// each user the folder named after their id). The file name part holds only ASCII letters,
+/// digits, `.`, `-` and `_`, so it cannot leave the dataset's folder.
+pub fn object_key(owner_id: Uuid, dataset_id: Uuid, source_filename: &str) -> String {
+    format!("{owner_id}/{dataset_id}/{}", object_name(source_filename))
+}
+
+/// A storage-safe object name: ASCII letters, digits, `.`, `-` and `_`; anything else is `_`.
+fn object_name(file_name: &str) -> String {
+    let safe: String = file_name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .take(100)
+        .collect();
+    if safe.trim_matches('.').is_empty() { "upload".to_owned() } else { safe }
 }
 
 /// One row: its position (from 0) and its values by column.
@@ -43,6 +67,22 @@ pub struct DatasetDetail {
 pub struct RowsPage {
     pub rows: Vec<DatasetRow>,
     pub total: i32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn object_keys_stay_in_the_dataset_folder() {
+        let (owner, id) = (Uuid::nil(), Uuid::max());
+        assert_eq!(
+            object_key(owner, id, "My Data (v2) é.csv"),
+            format!("{owner}/{id}/My_Data__v2___.csv")
+        );
+        assert_eq!(object_key(owner, id, ".."), format!("{owner}/{id}/upload"));
+        assert_eq!(object_key(owner, id, "../../x/../y"), format!("{owner}/{id}/.._.._x_.._y"));
+    }
 }
 
 /// An upload, spooled to disk, with what the client said about it.

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::{Dataset, DatasetDetail, DatasetRow, Error, PREVIEW_ROWS, Result, RowsPage};
 
-const COLUMNS: &str = "id, name, source_filename, format, storage_path, columns, row_count, \
+const COLUMNS: &str = "id, owner_id, name, source_filename, format, columns, row_count, \
     byte_size, sha256, created_at, updated_at";
 
 /// Datasets, newest first.
@@ -63,17 +63,17 @@ pub async fn rename(tx: &mut UserTx, id: Uuid, name: &str) -> Result<Dataset> {
 #[instrument(skip_all, fields(dataset.id = %id))]
 pub async fn delete(db: &Db, storage: &dyn Storage, user: &User, id: Uuid) -> Result<()> {
     let mut tx = db.begin_as(user).await?;
-    let deleted =
-        sqlx::query_scalar("delete from public.dataset where id = $1 returning storage_path")
+    let deleted: Result<Option<Dataset>, sqlx::Error> =
+        sqlx::query_as(&format!("delete from public.dataset where id = $1 returning {COLUMNS}"))
             .bind(id)
             .fetch_optional(&mut *tx)
             .await;
-    let key: String = match deleted {
+    let key = match deleted {
         // Runs keep their dataset (`run_dataset_fkey ... on delete restrict`).
         Err(err) if platform::db::violated_constraint(&err) == Some("run_dataset_fkey") => {
             return Err(Error::InUse(id));
         }
-        other => other?.ok_or(Error::NotFound(id))?,
+        other => other?.ok_or(Error::NotFound(id))?.storage_path(),
     };
     tx.commit().await?;
     if let Err(error) = storage.delete(user, std::slice::from_ref(&key)).await {
@@ -91,7 +91,7 @@ pub async fn open_file(
     id: Uuid,
 ) -> Result<(Dataset, ByteStream)> {
     let dataset = find(tx, id).await?;
-    let stream = storage.get(user, &dataset.storage_path).await.map_err(|err| match err {
+    let stream = storage.get(user, &dataset.storage_path()).await.map_err(|err| match err {
         StorageError::NotFound => Error::FileMissing,
         other => other.into(),
     })?;

@@ -16,7 +16,7 @@ use platform::{
     auth::{AccessTokenClaims, VerifierConfig, mint_hs256},
     db::DbConfig,
     env::Env,
-    local_pg::{LocalPgOptions, LocalPostgres, PgBinaries},
+    local_pg::{GATEWAY_ROLE, LocalPgOptions, LocalPostgres, PgBinaries},
 };
 use rand::distr::{Alphanumeric, SampleString};
 use secrecy::SecretString;
@@ -109,7 +109,7 @@ pub async fn run(args: DevArgs) -> anyhow::Result<()> {
         format!("PromptRefine dev is ready in {:.1}s", started.elapsed().as_secs_f64()),
         format!("  API:        http://{addr}/v1"),
         format!("  Swagger UI: http://{addr}/docs"),
-        format!("  Database:   postgres://authenticator@127.0.0.1:{}/{DATABASE}", postgres.port()),
+        format!("  Database:   postgres://{GATEWAY_ROLE}@127.0.0.1:{}/{DATABASE}", postgres.port()),
         format!("  Data dir:   {}", args.data_dir.display()),
         format!("  Token for {} (valid 7 days):", DEV_USERS[0].1),
         format!("    {}", token(DEV_USERS[0])),

@@ -47,6 +47,9 @@ pub struct Problem {
     /// Field-level details of a validation problem.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// The limit that was reached (429 and 413 problems).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
 }
 
 /// One invalid field.
@@ -76,6 +79,9 @@ pub struct ApiError {
     code: &'static str,
     detail: Cow<'static, str>,
     errors: Vec<FieldError>,
+    limit: Option<u64>,
+    /// Seconds to wait before trying again (`Retry-After`).
+    retry_after: Option<u64>,
     /// What really happened, for the log only.
     cause: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
@@ -90,7 +96,31 @@ impl ApiError {
         code: &'static str,
         detail: impl Into<Cow<'static, str>>,
     ) -> Self {
-        Self { status, code, detail: detail.into(), errors: Vec::new(), cause: None }
+        Self {
+            status,
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+            limit: None,
+            retry_after: None,
+            cause: None,
+        }
+    }
+
+    /// A 429: the caller is over `limit`; `retry_after` says when trying again can work.
+    pub fn too_many(
+        code: &'static str,
+        detail: impl Into<Cow<'static, str>>,
+        limit: u64,
+        retry_after: Option<std::time::Duration>,
+    ) -> Self {
+        Self {
+            limit: Some(limit),
+            // Whole seconds, rounded up: retrying at the time given must work.
+            retry_after: retry_after
+                .map(|wait| wait.as_secs() + u64::from(wait.subsec_nanos() > 0)),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, code, detail)
+        }
     }
 
     pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
@@ -143,6 +173,7 @@ impl ApiError {
             code: self.code.to_owned(),
             request_id: current_request_id(),
             errors: self.errors.clone(),
+            limit: self.limit,
         }
     }
 }
@@ -155,6 +186,9 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         if let Some(cause) = self.cause {
             response.extensions_mut().insert(ErrorCause(cause));
@@ -328,6 +362,21 @@ impl From<runs::Error> for ApiError {
             Error::Conflict { code, message } => {
                 Self::conflict(code, format!("{}.", capitalize(&message)))
             }
+            Error::QueueFull { limit, queued, adding } => Self::too_many(
+                "queue_full",
+                format!(
+                    "You have {queued} cells queued and this run adds {adding}; at most {limit} \
+                     may wait at once (MAX_QUEUED_CELLS_PER_TENANT). Try again when some have run."
+                ),
+                u64::try_from(limit).unwrap_or(0),
+                None,
+            ),
+            Error::RateLimited { limit, retry_after } => Self::too_many(
+                "rate_limited",
+                format!("At most {limit} runs may be created per minute; try again shortly."),
+                u64::from(limit),
+                Some(retry_after),
+            ),
             Error::InvalidCursor(err) => err.into(),
             Error::Db(err) => err.into(),
         }

@@ -76,11 +76,73 @@ where
 }
 
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // serde reads a struct from an array too (`[null, null]` would be a PATCH that changes
+    // nothing): every body of this API is an object, so anything else is refused up front.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        let value: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|err| json_problem("", &err))?;
+        return Err(ApiError::validation(vec![FieldError::new(
+            "body",
+            "invalid_type",
+            format!("the body must be a JSON object, not {}", json_type(&value)),
+        )]));
+    }
+    // PostgreSQL text and jsonb cannot hold NUL: refuse it where it came in, naming the field.
+    if has_nul_escape(bytes) {
+        let value: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|err| json_problem("", &err))?;
+        if let Some(field) = nul_path(&value, String::new()) {
+            return Err(ApiError::validation(vec![nul_error(field)]));
+        }
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|err| json_problem(&err.path().to_string(), err.inner()))?;
     deserializer.end().map_err(|err| json_problem("", &err))?;
     Ok(value)
+}
+
+fn json_type(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// Whether JSON text holds the escape `\u0000` (not an escaped backslash followed by `u0000`).
+fn has_nul_escape(bytes: &[u8]) -> bool {
+    bytes.windows(5).enumerate().any(|(at, window)| {
+        window == b"u0000" && bytes[..at].iter().rev().take_while(|b| **b == b'\\').count() % 2 == 1
+    })
+}
+
+/// The path of the first string (or key) holding a NUL: `name`, `tags[2]`, `variables.x`.
+fn nul_path(value: &serde_json::Value, path: String) -> Option<String> {
+    let join = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+    match value {
+        serde_json::Value::String(text) => {
+            text.contains('\0').then(|| if path.is_empty() { "body".to_owned() } else { path })
+        }
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, item)| nul_path(item, format!("{path}[{i}]")))
+        }
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            if key.contains('\0') {
+                Some(join(&key.replace('\0', "\\u0000")))
+            } else {
+                nul_path(item, join(key))
+            }
+        }),
+        _ => None,
+    }
+}
+
+fn nul_error(field: String) -> FieldError {
+    FieldError::new(field, "nul_character", "must not contain the NUL character (\\u0000)")
 }
 
 fn json_problem(path: &str, err: &serde_json::Error) -> ApiError {
@@ -218,6 +280,11 @@ where
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
         let query = parts.uri.query().unwrap_or_default();
+        if let Some((key, _)) = url::form_urlencoded::parse(query.as_bytes())
+            .find(|(key, value)| key.contains('\0') || value.contains('\0'))
+        {
+            return Err(ApiError::validation(vec![nul_error(key.replace('\0', "\\u0000"))]));
+        }
         let deserializer =
             serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
         let value: T = serde_path_to_error::deserialize(deserializer).map_err(|err| {
@@ -299,6 +366,32 @@ mod tests {
 
         let (_, _, errors) = errors_of(r#"{"name": "a", "inner": {"n": "x"}}"#);
         assert_eq!(errors[0].field, "inner.n");
+    }
+
+    #[test]
+    fn bodies_must_be_objects() {
+        for (body, kind) in [("[null, null]", "an array"), ("null", "null"), ("\"x\"", "a string")]
+        {
+            let (status, code, errors) = errors_of(body);
+            assert_eq!((status, code), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"));
+            assert_eq!(errors[0].field, "body");
+            assert_eq!(errors[0].message, format!("the body must be a JSON object, not {kind}"));
+        }
+        assert_eq!(errors_of("[1,").1, "malformed_json");
+    }
+
+    #[test]
+    fn nul_characters_are_refused_naming_their_field() {
+        let (status, code, errors) = errors_of(r#"{"name": "a\u0000b"}"#);
+        assert_eq!((status, code), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"));
+        assert_eq!((errors[0].field.as_str(), errors[0].code.as_str()), ("name", "nul_character"));
+        let (_, _, errors) = errors_of(r#"{"name": "ok", "inner": {"n": 1, "x\u0000": 2}}"#);
+        assert_eq!(errors[0].field, "inner.x\\u0000");
+        let value = serde_json::json!({"tags": ["a", "b\u{0}"]});
+        assert_eq!(nul_path(&value, String::new()).as_deref(), Some("tags[1]"));
+        // An escaped backslash before `u0000` is text, not a NUL.
+        assert!(!has_nul_escape(br#"{"name": "a\\u0000"}"#));
+        assert!(has_nul_escape(br#"{"name": "a\\\u0000"}"#));
     }
 
     #[test]

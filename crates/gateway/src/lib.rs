@@ -13,4 +13,5 @@ pub mod routes;
 pub mod server;
 pub mod settings;
 pub mod state;
+pub mod streams;
 pub mod telemetry;

@@ -49,10 +49,11 @@ pub async fn problem_responses(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
     if let Some(ErrorCause(cause)) = response.extensions().get::<ErrorCause>() {
+        let error = describe(cause.as_ref());
         if status.is_server_error() {
-            tracing::error!(error = %cause, error.debug = ?cause, "request failed");
+            tracing::error!(%error, "request failed");
         } else {
-            tracing::warn!(error = %cause, "request refused");
+            tracing::warn!(%error, "request refused");
         }
     }
     let is_problem = response
@@ -88,6 +89,21 @@ pub async fn problem_responses(request: Request, next: Next) -> Response {
         }
     }
     problem
+}
+
+/// An error cause for the log: what failed, never the data it failed on. A database error's
+/// Debug form carries PostgreSQL's DETAIL and CONTEXT, which quote rows (a failed COPY shows a
+/// dataset row) and statements (ours open with the caller's claims): only its SQLSTATE, names
+/// and message are written.
+fn describe(cause: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = Some(cause);
+    while let Some(error) = current {
+        if let Some(db) = error.downcast_ref::<sqlx::Error>() {
+            return platform::db::describe(db);
+        }
+        current = error.source();
+    }
+    cause.to_string()
 }
 
 /// The span of one request: method, route, request id, and (once authenticated) the user id.

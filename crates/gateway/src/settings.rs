@@ -6,7 +6,7 @@ use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 use axum::http::HeaderValue;
 use platform::{
     auth::VerifierConfig,
-    db::DbConfig,
+    db::{DbConfig, TxLimits},
     env::{Env, EnvError},
     storage::{DATASETS_BUCKET, LocalStorage, Storage, SupabaseStorage},
 };
@@ -29,42 +29,86 @@ pub struct Settings {
     pub log_format: LogFormat,
 }
 
-/// What running cells needs: the LLM providers, the workers, the bounds on a run. Shared by
-/// `serve` (which runs workers too, unless WORKER_CONCURRENCY=0) and `worker`.
+/// What running cells needs: the LLM providers, the workers, the bounds on a run and a tenant.
+/// Shared by `serve` (which runs workers too, unless WORKER_CONCURRENCY=0) and `worker`.
 #[derive(Debug, Clone)]
 pub struct RunSettings {
     pub providers: ProvidersConfig,
     pub worker: WorkerConfig,
     pub limits: runs::Limits,
+    /// Long-lived responses (run event streams, exports) one tenant may have open at once in
+    /// this process.
+    pub max_streams_per_tenant: usize,
 }
 
 impl RunSettings {
     pub fn from_env(env: &Env) -> Result<Self, EnvError> {
+        let limits = run_limits(env)?;
         let default = WorkerConfig::default();
         let worker = WorkerConfig {
             concurrency: env.parse_or("WORKER_CONCURRENCY", default.concurrency)?,
             lease: Duration::from_secs(
                 env.parse_or("WORKER_LEASE_SECONDS", default.lease.as_secs())?.max(3),
             ),
+            limits,
             ..default
         };
+        let mut providers = ProvidersConfig::from_env(env)?;
+        // Room for an answer of MAX_OUTPUT_BYTES in the provider's JSON, escapes and all.
+        providers.max_answer_bytes = limits.max_output_bytes.saturating_mul(4).max(1 << 20);
         Ok(Self {
-            providers: ProvidersConfig::from_env(env)?,
+            providers,
             worker,
-            limits: runs::Limits {
-                max_cells: env.parse_or("MAX_RUN_CELLS", runs::Limits::default().max_cells)?,
-            },
+            limits,
+            max_streams_per_tenant: positive(env, "MAX_STREAMS_PER_TENANT", 16)?,
         })
     }
 }
 
-/// `DATABASE_URL` and the pool size.
+fn run_limits(env: &Env) -> Result<runs::Limits, EnvError> {
+    let default = runs::Limits::default();
+    Ok(runs::Limits {
+        max_cells: env.parse_or("MAX_RUN_CELLS", default.max_cells)?,
+        max_rendered_prompt_bytes: positive(
+            env,
+            "MAX_RENDERED_PROMPT_BYTES",
+            default.max_rendered_prompt_bytes,
+        )?,
+        max_output_bytes: positive(env, "MAX_OUTPUT_BYTES", default.max_output_bytes)?,
+        max_queued_cells_per_tenant: env
+            .parse_or("MAX_QUEUED_CELLS_PER_TENANT", default.max_queued_cells_per_tenant)?,
+        max_runs_per_minute: positive(env, "MAX_RUNS_PER_MINUTE", default.max_runs_per_minute)?,
+    })
+}
+
+/// A number setting that must be at least 1.
+fn positive<T>(env: &Env, name: &str, default: T) -> Result<T, EnvError>
+where
+    T: std::str::FromStr + PartialOrd + From<u8>,
+    T::Err: std::fmt::Display,
+{
+    let value = env.parse_or(name, default)?;
+    if value < T::from(1) {
+        return Err(EnvError::invalid(name, "must be at least 1"));
+    }
+    Ok(value)
+}
+
+/// `DATABASE_URL`, the pool size and the bounds of user transactions.
 pub fn db_config(env: &Env) -> Result<DbConfig, EnvError> {
     let url = env
         .secret("DATABASE_URL")
         .ok_or_else(|| EnvError::Missing { name: "DATABASE_URL".into() })?;
     let mut db = DbConfig::new(url);
     db.max_connections = env.parse_or("DB_MAX_CONNECTIONS", db.max_connections)?;
+    let millis = |name: &str, default: Duration| -> Result<Duration, EnvError> {
+        let default = u64::try_from(default.as_millis()).unwrap_or(u64::MAX);
+        Ok(Duration::from_millis(positive(env, name, default)?))
+    };
+    db.request = TxLimits {
+        statement_timeout: millis("DB_STATEMENT_TIMEOUT_MS", db.request.statement_timeout)?,
+        idle_timeout: millis("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", db.request.idle_timeout)?,
+    };
     Ok(db)
 }
 

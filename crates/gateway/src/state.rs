@@ -9,7 +9,7 @@ use platform::{Db, JwtVerifier, env::Env, storage::Storage};
 use providers::Providers;
 use runs::events::EventHub;
 
-use crate::settings::RunSettings;
+use crate::{settings::RunSettings, streams::StreamSlots};
 
 /// The application's shared parts.
 #[derive(Debug)]
@@ -23,6 +23,8 @@ pub struct App {
     /// Run and cell changes from Postgres, for SSE and `?wait=`.
     pub events: Arc<EventHub>,
     pub run_limits: runs::Limits,
+    /// Open event streams and exports, per tenant.
+    pub streams: Arc<StreamSlots>,
 }
 
 /// Cheap to clone; handlers take it as an argument (`state: AppState`).
@@ -55,6 +57,7 @@ impl AppState {
             providers,
             events,
             run_limits: runs.limits,
+            streams: StreamSlots::new(runs.max_streams_per_tenant),
         }))
     }
 }

@@ -2,9 +2,17 @@
 //! switches to an API role and sets the verified JWT claims (transaction-local), so the Row Level
 //! Security policies written against `auth.uid()` apply unchanged.
 //!
-//! The pool logs in as a role that holds no privileges of its own (Supabase's `authenticator`),
-//! so a query that somehow skipped the switch fails with "permission denied" instead of leaking.
-//! Domain code receives a [`UserTx`] (or, for workers, a [`ServiceTx`]) and never the pool.
+//! The role is [`API_ROLE`], not `authenticated`: it is a member of `authenticated` (so every
+//! policy written for `authenticated` applies to it) and the only role that may write. Supabase
+//! lets any signed-in user act as `authenticated` through PostgREST with their own token, so that
+//! role may only read; writes carry rules (limits, ids, snapshots) that only this API enforces.
+//!
+//! The pool logs in as a role that holds no privileges of its own (like Supabase's
+//! `authenticator`), so a query that somehow skipped the switch fails with "permission denied"
+//! instead of leaking. Domain code receives a [`UserTx`] (or, for workers, a [`ServiceTx`]) and
+//! never the pool. Every user transaction carries a `statement_timeout` and an
+//! `idle_in_transaction_session_timeout`: `set_config('role', ...)` does not apply a role's own
+//! settings, and one slow statement or one stalled client must not hold a pooled connection.
 
 pub mod migrate;
 
@@ -15,12 +23,15 @@ use std::{
 
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::{
-    PgConnection, PgPool, Postgres, Transaction,
+    ConnectOptions, PgConnection, PgPool, Postgres, Transaction,
     postgres::{PgConnectOptions, PgPoolOptions},
 };
 use uuid::Uuid;
 
-use crate::auth::{USER_ROLE, User};
+use crate::auth::User;
+
+/// The role user transactions act as: a member of `authenticated` that alone may write.
+pub const API_ROLE: &str = "promptrefine_api";
 
 /// Connection pool settings.
 #[derive(Debug, Clone)]
@@ -28,43 +39,100 @@ pub struct DbConfig {
     pub url: SecretString,
     pub max_connections: u32,
     pub acquire_timeout: Duration,
+    /// Bounds of the transaction of a request.
+    pub request: TxLimits,
+    /// Bounds of bulk transactions (a dataset upload streams its rows in one long statement).
+    pub bulk: TxLimits,
 }
 
 impl DbConfig {
     pub fn new(url: SecretString) -> Self {
-        Self { url, max_connections: 16, acquire_timeout: Duration::from_secs(5) }
+        Self {
+            url,
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(5),
+            request: TxLimits::REQUEST,
+            bulk: TxLimits::BULK,
+        }
     }
+}
+
+/// How long one user transaction may spend in a statement, and waiting for its client between
+/// statements. Past either, PostgreSQL cancels the statement (a 503 `database_timeout`) or ends
+/// the session, and the pooled connection is free again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TxLimits {
+    pub statement_timeout: Duration,
+    pub idle_timeout: Duration,
+}
+
+impl TxLimits {
+    /// Supabase gives `authenticated` 8 s per statement; a request has no reason to sit idle.
+    pub const REQUEST: Self =
+        Self { statement_timeout: Duration::from_secs(8), idle_timeout: Duration::from_secs(10) };
+    /// A 50 MiB upload copies its rows in one statement and stores its file inside the
+    /// transaction.
+    pub const BULK: Self = Self {
+        statement_timeout: Duration::from_secs(300),
+        idle_timeout: Duration::from_secs(300),
+    };
 }
 
 /// The application's database: a pool of `authenticator`-like connections.
 #[derive(Debug, Clone)]
 pub struct Db {
     pool: PgPool,
+    request: TxLimits,
+    bulk: TxLimits,
 }
 
 impl Db {
     pub async fn connect(config: &DbConfig) -> Result<Self, sqlx::Error> {
         let options: PgConnectOptions = config.url.expose_secret().parse()?;
+        // sqlx logs statement text (slow ones at WARN): ours open with the caller's claims,
+        // which carry personal data such as the email. Keep them out of the logs.
+        let options = options
+            .application_name("promptrefine")
+            .log_statements(log::LevelFilter::Off)
+            .log_slow_statements(log::LevelFilter::Off, Duration::from_secs(1));
         let pool = PgPoolOptions::new()
             .max_connections(config.max_connections)
             .acquire_timeout(config.acquire_timeout)
             // sqlx already pings every connection when it returns to the pool; a second ping on
             // acquire would add a round trip to every request.
             .test_before_acquire(false)
-            .connect_with(options.application_name("promptrefine"))
+            .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        Ok(Self { pool, request: config.request, bulk: config.bulk })
     }
 
-    /// Starts a transaction that acts as `user`: role `authenticated`, `request.jwt.claims` set.
+    /// Starts a transaction that acts as `user` (role [`API_ROLE`], `request.jwt.claims` set)
+    /// within the request limits.
     pub async fn begin_as(&self, user: &User) -> Result<UserTx, sqlx::Error> {
+        self.begin_with_limits(user, self.request).await
+    }
+
+    /// Like [`Db::begin_as`], within the (longer) bulk limits.
+    pub async fn begin_bulk_as(&self, user: &User) -> Result<UserTx, sqlx::Error> {
+        self.begin_with_limits(user, self.bulk).await
+    }
+
+    async fn begin_with_limits(
+        &self,
+        user: &User,
+        limits: TxLimits,
+    ) -> Result<UserTx, sqlx::Error> {
         // BEGIN and the context travel in one simple-protocol message: one round trip. The claims
         // were verified, but they still carry user-chosen text (email, metadata), so they are
         // written as an escaped literal, never spliced raw.
         let begin = format!(
-            "begin; select set_config('role', '{USER_ROLE}', true), \
-             set_config('request.jwt.claims', {}, true)",
-            sql_string_literal(user.claims_json())
+            "begin; select set_config('role', '{API_ROLE}', true), \
+             set_config('request.jwt.claims', {}, true), \
+             set_config('statement_timeout', '{}', true), \
+             set_config('idle_in_transaction_session_timeout', '{}', true)",
+            sql_string_literal(user.claims_json()),
+            limits.statement_timeout.as_millis(),
+            limits.idle_timeout.as_millis(),
         );
         let tx = self.pool.begin_with(begin).await?;
         Ok(UserTx { tx, user_id: user.id() })
@@ -180,6 +248,8 @@ pub fn classify(err: &sqlx::Error) -> DbFailure {
         }
         sqlx::Error::Database(db) => match db.code().as_deref() {
             Some("57014") => DbFailure::Timeout,
+            // The session sat idle in its transaction past its limit and was ended.
+            Some("25P03") => DbFailure::Timeout,
             // Admin shutdown, cannot connect now, too many connections.
             Some("57P01" | "57P03" | "53300") => DbFailure::Unavailable,
             Some("23503") if db.constraint().is_some_and(|c| c.ends_with("_owner_id_fkey")) => {
@@ -189,6 +259,26 @@ pub fn classify(err: &sqlx::Error) -> DbFailure {
         },
         _ => DbFailure::Internal,
     }
+}
+
+/// `err` for a log line: what failed and where (SQLSTATE, constraint, table, column, message),
+/// never the values. PostgreSQL's DETAIL and CONTEXT quote the offending row (a failed COPY
+/// shows the whole dataset row), so they are left out.
+pub fn describe(err: &sqlx::Error) -> String {
+    let sqlx::Error::Database(db) = err else { return err.to_string() };
+    let mut text = format!("SQLSTATE {}", db.code().unwrap_or_default());
+    if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+        for (label, value) in
+            [("table", pg.table()), ("column", pg.column()), ("constraint", pg.constraint())]
+        {
+            if let Some(value) = value {
+                text.push_str(&format!(", {label} {value}"));
+            }
+        }
+    }
+    text.push_str(": ");
+    text.push_str(db.message());
+    text
 }
 
 /// The name of the constraint `err` violated, if it is a constraint violation.

@@ -24,6 +24,10 @@ use uuid::Uuid;
 use crate::db::migrate::{self, MigrateError};
 
 const SUPERUSER: &str = "postgres";
+/// The gateway's login role (created by the local shim): no privileges of its own.
+pub const GATEWAY_ROLE: &str = "promptrefine_gateway";
+/// Where the gateway role's password is kept, in the cluster's folder.
+pub const GATEWAY_PASSWORD_FILE: &str = "gateway.password";
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 const REUSE_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -232,18 +236,21 @@ impl LocalPostgres {
         let mut conn = self.connect_superuser(database).await?;
         migrate::apply_local_shim(&mut conn).await?;
         migrate::apply_migrations(&mut conn).await?;
-        let password = self.authenticator_password()?;
+        let password = self.gateway_password()?;
         // Alphanumeric, generated here: safe to write as a literal (ALTER ROLE takes no parameters).
-        sqlx::raw_sql(&format!("alter role authenticator password '{}'", password.expose_secret()))
-            .execute(&mut conn)
-            .await?;
+        sqlx::raw_sql(&format!(
+            "alter role {GATEWAY_ROLE} password '{}'",
+            password.expose_secret()
+        ))
+        .execute(&mut conn)
+        .await?;
         conn.close().await?;
         Ok(())
     }
 
-    /// The URL the gateway logs in with: the `authenticator` role, which owns nothing.
+    /// The URL the gateway logs in with: the `promptrefine_gateway` role, which owns nothing.
     pub fn app_url(&self, database: &str) -> Result<SecretString, LocalPgError> {
-        Ok(self.url("authenticator", &self.authenticator_password()?, database))
+        Ok(self.url(GATEWAY_ROLE, &self.gateway_password()?, database))
     }
 
     /// Adds a user to `auth.users`, as Supabase Auth would on sign-up.
@@ -267,8 +274,8 @@ impl LocalPostgres {
         Ok(())
     }
 
-    fn authenticator_password(&self) -> Result<SecretString, LocalPgError> {
-        let path = self.dir.join("authenticator.password");
+    fn gateway_password(&self) -> Result<SecretString, LocalPgError> {
+        let path = self.dir.join(GATEWAY_PASSWORD_FILE);
         match fs::read_to_string(&path) {
             Ok(password) => Ok(password.trim().to_owned().into()),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {

@@ -1,7 +1,10 @@
 //! The RLS context of a transaction, against a real PostgreSQL with the real migrations.
 
+use std::time::Duration;
+
 use platform::{
-    User,
+    Db, User,
+    db::{DbConfig, DbFailure, TxLimits, classify},
     testing::{TestDb, USER_A, USER_B},
 };
 use serde_json::{Map, Value, json};
@@ -11,10 +14,16 @@ async fn current(tx: &mut platform::UserTx) -> (String, Option<uuid::Uuid>) {
 }
 
 #[tokio::test]
-async fn a_user_transaction_acts_as_authenticated_with_the_users_claims() {
+async fn a_user_transaction_acts_as_the_api_role_with_the_users_claims() {
     let test = TestDb::new().await;
     let mut tx = test.db.begin_as(&USER_A.user()).await.unwrap();
-    assert_eq!(current(&mut tx).await, ("authenticated".into(), Some(USER_A.id)));
+    assert_eq!(current(&mut tx).await, ("promptrefine_api".into(), Some(USER_A.id)));
+    // A member of `authenticated`: every policy written for it applies.
+    let member: bool = sqlx::query_scalar("select pg_has_role('authenticated', 'member')")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert!(member);
     let email: String =
         sqlx::query_scalar("select auth.jwt() ->> 'email'").fetch_one(&mut *tx).await.unwrap();
     assert_eq!(email, USER_A.email);
@@ -39,7 +48,7 @@ async fn the_context_does_not_outlive_its_transaction() {
     .fetch_one(test.db.pool())
     .await
     .unwrap();
-    assert_eq!((user.as_str(), claims.as_str()), ("authenticator", ""));
+    assert_eq!((user.as_str(), claims.as_str()), ("promptrefine_gateway", ""));
 }
 
 #[tokio::test]
@@ -60,7 +69,7 @@ async fn hostile_claims_cannot_escape_the_literal_they_are_written_into() {
         .unwrap();
         let user = User::from_trusted_claims(USER_B.id, &claims);
         let mut tx = test.db.begin_as(&user).await.unwrap();
-        assert_eq!(current(&mut tx).await, ("authenticated".into(), Some(USER_B.id)), "{email}");
+        assert_eq!(current(&mut tx).await, ("promptrefine_api".into(), Some(USER_B.id)), "{email}");
         let seen: String = sqlx::query_scalar("select current_setting('request.jwt.claims')")
             .fetch_one(&mut *tx)
             .await
@@ -79,4 +88,56 @@ async fn a_service_transaction_bypasses_rls_and_says_so() {
     let users: i64 =
         sqlx::query_scalar("select count(*) from public.prompt").fetch_one(&mut *tx).await.unwrap();
     assert_eq!(users, 0);
+}
+
+async fn db_with(test: &TestDb, request: TxLimits) -> Db {
+    let config = DbConfig { request, ..DbConfig::new(test.url().clone()) };
+    Db::connect(&config).await.unwrap()
+}
+
+#[tokio::test]
+async fn user_transactions_carry_their_timeouts_whatever_the_roles_settings() {
+    let test = TestDb::new().await;
+    let mut tx = test.db.begin_as(&USER_A.user()).await.unwrap();
+    let (statement, idle): (String, String) = sqlx::query_as(
+        "select current_setting('statement_timeout'),
+                current_setting('idle_in_transaction_session_timeout')",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!((statement.as_str(), idle.as_str()), ("8s", "10s"));
+    drop(tx);
+
+    let limits = TxLimits {
+        statement_timeout: Duration::from_millis(200),
+        idle_timeout: Duration::from_millis(300),
+    };
+    let db = db_with(&test, limits).await;
+    let mut tx = db.begin_as(&USER_A.user()).await.unwrap();
+    let err = sqlx::query("select pg_sleep(5)").execute(&mut *tx).await.unwrap_err();
+    assert_eq!(classify(&err), DbFailure::Timeout, "{err}");
+}
+
+#[tokio::test]
+async fn a_transaction_left_idle_by_a_stalled_client_gives_its_connection_back() {
+    let test = TestDb::new().await;
+    let limits = TxLimits {
+        statement_timeout: Duration::from_secs(5),
+        idle_timeout: Duration::from_millis(200),
+    };
+    let db = db_with(&test, limits).await;
+    let mut tx = db.begin_as(&USER_A.user()).await.unwrap();
+    let pid: i32 = sqlx::query_scalar("select pg_backend_pid()").fetch_one(&mut *tx).await.unwrap();
+    // The holder stalls (as an export to a client that stopped reading once did).
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let mut service = test.db.begin_service().await.unwrap();
+    let alive: bool =
+        sqlx::query_scalar("select exists (select from pg_stat_activity where pid = $1)")
+            .bind(pid)
+            .fetch_one(&mut *service)
+            .await
+            .unwrap();
+    assert!(!alive, "PostgreSQL ended the idle transaction's session");
+    assert!(sqlx::query("select 1").execute(&mut *tx).await.is_err());
 }

@@ -8,9 +8,9 @@ use serde_json::{Value, json};
 use url::Url;
 
 use crate::{
-    ChatProvider, ChatRequest, ChatResponse, ProviderError,
-    openai::{decode_error, error_message, redact, with_trailing_slash},
-    retry_after, status_kind, transport_error,
+    ChatProvider, ChatRequest, ChatResponse, ProviderError, decode_answer, error_body,
+    openai::{error_message, redact, with_trailing_slash},
+    read_body, retry_after, status_kind, transport_error,
 };
 
 const API_VERSION: &str = "2023-06-01";
@@ -23,11 +23,18 @@ pub struct Anthropic {
     key: SecretString,
     http: reqwest::Client,
     timeout: Duration,
+    max_answer_bytes: usize,
 }
 
 impl Anthropic {
-    pub fn new(base: Url, key: SecretString, http: reqwest::Client, timeout: Duration) -> Self {
-        Self { base: with_trailing_slash(base), key, http, timeout }
+    pub fn new(
+        base: Url,
+        key: SecretString,
+        http: reqwest::Client,
+        timeout: Duration,
+        max_answer_bytes: usize,
+    ) -> Self {
+        Self { base: with_trailing_slash(base), key, http, timeout, max_answer_bytes }
     }
 
     fn body(request: &ChatRequest) -> Value {
@@ -96,7 +103,7 @@ impl ChatProvider for Anthropic {
         let status = response.status();
         if !status.is_success() {
             let wait = retry_after(response.headers());
-            let text = response.text().await.unwrap_or_default();
+            let text = error_body(response).await;
             let message = redact(&error_message(&text), Some(&self.key));
             // 529 "overloaded" is a 5xx, so retried like any provider error.
             return Err(ProviderError {
@@ -105,7 +112,8 @@ impl ChatProvider for Anthropic {
                 retry_after: wait,
             });
         }
-        let message: MessageResponse = response.json().await.map_err(|e| decode_error(&e))?;
+        let message: MessageResponse =
+            decode_answer(&read_body(response, self.max_answer_bytes).await?)?;
         let text = message
             .content
             .into_iter()

@@ -37,6 +37,32 @@ pub struct ModelParams {
     pub stop: Vec<String>,
 }
 
+impl ModelParams {
+    /// Upper bound of `max_tokens`.
+    pub const MAX_TOKENS: u32 = 1_000_000;
+    /// Most stop sequences.
+    pub const MAX_STOP: usize = 4;
+
+    /// What is out of range, if anything: the bounds the API validates requests against, checked
+    /// again where a stored run is executed.
+    pub fn problem(&self) -> Option<String> {
+        let within = |value: Option<f64>, max: f64| value.is_none_or(|v| (0.0..=max).contains(&v));
+        if !within(self.temperature, 2.0) {
+            return Some("`temperature` must be between 0 and 2".into());
+        }
+        if !within(self.top_p, 1.0) {
+            return Some("`top_p` must be between 0 and 1".into());
+        }
+        if self.max_tokens.is_some_and(|n| n == 0 || n > Self::MAX_TOKENS) {
+            return Some(format!("`max_tokens` must be between 1 and {}", Self::MAX_TOKENS));
+        }
+        if self.stop.len() > Self::MAX_STOP {
+            return Some(format!("at most {} stop sequences", Self::MAX_STOP));
+        }
+        None
+    }
+}
+
 /// One chat completion to make.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatRequest {
@@ -71,6 +97,8 @@ pub enum ErrorKind {
     InvalidRequest,
     /// 5xx, overload, a broken connection or an unreadable answer: retried.
     ProviderError,
+    /// The answer's body is larger than this server reads (`max_answer_bytes`): not retried.
+    AnswerTooLarge,
 }
 
 impl ErrorKind {
@@ -85,6 +113,7 @@ impl ErrorKind {
             Self::Auth => "auth",
             Self::InvalidRequest => "invalid_request",
             Self::ProviderError => "provider_error",
+            Self::AnswerTooLarge => "answer_too_large",
         }
     }
 }
@@ -126,6 +155,48 @@ fn transport_error(err: &reqwest::Error) -> ProviderError {
         message = message.replace(url.as_str(), "<endpoint>");
     }
     ProviderError::new(kind, message)
+}
+
+/// The most of an error body read: enough for its message.
+const ERROR_BODY_BYTES: usize = 64 * 1024;
+
+/// Reads a whole body, refusing one longer than `max_bytes` (a provider, or whatever answers at a
+/// custom base URL, could otherwise send gigabytes).
+async fn read_body(
+    mut response: reqwest::Response,
+    max_bytes: usize,
+) -> Result<Vec<u8>, ProviderError> {
+    let too_large = || {
+        ProviderError::new(
+            ErrorKind::AnswerTooLarge,
+            format!("the answer is larger than {max_bytes} bytes"),
+        )
+    };
+    if response.content_length().is_some_and(|length| length > max_bytes as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(&e))? {
+        if body.len() + chunk.len() > max_bytes {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The text of an error answer (its start, if it is long; empty if it cannot be read).
+async fn error_body(response: reqwest::Response) -> String {
+    let body = read_body(response, ERROR_BODY_BYTES).await.unwrap_or_default();
+    String::from_utf8_lossy(&body).into_owned()
+}
+
+/// Decodes a successful answer's JSON. The message says what is wrong with the JSON, never
+/// where it came from (the endpoint's URL may carry a key).
+fn decode_answer<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ProviderError> {
+    serde_json::from_slice(body).map_err(|e| {
+        ProviderError::new(ErrorKind::ProviderError, format!("unreadable answer: {e}"))
+    })
 }
 
 /// Reads `Retry-After` (seconds) or `retry-after-ms`, as OpenAI and Anthropic send them.

@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use url::Url;
 
 use crate::{
-    ChatProvider, ChatRequest, ChatResponse, ErrorKind, ProviderError, retry_after, status_kind,
-    transport_error,
+    ChatProvider, ChatRequest, ChatResponse, ErrorKind, ProviderError, decode_answer, error_body,
+    read_body, retry_after, status_kind, transport_error,
 };
 
 #[derive(Debug)]
@@ -20,6 +20,7 @@ pub struct OpenAiCompatible {
     key: Option<SecretString>,
     http: reqwest::Client,
     timeout: Duration,
+    max_answer_bytes: usize,
 }
 
 impl OpenAiCompatible {
@@ -28,8 +29,9 @@ impl OpenAiCompatible {
         key: Option<SecretString>,
         http: reqwest::Client,
         timeout: Duration,
+        max_answer_bytes: usize,
     ) -> Self {
-        Self { base: with_trailing_slash(base), key, http, timeout }
+        Self { base: with_trailing_slash(base), key, http, timeout, max_answer_bytes }
     }
 
     fn body(request: &ChatRequest) -> Value {
@@ -106,7 +108,7 @@ impl ChatProvider for OpenAiCompatible {
         let status = response.status();
         if !status.is_success() {
             let wait = retry_after(response.headers());
-            let text = response.text().await.unwrap_or_default();
+            let text = error_body(response).await;
             let message = redact(&error_message(&text), self.key.as_ref());
             return Err(ProviderError {
                 kind: status_kind(status),
@@ -114,7 +116,8 @@ impl ChatProvider for OpenAiCompatible {
                 retry_after: wait,
             });
         }
-        let completion: Completion = response.json().await.map_err(|e| decode_error(&e))?;
+        let completion: Completion =
+            decode_answer(&read_body(response, self.max_answer_bytes).await?)?;
         let latency = started.elapsed();
         let choice = completion.choices.into_iter().next().ok_or_else(|| {
             ProviderError::new(ErrorKind::ProviderError, "the answer has no choices")
@@ -127,15 +130,6 @@ impl ChatProvider for OpenAiCompatible {
             latency,
             finish_reason: choice.finish_reason,
         })
-    }
-}
-
-/// A body that could not be read: cut off (a transport problem) or not the JSON we expect.
-pub(crate) fn decode_error(err: &reqwest::Error) -> ProviderError {
-    if err.is_decode() {
-        ProviderError::new(ErrorKind::ProviderError, format!("unreadable answer: {err}"))
-    } else {
-        transport_error(err)
     }
 }
 

@@ -112,6 +112,9 @@ pub struct ProvidersConfig {
     pub retry: RetryPolicy,
     pub mock_latency: Duration,
     pub catalog_path: Option<PathBuf>,
+    /// The largest answer body read from a provider; a longer one fails the call
+    /// (`answer_too_large`) instead of filling memory.
+    pub max_answer_bytes: usize,
 }
 
 impl Default for ProvidersConfig {
@@ -122,6 +125,7 @@ impl Default for ProvidersConfig {
             retry: RetryPolicy::default(),
             mock_latency: Duration::ZERO,
             catalog_path: None,
+            max_answer_bytes: 4 << 20,
         }
     }
 }
@@ -140,6 +144,7 @@ impl ProvidersConfig {
             retry,
             mock_latency: Duration::from_millis(env.parse_or("MOCK_LATENCY_MS", 0)?),
             catalog_path: env.get("MODEL_CATALOG_PATH").map(PathBuf::from),
+            ..default
         })
     }
 }
@@ -256,14 +261,19 @@ impl Providers {
                 continue; // self-hosted servers are opted into by their URL
             }
             let client: Arc<dyn ChatProvider> = match preset.wire {
-                Wire::OpenAi => {
-                    Arc::new(OpenAiCompatible::new(base, key, http.clone(), config.timeout))
-                }
+                Wire::OpenAi => Arc::new(OpenAiCompatible::new(
+                    base,
+                    key,
+                    http.clone(),
+                    config.timeout,
+                    config.max_answer_bytes,
+                )),
                 Wire::Anthropic => Arc::new(Anthropic::new(
                     base,
                     key.expect("anthropic needs a key"),
                     http.clone(),
                     config.timeout,
+                    config.max_answer_bytes,
                 )),
             };
             let concurrency = env

@@ -31,6 +31,7 @@ fn openai(server: &MockServer, timeout: Duration) -> OpenAiCompatible {
         Some(KEY.into()),
         reqwest::Client::new(),
         timeout,
+        MAX_ANSWER_BYTES,
     )
 }
 
@@ -40,8 +41,11 @@ fn anthropic(server: &MockServer) -> Anthropic {
         KEY.into(),
         reqwest::Client::new(),
         Duration::from_secs(5),
+        MAX_ANSWER_BYTES,
     )
 }
+
+const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
 fn completion(content: &str) -> serde_json::Value {
     json!({"id": "chatcmpl-1", "object": "chat.completion", "model": "gpt-4o-mini",
@@ -208,4 +212,42 @@ async fn provider_retries_a_rate_limiting_stub_honouring_retry_after_and_stops_o
         Provider::new("openai", Arc::new(openai(&denied, Duration::from_secs(5))), 4, policy);
     let done = provider.call(&request(ModelParams::default())).await;
     assert_eq!((done.attempts, done.result.unwrap_err().kind), (1, ErrorKind::Auth));
+}
+
+#[tokio::test]
+async fn openai_stub_answering_unreadable_json_gets_an_error_without_its_url() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{\"choices\": [oops"))
+        .mount(&server)
+        .await;
+    let err = openai(&server, Duration::from_secs(5))
+        .complete(&request(ModelParams::default()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::ProviderError);
+    assert!(err.message.starts_with("unreadable answer: "), "{err}");
+    assert!(!err.message.contains(&server.uri()), "the endpoint leaked: {err}");
+    assert!(!err.message.contains("127.0.0.1"), "the endpoint leaked: {err}");
+}
+
+#[tokio::test]
+async fn a_stub_answering_more_than_the_limit_fails_once_and_is_not_read_whole() {
+    let huge = "x".repeat(MAX_ANSWER_BYTES * 2);
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(completion(&huge)))
+        .mount(&server)
+        .await;
+    let provider = Provider::new(
+        "openai",
+        Arc::new(openai(&server, Duration::from_secs(5))),
+        4,
+        RetryPolicy { base_delay: Duration::from_millis(1), ..RetryPolicy::default() },
+    );
+    let done = provider.call(&request(ModelParams::default())).await;
+    let err = done.result.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::AnswerTooLarge);
+    assert_eq!(err.message, format!("the answer is larger than {MAX_ANSWER_BYTES} bytes"));
+    assert_eq!(done.attempts, 1, "retrying cannot make the answer smaller");
 }

@@ -11,7 +11,9 @@ use serde_json::Value;
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::{Error, Invalid, Limits, NewGrader, NewRun, PromptRef, Result, RunDetail, store};
+use crate::{
+    Error, Invalid, Limits, NewGrader, NewRun, PromptRef, Result, RunDetail, render, store,
+};
 
 /// The prompt version a run (or its grader) uses.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -184,6 +186,25 @@ pub async fn create(
         None => None,
     };
 
+    if let Some(prompt) = &prompt {
+        // What the variables alone make of every cell's prompt: past the limit, no row can help.
+        let row_columns = dataset.as_ref().map_or(&[][..], |d| &d.columns[..]);
+        let templates = std::iter::once(&prompt.body).chain(new.system.as_ref());
+        let rendered = templates
+            .map(|t| render::rendered_len_with_variables(t, row_columns, &new.variables))
+            .max()
+            .unwrap_or(0);
+        if rendered > limits.max_rendered_prompt_bytes {
+            problem(
+                "variables",
+                format!(
+                    "the prompt renders to {rendered} bytes with these variables; the limit is {}",
+                    limits.max_rendered_prompt_bytes
+                ),
+            );
+        }
+    }
+
     let rows = dataset.as_ref().map_or(1, |d| i64::from(d.row_count.max(1)));
     let cells = rows * new.models.len() as i64;
     if cells > limits.max_cells {
@@ -199,6 +220,7 @@ pub async fn create(
     let (Some(prompt), true) = (prompt, invalid.is_empty()) else {
         return Err(Error::Invalid(invalid));
     };
+    take_budget(tx, limits, cells).await?;
     let id = Uuid::now_v7();
     tracing::Span::current().record("run.id", tracing::field::display(id));
     let snapshot = Snapshot {
@@ -212,6 +234,55 @@ pub async fn create(
     insert(tx, id, &new, &snapshot).await?;
     tracing::info!(cells, models = models.len(), "created run {id}");
     store::get(tx, id).await
+}
+
+/// Charges the run to its tenant's budget: a token of the run-creation bucket, and room in the
+/// queue for its cells. Creations of one tenant are serialised here (a transaction-scoped lock),
+/// so two at once cannot both see the same room.
+async fn take_budget(tx: &mut UserTx, limits: &Limits, cells: i64) -> Result<()> {
+    sqlx::query(
+        "select pg_advisory_xact_lock(hashtextextended('promptrefine.run_budget:' || auth.uid(), 0))",
+    )
+    .execute(&mut **tx)
+    .await?;
+    // RLS shows the tenant its own cells only.
+    let queued: i64 =
+        sqlx::query_scalar("select count(*) from public.run_cell where status = 'queued'")
+            .fetch_one(&mut **tx)
+            .await?;
+    if queued + cells > limits.max_queued_cells_per_tenant {
+        return Err(Error::QueueFull {
+            limit: limits.max_queued_cells_per_tenant,
+            queued,
+            adding: cells,
+        });
+    }
+    let capacity = f64::from(limits.max_runs_per_minute);
+    // The bucket refills at `capacity` per minute up to `capacity`; a run takes one token. The
+    // tokens before taking one come back: fewer than one means no run now.
+    let tokens: f64 = sqlx::query_scalar(
+        "with bucket as (
+           select least($1, coalesce(
+             (select q.tokens + extract(epoch from now() - q.refilled_at) * $1 / 60.0
+              from public.run_quota q),
+             $1)) as tokens
+         ), saved as (
+           insert into public.run_quota (owner_id, tokens, refilled_at)
+           select (select auth.uid()), case when tokens >= 1 then tokens - 1 else tokens end, now()
+           from bucket
+           on conflict (owner_id) do update
+             set tokens = excluded.tokens, refilled_at = excluded.refilled_at
+         )
+         select tokens from bucket",
+    )
+    .bind(capacity)
+    .fetch_one(&mut **tx)
+    .await?;
+    if tokens < 1.0 {
+        let retry_after = std::time::Duration::from_secs_f64((1.0 - tokens) * 60.0 / capacity);
+        return Err(Error::RateLimited { limit: limits.max_runs_per_minute, retry_after });
+    }
+    Ok(())
 }
 
 /// What a grader prompt's placeholders can be filled with.

@@ -1,11 +1,13 @@
 //! Exporting a run, one line per cell (CSV or JSON Lines), streamed: rows go from Postgres to the
 //! client through a small bounded channel, so a 100,000-cell run exports in constant memory.
+//!
+//! The cells are read a slice of rows at a time, each slice in a short transaction of its own:
+//! a client that stops reading holds a small buffer, never a pooled connection.
 
 use std::io;
 
 use bytes::Bytes;
-use futures::TryStreamExt;
-use platform::UserTx;
+use platform::{Db, User, UserTx};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
@@ -15,6 +17,8 @@ use crate::{Error, Result};
 
 /// Lines in flight between the database and the client.
 const BUFFER: usize = 64;
+/// Dataset rows read per transaction (each with up to four cells).
+const ROWS_PER_SLICE: i32 = 250;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -29,12 +33,13 @@ pub struct Export {
 }
 
 /// The fixed columns of a CSV export, after the row's own columns.
-const FIXED_COLUMNS: [&str; 24] = [
+const FIXED_COLUMNS: [&str; 25] = [
     "model",
     "provider",
     "model_name",
     "status",
     "output",
+    "output_truncated",
     "judge_status",
     "judge_score",
     "judge_pass",
@@ -56,11 +61,12 @@ const FIXED_COLUMNS: [&str; 24] = [
     "error_message",
 ];
 
-/// Where a run's row values come from.
+/// Where a run's row values come from, and how far its rows go.
 #[derive(Debug, sqlx::FromRow)]
 struct RunInputs {
     dataset_id: Option<Uuid>,
     variables: sqlx::types::Json<Map<String, Value>>,
+    last_row: Option<i32>,
 }
 
 #[derive(Debug, sqlx::FromRow, Serialize)]
@@ -73,6 +79,7 @@ struct Line {
     model: String,
     status: String,
     output: Option<String>,
+    output_truncated: bool,
     judge_status: Option<String>,
     judge_score: Option<f64>,
     judge_pass: Option<bool>,
@@ -93,15 +100,19 @@ struct Line {
     error_message: Option<String>,
 }
 
-/// Starts exporting run `run_id` (the caller's transaction moves into the export). Fails before
-/// anything is produced if the run does not exist.
-pub async fn export(mut tx: UserTx, run_id: Uuid, format: ExportFormat) -> Result<Export> {
-    let run: Option<RunInputs> =
-        sqlx::query_as("select dataset_id, variables from public.run where id = $1")
-            .bind(run_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let RunInputs { dataset_id, variables } = run.ok_or(Error::NotFound(run_id))?;
+/// Starts exporting run `run_id` as `user`. Fails before anything is produced if the run does
+/// not exist (or is not theirs).
+pub async fn export(db: &Db, user: &User, run_id: Uuid, format: ExportFormat) -> Result<Export> {
+    let mut tx = db.begin_as(user).await?;
+    let run: Option<RunInputs> = sqlx::query_as(
+        "select dataset_id, variables,
+                (select max(row_index) from public.run_cell where run_id = r.id) as last_row
+         from public.run r where id = $1",
+    )
+    .bind(run_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let RunInputs { dataset_id, variables, last_row } = run.ok_or(Error::NotFound(run_id))?;
     let columns: Vec<String> = match dataset_id {
         Some(id) => {
             sqlx::query_scalar("select columns from public.dataset where id = $1")
@@ -111,19 +122,61 @@ pub async fn export(mut tx: UserTx, run_id: Uuid, format: ExportFormat) -> Resul
         }
         None => variables.0.keys().cloned().collect(),
     };
+    tx.commit().await?;
     let (sender, chunks) = mpsc::channel(BUFFER);
+    let source = Source { db: db.clone(), user: user.clone(), run_id, last_row };
     tokio::spawn(async move {
-        if let Err(error) = produce(tx, run_id, format, &columns, &variables.0, &sender).await {
-            tracing::error!(%error, run.id = %run_id, "export failed part way");
-            let _ = sender.send(Err(io::Error::other(error.to_string()))).await;
+        if let Err(error) = produce(&source, format, &columns, &variables.0, &sender).await {
+            tracing::error!(error = %error.describe(), run.id = %run_id, "export failed part way");
+            let _ = sender.send(Err(io::Error::other("the export failed part way"))).await;
         }
     });
     Ok(Export { chunks })
 }
 
-async fn produce(
-    mut tx: UserTx,
+/// Where an export reads from.
+struct Source {
+    db: Db,
+    user: User,
     run_id: Uuid,
+    /// The run's last dataset row (`None` for a run over variables: one row without an index).
+    last_row: Option<i32>,
+}
+
+impl Source {
+    /// The cells of rows `from..from + ROWS_PER_SLICE` (or, for `None`, the cells without a row),
+    /// in row and model order, read in a transaction of their own.
+    async fn slice(&self, from: Option<i32>) -> Result<Vec<Line>> {
+        let mut tx: UserTx = self.db.begin_as(&self.user).await?;
+        let lines = sqlx::query_as::<_, Line>(
+            "select c.row_index, d.values as row, m.label, m.provider, m.model,
+                    c.status::text as status, c.output, c.output_truncated,
+                    c.judge_status::text as judge_status, c.judge_score, c.judge_pass,
+                    c.judge_reason, c.check_results, c.auto_pass, c.manual_grade, c.effective_pass,
+                    c.tokens_in, c.tokens_out, c.cost_usd, c.grader_tokens_in, c.grader_tokens_out,
+                    c.grader_cost_usd, c.latency_ms, c.attempts, c.error_kind, c.error_message
+             from public.run_cell c
+             join public.run_model m on m.id = c.run_model_id
+             join public.run r on r.id = c.run_id
+             left join public.dataset_row d
+               on d.dataset_id = r.dataset_id and d.row_index = c.row_index
+             where c.run_id = $1
+               and (case when $2::int is null then c.row_index is null
+                         else c.row_index >= $2 and c.row_index < $2 + $3 end)
+             order by c.row_index, m.position",
+        )
+        .bind(self.run_id)
+        .bind(from)
+        .bind(ROWS_PER_SLICE)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(lines)
+    }
+}
+
+async fn produce(
+    source: &Source,
     format: ExportFormat,
     columns: &[String],
     variables: &Map<String, Value>,
@@ -144,30 +197,21 @@ async fn produce(
     if format == ExportFormat::Csv && !send(csv_line(&header)).await {
         return Ok(());
     }
-    let mut lines = sqlx::query_as::<_, Line>(
-        "select c.row_index, d.values as row, m.label, m.provider, m.model, c.status::text as status,
-                c.output, c.judge_status::text as judge_status, c.judge_score, c.judge_pass,
-                c.judge_reason, c.check_results, c.auto_pass, c.manual_grade, c.effective_pass,
-                c.tokens_in, c.tokens_out, c.cost_usd, c.grader_tokens_in, c.grader_tokens_out,
-                c.grader_cost_usd, c.latency_ms, c.attempts, c.error_kind, c.error_message
-         from public.run_cell c
-         join public.run_model m on m.id = c.run_model_id
-         join public.run r on r.id = c.run_id
-         left join public.dataset_row d on d.dataset_id = r.dataset_id and d.row_index = c.row_index
-         where c.run_id = $1
-         order by c.row_index nulls first, m.position",
-    )
-    .bind(run_id)
-    .fetch(&mut *tx);
-    while let Some(line) = lines.try_next().await? {
-        let values = line.row.as_ref().map_or(variables, |row| &row.0);
-        let bytes = match format {
-            ExportFormat::Csv => csv_line(&csv_fields(&line, columns, values)),
-            ExportFormat::Jsonl => jsonl_line(&line, values),
-        };
-        // The client went away: stop reading.
-        if !send(bytes).await {
-            return Ok(());
+    // The row-less cells of a run over variables first, then the dataset's rows a slice at a
+    // time. A slice's transaction ends before its lines are sent.
+    let starts = std::iter::once(None)
+        .chain((0..=source.last_row.unwrap_or(-1)).step_by(ROWS_PER_SLICE as usize).map(Some));
+    for from in starts {
+        for line in source.slice(from).await? {
+            let values = line.row.as_ref().map_or(variables, |row| &row.0);
+            let bytes = match format {
+                ExportFormat::Csv => csv_line(&csv_fields(&line, columns, values)),
+                ExportFormat::Jsonl => jsonl_line(&line, values),
+            };
+            // The client went away: stop reading.
+            if !send(bytes).await {
+                return Ok(());
+            }
         }
     }
     Ok(())
@@ -192,6 +236,7 @@ fn csv_fields(line: &Line, columns: &[String], values: &Map<String, Value>) -> V
         line.model.clone(),
         line.status.clone(),
         opt(line.output.clone()),
+        line.output_truncated.to_string(),
         opt(line.judge_status.clone()),
         num(line.judge_score),
         flag(line.judge_pass),

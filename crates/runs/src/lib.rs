@@ -29,16 +29,31 @@ pub use summary::{
 };
 use uuid::Uuid;
 
-/// Bounds on what one run may ask for.
-#[derive(Debug, Clone, Copy)]
+/// Bounds on what one run, and one tenant, may ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Cells per run: rows x models.
     pub max_cells: i64,
+    /// Bytes a cell's prompt (its system message, its grader's prompt) may render to. A short
+    /// template that repeats a long value would otherwise make megabytes per cell.
+    pub max_rendered_prompt_bytes: usize,
+    /// Bytes kept of a model's (or a grader's) answer; the rest is cut and the cell says so.
+    pub max_output_bytes: usize,
+    /// Cells one tenant may have queued at once, all runs together.
+    pub max_queued_cells_per_tenant: i64,
+    /// Runs one tenant may create per minute (a bucket of that many, refilled continuously).
+    pub max_runs_per_minute: u32,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_cells: 100_000 }
+        Self {
+            max_cells: 100_000,
+            max_rendered_prompt_bytes: 1 << 20,
+            max_output_bytes: 1 << 20,
+            max_queued_cells_per_tenant: 200_000,
+            max_runs_per_minute: 60,
+        }
     }
 }
 
@@ -61,10 +76,26 @@ pub enum Error {
     /// The run or cell is not in a state that allows this; `code` says which.
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// The tenant's queue is full: its queued cells and the new run's would pass the limit.
+    #[error("{queued} cells are queued and the run adds {adding}; the limit is {limit}")]
+    QueueFull { limit: i64, queued: i64, adding: i64 },
+    /// The tenant created runs faster than the limit allows.
+    #[error("more than {limit} runs per minute")]
+    RateLimited { limit: u32, retry_after: std::time::Duration },
     #[error(transparent)]
     InvalidCursor(#[from] platform::pagination::InvalidCursor),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
+}
+
+impl Error {
+    /// This error for a log line, without the data a database error may quote.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Db(error) => platform::db::describe(error),
+            other => other.to_string(),
+        }
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -22,9 +22,9 @@ const MODEL_COLUMNS: &str =
     "id, position, provider, model, label, params, input_per_mtok, output_per_mtok, prices_as_of";
 
 pub(crate) const CELL_COLUMNS: &str = "id, run_id, run_model_id, row_index, status, attempts, \
-    rendered_system, rendered_prompt, output, error_kind, error_message, finish_reason, latency_ms, \
-    tokens_in, tokens_out, cost_usd, judge_status, judge_score, judge_pass, judge_reason, \
-    judge_output, judge_error, grader_tokens_in, grader_tokens_out, grader_cost_usd, \
+    rendered_system, rendered_prompt, output, output_truncated, error_kind, error_message, \
+    finish_reason, latency_ms, tokens_in, tokens_out, cost_usd, judge_status, judge_score, \
+    judge_pass, judge_reason, judge_output, judge_output_truncated, judge_error, grader_tokens_in, grader_tokens_out, grader_cost_usd, \
     grader_latency_ms, check_results, auto_pass, manual_grade, manual_note, manual_graded_at, \
     manual_graded_by, effective_pass, created_at, updated_at, started_at, finished_at";
 

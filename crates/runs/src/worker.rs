@@ -5,13 +5,19 @@
 //! while it works; when a worker dies, its leases expire and any worker's reaper puts those
 //! cells back in the queue. A result is written only if the lease is still the writer's and the
 //! cell still running, so a cell cancelled, or reclaimed after a stall, never gets a second
-//! result. Results are written in batches by one writer task.
+//! result. Results are written in batches by one writer task; a batch that cannot be written is
+//! written cell by cell, so one result that cannot be stored fails its own cell and no other.
+//! Leases are renewed only for the cells this worker is still working on.
 
 mod claim;
 mod execute;
 mod write;
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{Arc, Mutex as SyncMutex, PoisonError},
+    time::Duration,
+};
 
 use platform::Db;
 use providers::Providers;
@@ -21,8 +27,9 @@ use uuid::Uuid;
 
 use self::{
     claim::Claimed,
-    execute::{CellResult, RunSpec},
+    execute::{CellResult, SpecEntry},
 };
+use crate::Limits;
 
 /// How a worker behaves.
 #[derive(Debug, Clone)]
@@ -39,6 +46,8 @@ pub struct WorkerConfig {
     pub max_claims: i32,
     /// How long a shutdown waits for cells in flight.
     pub shutdown_grace: Duration,
+    /// Bounds on what a cell may render and keep.
+    pub limits: Limits,
 }
 
 impl Default for WorkerConfig {
@@ -50,6 +59,7 @@ impl Default for WorkerConfig {
             poll_interval: Duration::from_secs(2),
             max_claims: 3,
             shutdown_grace: Duration::from_secs(30),
+            limits: Limits::default(),
         }
     }
 }
@@ -62,7 +72,10 @@ pub struct Worker {
     providers: Arc<Providers>,
     queue: Arc<Notify>,
     config: WorkerConfig,
-    specs: Mutex<HashMap<Uuid, Arc<RunSpec>>>,
+    /// Runs' specs by (run, owner).
+    specs: Mutex<HashMap<(Uuid, Uuid), Arc<SpecEntry>>>,
+    /// The cells this worker holds and has not written yet: the only leases it renews.
+    holding: SyncMutex<HashSet<Uuid>>,
     /// Signalled after results are written: cells left `running`, so a run at its
     /// `concurrency` may take more.
     written: Notify,
@@ -82,6 +95,7 @@ impl Worker {
             queue,
             config,
             specs: Mutex::default(),
+            holding: SyncMutex::default(),
             written: Notify::new(),
         })
     }
@@ -121,12 +135,15 @@ impl Worker {
             tokio::spawn(async move {
                 let in_flight = metrics::gauge!("promptrefine_cells_in_flight");
                 in_flight.increment(1.0);
+                let id = cell.id;
                 let result = worker.execute(cell).await;
                 in_flight.decrement(1.0);
                 drop(permit);
-                if let Some(result) = result {
+                match result {
                     // The writer outlives every cell task.
-                    let _ = results.send(result).await;
+                    Some(result) => drop(results.send(result).await),
+                    // Nothing to write: let the lease run out (the run is gone or unreadable).
+                    None => worker.let_go(&[id]),
                 }
             });
         }
@@ -226,16 +243,38 @@ impl Worker {
     }
 
     async fn renew(&self) -> Result<(), sqlx::Error> {
+        let holding: Vec<Uuid> = self.holding().iter().copied().collect();
+        if holding.is_empty() {
+            return Ok(());
+        }
         let mut tx = self.db.begin_service().await?;
         sqlx::query(
-            "update public.run_cell set lease_expires_at = now() + make_interval(secs => $2)
-             where lease_owner = $1 and status = 'running'",
+            "update public.run_cell set lease_expires_at = now() + make_interval(secs => $3)
+             where id = any($2) and lease_owner = $1 and status = 'running'",
         )
         .bind(self.id)
+        .bind(&holding)
         .bind(self.config.lease.as_secs_f64())
         .execute(&mut *tx)
         .await?;
         tx.commit().await
+    }
+
+    fn holding(&self) -> std::sync::MutexGuard<'_, HashSet<Uuid>> {
+        self.holding.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Records cells this worker now holds.
+    fn hold(&self, cells: impl IntoIterator<Item = Uuid>) {
+        self.holding().extend(cells);
+    }
+
+    /// Stops renewing these cells' leases: written, given back, or given up.
+    fn let_go(&self, cells: &[Uuid]) {
+        let mut holding = self.holding();
+        for cell in cells {
+            holding.remove(cell);
+        }
     }
 
     /// Ends every run given whose cells are all done: `completed` if any succeeded, else `failed`.

@@ -85,7 +85,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download the original file, byte for byte. */
+        /** Download the original file, byte for byte, with the content type of its format. */
         get: operations["download_dataset_file"];
         put?: never;
         post?: never;
@@ -479,7 +479,13 @@ export interface components {
         };
         /** @description Why a cell failed. */
         CellError: {
-            /** @description `rate_limited`, `timeout`, `auth`, `invalid_request`, `provider_error`, `abandoned`, ... */
+            /**
+             * @description `rate_limited`, `timeout`, `auth`, `invalid_request`, `provider_error`,
+             *     `answer_too_large` (from the provider); `invalid_input` (the row, a placeholder, the model
+             *     or its parameters cannot be used), `prompt_too_large` (over MAX_RENDERED_PROMPT_BYTES),
+             *     `unavailable` (provider not configured), `abandoned` (its workers kept dying),
+             *     `internal` (the result could not be stored).
+             */
             kind: string;
             message: string;
         };
@@ -528,7 +534,10 @@ export interface components {
              * @description The run model (`models[].id` of the run).
              */
             model_id: string;
+            /** @description The model's answer (its first MAX_OUTPUT_BYTES). */
             output?: string | null;
+            /** @description The answer was longer than MAX_OUTPUT_BYTES: `output` holds its start. */
+            output_truncated: boolean;
             rendered_prompt?: string | null;
             rendered_system?: string | null;
             /**
@@ -761,8 +770,10 @@ export interface components {
             error?: string | null;
             /** Format: int32 */
             latency_ms?: number | null;
-            /** @description The grader's raw answer. */
+            /** @description The grader's raw answer (its first MAX_OUTPUT_BYTES). */
             output?: string | null;
+            /** @description The grader's answer was longer than MAX_OUTPUT_BYTES: `output` holds its start. */
+            output_truncated: boolean;
             pass?: boolean | null;
             reason?: string | null;
             /**
@@ -943,7 +954,10 @@ export interface components {
                  * @description The run model (`models[].id` of the run).
                  */
                 model_id: string;
+                /** @description The model's answer (its first MAX_OUTPUT_BYTES). */
                 output?: string | null;
+                /** @description The answer was longer than MAX_OUTPUT_BYTES: `output` holds its start. */
+                output_truncated: boolean;
                 rendered_prompt?: string | null;
                 rendered_system?: string | null;
                 /**
@@ -1142,6 +1156,11 @@ export interface components {
             detail: string;
             /** @description Field-level details of a validation problem. */
             errors?: components["schemas"]["FieldError"][];
+            /**
+             * Format: int64
+             * @description The limit that was reached (429 and 413 problems).
+             */
+            limit?: number | null;
             /** @description The `x-request-id` of the request, to quote when reporting a problem. */
             request_id?: string | null;
             /** Format: int32 */
@@ -1893,7 +1912,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file as uploaded */
+            /** @description The file as uploaded: `text/csv; charset=utf-8`, `application/json` or `application/x-ndjson`, as its `format` says */
             200: {
                 headers: {
                     "content-disposition"?: string;
@@ -1901,7 +1920,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": number[];
+                    "text/csv; charset=utf-8": string;
+                    "application/json": string;
+                    "application/x-ndjson": string;
                 };
             };
             /** @description A path parameter is malformed (`invalid_path`) */

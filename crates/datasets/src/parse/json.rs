@@ -8,6 +8,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::value::RawValue;
 
 use super::{Columns, Failure, ParseError, RowWriter, json_string};
+use crate::MAX_NESTING_DEPTH;
 
 /// One object's entries in document order, values untouched.
 struct Object(Vec<(String, Box<RawValue>)>);
@@ -49,6 +50,12 @@ fn write_object(
                 .in_column(&key)
                 .into());
         }
+        if nesting_depth(raw) > MAX_NESTING_DEPTH {
+            let message = format!(
+                "the value nests arrays or objects more than {MAX_NESTING_DEPTH} levels deep"
+            );
+            return Err(at(message).in_column(&key).into());
+        }
         rows.field(&json_string(&key), raw.as_bytes());
     }
     rows.finish(at)
@@ -62,6 +69,28 @@ fn has_nul_escape(raw: &str) -> bool {
         let backslashes = bytes[..at].iter().rev().take_while(|b| **b == b'\\').count();
         backslashes % 2 == 1
     })
+}
+
+/// How deeply arrays and objects nest in JSON text (`1` for `[1]`, `0` for a scalar), in one
+/// pass that skips what is inside strings.
+fn nesting_depth(raw: &str) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for byte in raw.bytes() {
+        match (in_string, escaped, byte) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_string = false,
+            (true, false, _) => {}
+            (false, _, b'"') => in_string = true,
+            (false, _, b'[' | b'{') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (false, _, b']' | b'}') => depth = depth.saturating_sub(1),
+            (false, _, _) => {}
+        }
+    }
+    deepest
 }
 
 pub(super) fn parse_lines(
@@ -165,7 +194,7 @@ fn plain(err: &serde_json::Error) -> String {
 mod tests {
     use serde_json::json;
 
-    use super::has_nul_escape;
+    use super::{has_nul_escape, nesting_depth};
     use crate::{Format, Limits, parse::tests::parse_all};
 
     fn parse(format: Format, text: &str) -> Result<(Vec<String>, Vec<serde_json::Value>), String> {
@@ -251,5 +280,27 @@ mod tests {
             "line 1, column `a`: the value contains a NUL character (\\u0000)"
         );
         assert!(!has_nul_escape(r#""\\u0000""#), "an escaped backslash followed by u0000 is fine");
+    }
+
+    #[test]
+    fn nesting_is_measured_outside_strings() {
+        assert_eq!(nesting_depth("1"), 0);
+        assert_eq!(nesting_depth(r#"[1, {"a": [2]}, []]"#), 3);
+        assert_eq!(nesting_depth(r#""[[[{{{\"[""#), 0);
+        assert_eq!(nesting_depth(r#"{"a\\": ["]"]}"#), 2);
+    }
+
+    #[test]
+    fn values_nested_deeper_than_a_worker_can_read_are_refused_with_their_line() {
+        let deep = |levels: usize| format!("{}1{}", "[".repeat(levels), "]".repeat(levels));
+        let ok = format!("{{\"q\": \"x\", \"deep\": {}}}\n", deep(64));
+        assert!(parse(Format::Jsonl, &ok).is_ok());
+        let text = format!("{ok}{{\"q\": \"x\", \"deep\": {}}}\n", deep(200));
+        assert_eq!(
+            parse(Format::Jsonl, &text).unwrap_err(),
+            "line 2, column `deep`: the value nests arrays or objects more than 64 levels deep"
+        );
+        let array = format!("[{{\"deep\": {}}}]", deep(65));
+        assert!(parse(Format::Json, &array).unwrap_err().starts_with("item 1, column `deep`"));
     }
 }

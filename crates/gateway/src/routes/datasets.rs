@@ -146,11 +146,11 @@ pub struct DatasetView {
 impl From<datasets::Dataset> for DatasetView {
     fn from(d: datasets::Dataset) -> Self {
         Self {
+            storage_path: d.storage_path(),
             id: d.id,
             name: d.name,
             source_filename: d.source_filename,
             format: d.format.into(),
-            storage_path: d.storage_path,
             columns: d.columns,
             row_count: d.row_count,
             byte_size: d.byte_size,
@@ -312,10 +312,16 @@ pub async fn list_dataset_rows(
     Ok(Json(RowsView { items, offset, limit, total: page.total }))
 }
 
-/// Download the original file, byte for byte.
+/// Download the original file, byte for byte, with the content type of its format.
 #[utoipa::path(get, path = "/datasets/{id}/file", tag = "datasets", params(("id" = Uuid, Path)),
-    responses((status = 200, description = "The file as uploaded", content_type = "application/octet-stream",
-        body = Vec<u8>, headers(("content-disposition" = String), ("etag" = String)))))]
+    responses((status = 200, description = "The file as uploaded: `text/csv; charset=utf-8`, \
+        `application/json` or `application/x-ndjson`, as its `format` says",
+        content(
+            (String = "text/csv; charset=utf-8"),
+            (String = "application/json"),
+            (String = "application/x-ndjson"),
+        ),
+        headers(("content-disposition" = String), ("etag" = String)))))]
 pub async fn download_dataset_file(
     state: AppState,
     Authenticated(user): Authenticated,
@@ -393,7 +399,15 @@ async fn text_field(mut field: Field<'_>) -> ApiResult<String> {
             return Err(form_error(&name, "is too long"));
         }
     }
-    String::from_utf8(bytes).map_err(|_| form_error(&name, "is not UTF-8 text"))
+    let text = String::from_utf8(bytes).map_err(|_| form_error(&name, "is not UTF-8 text"))?;
+    if text.contains('\0') {
+        return Err(ApiError::validation(vec![FieldError::new(
+            name,
+            "nul_character",
+            "must not contain the NUL character (\\u0000)",
+        )]));
+    }
+    Ok(text)
 }
 
 fn form_error(field: &str, message: &str) -> ApiError {

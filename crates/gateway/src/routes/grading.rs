@@ -370,10 +370,11 @@ pub async fn export_run(
         ExportFormat::Csv => (runs::ExportFormat::Csv, "text/csv; charset=utf-8", "csv"),
         ExportFormat::Jsonl => (runs::ExportFormat::Jsonl, "application/x-ndjson", "jsonl"),
     };
-    let tx = state.db.begin_as(&user).await?;
-    let export = runs::export(tx, id, format).await?;
-    let chunks = stream::unfold(export.chunks, |mut chunks| async {
-        chunks.recv().await.map(|c| (c, chunks))
+    let slot = state.streams.take(user.id())?;
+    let export = runs::export(&state.db, &user, id, format).await?;
+    // The slot goes with the stream: it is freed when the response ends or the client leaves.
+    let chunks = stream::unfold((export.chunks, slot), |(mut chunks, slot)| async {
+        chunks.recv().await.map(|c| (c, (chunks, slot)))
     });
     let disposition = format!("attachment; filename=\"run-{id}.{extension}\"");
     let headers = [

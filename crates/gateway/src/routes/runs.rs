@@ -204,29 +204,34 @@ pub async fn stream_run_events(
     Authenticated(user): Authenticated,
     ApiPath(IdPath { id }): ApiPath<IdPath>,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let slot = state.streams.take(user.id())?;
     let events = state.events.subscribe();
     let mut tx = state.db.begin_as(&user).await?;
     let run = runs::get(&mut tx, id).await?;
     tx.commit().await?;
     let first = run_event(&run);
     let done = run.run.status.is_terminal();
-    let updates = stream::unfold((events, done), move |(mut events, done)| async move {
-        if done {
-            return None;
-        }
-        loop {
-            let (event, ended) = match events.recv().await {
-                Ok(event) if event.kind == EventKind::Resync => {
-                    (Event::default().event("resync").data("{}"), false)
-                }
-                Ok(event) if event.run_id != id => continue,
-                Ok(event) => sse_event(&event),
-                Err(RecvError::Lagged(_)) => (Event::default().event("resync").data("{}"), false),
-                Err(RecvError::Closed) => return None,
-            };
-            return Some((Ok(event), (events, ended)));
-        }
-    });
+    // The slot lives in the stream's state: it is freed when the stream ends or the client leaves.
+    let updates =
+        stream::unfold((events, done, slot), move |(mut events, done, slot)| async move {
+            if done {
+                return None;
+            }
+            loop {
+                let (event, ended) = match events.recv().await {
+                    Ok(event) if event.kind == EventKind::Resync => {
+                        (Event::default().event("resync").data("{}"), false)
+                    }
+                    Ok(event) if event.run_id != id => continue,
+                    Ok(event) => sse_event(&event),
+                    Err(RecvError::Lagged(_)) => {
+                        (Event::default().event("resync").data("{}"), false)
+                    }
+                    Err(RecvError::Closed) => return None,
+                };
+                return Some((Ok(event), (events, ended, slot)));
+            }
+        });
     let stream = stream::once(async move { Ok(first) }).chain(updates);
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }

@@ -1,9 +1,8 @@
 //! Taking cells from the queue.
 
-use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use super::Worker;
+use super::{Worker, execute::error_kind};
 
 /// A cell this worker now holds the lease of.
 #[derive(Debug, sqlx::FromRow)]
@@ -11,18 +10,20 @@ pub(super) struct Claimed {
     pub id: Uuid,
     pub run_id: Uuid,
     pub run_model_id: Uuid,
-    /// The dataset row's values (none for a run over variables).
-    pub row: Option<sqlx::types::Json<Map<String, Value>>>,
+    pub owner_id: Uuid,
+    /// The dataset row's values as JSON text (none for a run over variables), decoded by the
+    /// cell itself: a row no reader takes fails its cell, not the claim of every tenant's cells.
+    pub row: Option<String>,
 }
 
 impl Worker {
-    /// Claims up to `want` queued cells, oldest first, within each run's `concurrency`
-    /// (`claim_run_cells` in the runs migration does it in one round trip).
+    /// Claims up to `want` queued cells, shared fairly between tenants and oldest first within
+    /// each, within each run's `concurrency` (`claim_run_cells` does it in one round trip).
     pub(super) async fn claim(&self, want: usize) -> Result<Vec<Claimed>, sqlx::Error> {
         let mut tx = self.db.begin_service().await?;
-        let claimed = sqlx::query_as(
+        let claimed: Vec<Claimed> = sqlx::query_as(
             "select cell_id as id, cell_run_id as run_id, cell_run_model_id as run_model_id,
-                    row_values as row
+                    cell_owner_id as owner_id, row_values as row
              from public.claim_run_cells($1, $2, $3)",
         )
         .bind(self.id)
@@ -31,6 +32,7 @@ impl Worker {
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.hold(claimed.iter().map(|cell| cell.id));
         Ok(claimed)
     }
 
@@ -49,7 +51,9 @@ impl Worker {
         .bind(self.id)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await
+        tx.commit().await?;
+        self.let_go(cells);
+        Ok(())
     }
 
     /// Gives the cells of dead workers (lease expired) back to the queue, keeping their place,
@@ -65,7 +69,7 @@ impl Worker {
              )
              update public.run_cell c
              set status = case when c.claims >= $1 then 'failed' else 'queued' end::public.cell_status,
-                 error_kind = case when c.claims >= $1 then 'abandoned' end,
+                 error_kind = case when c.claims >= $1 then $2 end,
                  error_message = case when c.claims >= $1
                    then 'the cell was claimed ' || c.claims || ' times without a result' end,
                  finished_at = case when c.claims >= $1 then now() end,
@@ -74,6 +78,7 @@ impl Worker {
              returning case when c.status = 'failed' then c.run_id end",
         )
         .bind(self.config.max_claims)
+        .bind(error_kind::ABANDONED)
         .fetch_all(&mut *tx)
         .await?
         .into_iter()

@@ -1,23 +1,56 @@
 //! Working on one cell: render the prompt, call the model, grade the output, describe the result.
+//!
+//! Whatever one tenant put in a run (a row nested past what JSON readers take, a template that
+//! renders to megabytes, a model that is no longer in the catalog) fails that cell alone, with an
+//! error kind that says why. Work that grows with the input (rendering, checks, reading a judge's
+//! verdict) runs on the blocking pool once the input is large, so the async threads that serve
+//! everyone's requests are never held by it.
 
-use std::{collections::HashMap, sync::Arc};
+use std::{borrow::Cow, collections::HashMap, sync::Arc};
 
 use grading::{Check, CheckResult, CompiledCheck, ScoreScale, parse_verdict};
-use providers::{ChatRequest, ChatResponse, ModelParams, ProviderError};
+use prompts::placeholders::RenderError;
+use providers::{ChatRequest, ChatResponse, ModelParams, ModelProblem, ProviderError};
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
-use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::{Claimed, Worker};
-use crate::{CellStatus, GradeStatus, create::GraderSnapshot, render};
+use crate::{
+    CellStatus, GradeStatus,
+    create::GraderSnapshot,
+    render::{render, render_with, value_text},
+};
 
-/// What every cell of a run needs, read once per run and cached (runs do not change).
+/// Inputs smaller than this are worked on in place; larger ones on the blocking pool.
+const OFFLOAD_BYTES: usize = 64 * 1024;
+
+/// Why a cell failed, as stored in `error_kind` (besides the providers' own kinds).
+pub(super) mod error_kind {
+    /// The cell's inputs cannot be used: an unreadable row, a placeholder without a value, a
+    /// model or parameters the run should never have had.
+    pub const INVALID_INPUT: &str = "invalid_input";
+    /// The rendered prompt is longer than MAX_RENDERED_PROMPT_BYTES.
+    pub const PROMPT_TOO_LARGE: &str = "prompt_too_large";
+    /// The provider is not configured on this worker.
+    pub const UNAVAILABLE: &str = "unavailable";
+    /// The result could not be stored.
+    pub const INTERNAL: &str = "internal";
+    /// Claimed too often without a result (its workers keep dying).
+    pub const ABANDONED: &str = "abandoned";
+}
+
+/// What every cell of a run needs, read once per run and cached (runs do not change). A run
+/// whose stored spec cannot be used is cached as the reason, so its cells fail at once.
+pub(super) type SpecEntry = Result<RunSpec, String>;
+
 #[derive(Debug)]
 pub(super) struct RunSpec {
     prompt_body: String,
     system_prompt: Option<String>,
     variables: Map<String, Value>,
-    models: HashMap<Uuid, ModelSpec>,
+    /// Each of the run's models, or why it cannot be called.
+    models: HashMap<Uuid, Result<ModelSpec, String>>,
     grader: Option<GraderSnapshot>,
     checks: Vec<CompiledCheck>,
     expected_column: Option<String>,
@@ -25,13 +58,15 @@ pub(super) struct RunSpec {
     pass_threshold: f64,
 }
 
+/// The run as stored; JSON columns come as text and are decoded here, so that a value no reader
+/// takes is this run's problem, not a failed query.
 #[derive(Debug, sqlx::FromRow)]
 struct RunRow {
     prompt_body: String,
     system_prompt: Option<String>,
-    variables: Json<Map<String, Value>>,
-    grader: Option<Json<GraderSnapshot>>,
-    checks: Json<Vec<Check>>,
+    variables: String,
+    grader: Option<String>,
+    checks: String,
     expected_column: Option<String>,
     score_min: f64,
     score_max: f64,
@@ -39,11 +74,20 @@ struct RunRow {
 }
 
 #[derive(Debug, sqlx::FromRow)]
-struct ModelSpec {
+struct ModelRow {
     id: Uuid,
     provider: String,
     model: String,
-    params: Json<ModelParams>,
+    params: String,
+    input_per_mtok: f64,
+    output_per_mtok: f64,
+}
+
+#[derive(Debug)]
+struct ModelSpec {
+    provider: String,
+    model: String,
+    params: ModelParams,
     input_per_mtok: f64,
     output_per_mtok: f64,
 }
@@ -58,6 +102,7 @@ pub(super) struct CellResult {
     pub rendered_system: Option<String>,
     pub rendered_prompt: Option<String>,
     pub output: Option<String>,
+    pub output_truncated: bool,
     pub error_kind: Option<String>,
     pub error_message: Option<String>,
     pub finish_reason: Option<String>,
@@ -77,8 +122,9 @@ pub(super) struct Judged {
     pub score: Option<f64>,
     pub pass: Option<bool>,
     pub reason: Option<String>,
-    /// The judge's raw answer, kept whatever it said.
+    /// The judge's raw answer, kept whatever it said (up to MAX_OUTPUT_BYTES).
     pub output: Option<String>,
+    pub output_truncated: bool,
     pub error: Option<String>,
     pub tokens_in: Option<i32>,
     pub tokens_out: Option<i32>,
@@ -95,6 +141,7 @@ impl CellResult {
             rendered_system: None,
             rendered_prompt: None,
             output: None,
+            output_truncated: false,
             error_kind: None,
             error_message: None,
             finish_reason: None,
@@ -108,54 +155,140 @@ impl CellResult {
         }
     }
 
-    fn failed(id: Uuid, kind: &str, message: String) -> Self {
+    pub(super) fn failed(id: Uuid, kind: &str, message: impl Into<String>) -> Self {
         Self {
             error_kind: Some(kind.to_owned()),
-            error_message: Some(message),
+            error_message: Some(message.into()),
             ..Self::new(id, CellStatus::Failed)
+        }
+    }
+
+    /// Makes every text storable: PostgreSQL text and jsonb cannot hold NUL, which a model told
+    /// to echo can answer. Each NUL becomes U+FFFD (the replacement character), so the text keeps
+    /// its shape and shows where something was.
+    pub(super) fn make_storable(&mut self) {
+        let texts = [
+            &mut self.rendered_system,
+            &mut self.rendered_prompt,
+            &mut self.output,
+            &mut self.error_kind,
+            &mut self.error_message,
+            &mut self.finish_reason,
+        ];
+        texts.into_iter().flatten().for_each(replace_nul);
+        if let Some(judge) = &mut self.judge {
+            [&mut judge.reason, &mut judge.output, &mut judge.error]
+                .into_iter()
+                .flatten()
+                .for_each(replace_nul);
+        }
+        for check in self.check_results.iter_mut().flatten() {
+            replace_nul(&mut check.reason);
         }
     }
 }
 
+fn replace_nul(text: &mut String) {
+    if text.contains('\0') {
+        *text = text.replace('\0', "\u{FFFD}");
+    }
+}
+
+/// `text` cut to at most `max_bytes` (at a character boundary), and whether it was cut.
+fn bounded(mut text: String, max_bytes: usize) -> (String, bool) {
+    if text.len() <= max_bytes {
+        return (text, false);
+    }
+    let mut end = max_bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    (text, true)
+}
+
+/// Runs `work` where it cannot hold an async thread when `size` says it may take a while.
+async fn cpu_bound<T: Send + 'static>(size: usize, work: impl FnOnce() -> T + Send + 'static) -> T {
+    if size < OFFLOAD_BYTES {
+        return work();
+    }
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
+}
+
 impl Worker {
-    /// Works on a claimed cell. `None` when there is nothing to write (the run is gone).
+    /// Works on a claimed cell. `None` when there is nothing to write (the run is gone, or could
+    /// not be read: then the lease runs out and another claim tries again).
     pub(super) async fn execute(&self, cell: Claimed) -> Option<CellResult> {
-        let spec = match self.spec(cell.run_id).await {
-            Ok(Some(spec)) => spec,
+        let entry = match self.spec(cell.run_id, cell.owner_id).await {
+            Ok(Some(entry)) => entry,
             Ok(None) => return None,
             Err(error) => {
-                // The lease runs out and another claim tries again.
+                let error = platform::db::describe(&error);
                 tracing::warn!(%error, run.id = %cell.run_id, "could not read the run of a claimed cell");
                 return None;
             }
         };
-        let model = spec.models.get(&cell.run_model_id)?;
-        let row = cell.row.as_ref().map(|row| &row.0);
-        let rendered = render(&spec.prompt_body, row, &spec.variables).and_then(|user| {
+        let spec = match entry.as_ref() {
+            Ok(spec) => spec,
+            Err(problem) => {
+                return Some(CellResult::failed(cell.id, error_kind::INVALID_INPUT, problem));
+            }
+        };
+        let model = match spec.models.get(&cell.run_model_id) {
+            Some(Ok(model)) => model,
+            Some(Err(problem)) => {
+                return Some(CellResult::failed(cell.id, error_kind::INVALID_INPUT, problem));
+            }
+            None => {
+                let problem = "the cell's model is not one of its run's models";
+                return Some(CellResult::failed(cell.id, error_kind::INVALID_INPUT, problem));
+            }
+        };
+        let row = match cell.row.as_deref().map(decode_row).transpose() {
+            Ok(row) => row,
+            Err(problem) => {
+                return Some(CellResult::failed(cell.id, error_kind::INVALID_INPUT, problem));
+            }
+        };
+        let max_prompt = self.config.limits.max_rendered_prompt_bytes;
+        let size = spec.prompt_body.len() + cell.row.as_ref().map_or(0, String::len);
+        let (job_spec, row) = (entry.clone(), Arc::new(row));
+        let job_row = row.clone();
+        let rendered = cpu_bound(size, move || {
+            let spec = job_spec.as_ref().as_ref().expect("checked above");
+            let row = job_row.as_ref().as_ref();
+            let user = render(&spec.prompt_body, row, &spec.variables, max_prompt)?;
             let system = spec
                 .system_prompt
                 .as_deref()
-                .map(|s| render(s, row, &spec.variables))
+                .map(|s| render(s, row, &spec.variables, max_prompt))
                 .transpose()?;
-            Ok((system, user))
-        });
+            Ok::<_, RenderError>((system, user))
+        })
+        .await;
         let (system, user) = match rendered {
             Ok(rendered) => rendered,
-            Err(missing) => {
-                return Some(CellResult::failed(cell.id, "render", missing.to_string()));
+            Err(error @ RenderError::MissingValue(_)) => {
+                return Some(CellResult::failed(
+                    cell.id,
+                    error_kind::INVALID_INPUT,
+                    error.to_string(),
+                ));
+            }
+            Err(error @ RenderError::TooLarge { .. }) => {
+                let message = format!("{error} (MAX_RENDERED_PROMPT_BYTES)");
+                return Some(CellResult::failed(cell.id, error_kind::PROMPT_TOO_LARGE, message));
             }
         };
         let Some(provider) = self.providers.get(&model.provider) else {
             let message = format!("provider `{}` is not configured on this worker", model.provider);
-            return Some(CellResult::failed(cell.id, "unavailable", message));
+            return Some(CellResult::failed(cell.id, error_kind::UNAVAILABLE, message));
         };
 
-        let request = ChatRequest {
-            model: model.model.clone(),
-            system,
-            user,
-            params: model.params.0.clone(),
-        };
+        let request =
+            ChatRequest { model: model.model.clone(), system, user, params: model.params.clone() };
         let call = provider.call(&request).await;
         let mut result = CellResult::new(cell.id, CellStatus::Succeeded);
         result.attempts = i32::try_from(call.attempts).unwrap_or(i32::MAX);
@@ -163,12 +296,15 @@ impl Worker {
             Ok(response) => {
                 result.cost_usd =
                     Some(cost(&response, model.input_per_mtok, model.output_per_mtok));
-                self.grade(&spec, row, &request.user, &response.text, &mut result).await;
                 let usage = Usage::of(&response);
                 (result.latency_ms, result.tokens_in, result.tokens_out) =
                     (usage.latency_ms, usage.tokens_in, usage.tokens_out);
                 result.finish_reason = response.finish_reason;
-                result.output = Some(response.text);
+                let (output, truncated) =
+                    bounded(response.text, self.config.limits.max_output_bytes);
+                self.grade(&entry, row, &request.user, &output, &mut result).await;
+                result.output = Some(output);
+                result.output_truncated = truncated;
             }
             Err(error) => {
                 result.status = CellStatus::Failed;
@@ -186,17 +322,33 @@ impl Worker {
     /// already failed), never a silent fail.
     async fn grade(
         &self,
-        spec: &RunSpec,
-        row: Option<&Map<String, Value>>,
+        entry: &Arc<SpecEntry>,
+        row: Arc<Option<Map<String, Value>>>,
         input: &str,
         output: &str,
         result: &mut CellResult,
     ) {
-        let checks: Option<Vec<CheckResult>> = (!spec.checks.is_empty()).then(|| {
-            spec.checks.iter().map(|c| c.evaluate(output, row, &spec.variables)).collect()
-        });
+        let spec = entry.as_ref().as_ref().expect("only a usable spec runs cells");
+        let checks = if spec.checks.is_empty() {
+            None
+        } else {
+            let (job_spec, job_row, job_output) = (entry.clone(), row.clone(), output.to_owned());
+            Some(
+                cpu_bound(output.len(), move || {
+                    let spec = job_spec.as_ref().as_ref().expect("checked above");
+                    let row = job_row.as_ref().as_ref();
+                    spec.checks
+                        .iter()
+                        .map(|c| c.evaluate(&job_output, row, &spec.variables))
+                        .collect::<Vec<_>>()
+                })
+                .await,
+            )
+        };
         let judged = match &spec.grader {
-            Some(grader) => Some(self.judge(spec, grader, row, input, output).await),
+            Some(grader) => {
+                Some(self.judge(spec, grader, row.as_ref().as_ref(), input, output).await)
+            }
             None => None,
         };
         let checks_pass = checks.as_ref().map(|all| all.iter().all(|c| c.passed));
@@ -224,25 +376,32 @@ impl Worker {
             pass: None,
             reason: None,
             output: None,
+            output_truncated: false,
             error: Some(message),
             tokens_in: None,
             tokens_out: None,
             cost_usd: None,
             latency_ms: None,
         };
-        // What the grader sees: the run's variables, the row, then its own inputs (which win).
-        let mut values = spec.variables.clone();
-        values.extend(row.into_iter().flatten().map(|(k, v)| (k.clone(), v.clone())));
-        let expected =
-            spec.expected_column.as_ref().and_then(|c| row.and_then(|r| r.get(c)).cloned());
-        values.insert("output".into(), output.into());
-        values.insert("input".into(), input.into());
-        if let Some(expected) = expected {
-            values.insert("expected".into(), expected);
-        }
-        let prompt = match render(&grader.body, Some(&values), &Map::new()) {
+        // What the grader sees: its own inputs, then the row, then the run's variables.
+        let expected = spec.expected_column.as_ref().and_then(|c| row.and_then(|r| r.get(c)));
+        let lookup = |name: &str| -> Option<Cow<'_, str>> {
+            match name {
+                "output" => Some(Cow::Borrowed(output)),
+                "input" => Some(Cow::Borrowed(input)),
+                "expected" if expected.is_some() => expected.map(value_text),
+                _ => row
+                    .and_then(|r| r.get(name))
+                    .or_else(|| spec.variables.get(name))
+                    .map(value_text),
+            }
+        };
+        // The judge's template is at most 100 KiB and its values are bounded: rendering stays
+        // well within a few milliseconds.
+        let max_prompt = self.config.limits.max_rendered_prompt_bytes;
+        let prompt = match render_with(&grader.body, max_prompt, lookup) {
             Ok(prompt) => prompt,
-            Err(missing) => return error(missing.to_string()),
+            Err(problem) => return error(problem.to_string()),
         };
         let Some(provider) = self.providers.get(&grader.provider) else {
             return error(format!(
@@ -263,82 +422,156 @@ impl Worker {
             }
         };
         let usage = Usage::of(&response);
-        let (status, score, pass, reason, error) =
-            match parse_verdict(&response.text, spec.scale, spec.pass_threshold) {
-                Ok(verdict) => {
-                    (GradeStatus::Graded, verdict.score, Some(verdict.pass), verdict.reason, None)
-                }
-                Err(parse) => (GradeStatus::ParseError, None, None, None, Some(parse.0)),
-            };
+        let cost_usd = Some(cost(&response, grader.input_per_mtok, grader.output_per_mtok));
+        let (scale, threshold) = (spec.scale, spec.pass_threshold);
+        let max_output = self.config.limits.max_output_bytes;
+        let text = response.text;
+        let (verdict, text) = cpu_bound(text.len(), move || {
+            let verdict = parse_verdict(&text, scale, threshold);
+            (verdict, text)
+        })
+        .await;
+        let (status, score, pass, reason, error) = match verdict {
+            Ok(verdict) => {
+                (GradeStatus::Graded, verdict.score, Some(verdict.pass), verdict.reason, None)
+            }
+            Err(parse) => (GradeStatus::ParseError, None, None, None, Some(parse.0)),
+        };
+        let (output, output_truncated) = bounded(text, max_output);
         Judged {
             status,
             score,
             pass,
             reason,
             error,
-            cost_usd: Some(cost(&response, grader.input_per_mtok, grader.output_per_mtok)),
+            cost_usd,
             tokens_in: usage.tokens_in,
             tokens_out: usage.tokens_out,
             latency_ms: usage.latency_ms,
-            output: Some(response.text),
+            output: Some(output),
+            output_truncated,
         }
     }
 
-    /// The run's spec, from the cache or the database; `None` if the run was deleted.
-    async fn spec(&self, run_id: Uuid) -> Result<Option<Arc<RunSpec>>, sqlx::Error> {
-        if let Some(spec) = self.specs.lock().await.get(&run_id) {
-            return Ok(Some(spec.clone()));
+    /// The run's spec, from the cache or the database; `None` if the run was deleted. The cache
+    /// is keyed by the run and its owner, so it can only ever serve a run's own data back to it.
+    async fn spec(
+        &self,
+        run_id: Uuid,
+        owner_id: Uuid,
+    ) -> Result<Option<Arc<SpecEntry>>, sqlx::Error> {
+        if let Some(entry) = self.specs.lock().await.get(&(run_id, owner_id)) {
+            return Ok(Some(entry.clone()));
         }
         let mut tx = self.db.begin_service().await?;
         let run: Option<RunRow> = sqlx::query_as(
-            "select prompt_body, system_prompt, variables, grader, checks, expected_column,
+            "select prompt_body, system_prompt, variables::text as variables,
+                    grader::text as grader, checks::text as checks, expected_column,
                     score_min, score_max, pass_threshold
-             from public.run where id = $1",
+             from public.run where id = $1 and owner_id = $2",
         )
         .bind(run_id)
+        .bind(owner_id)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(run) = run else { return Ok(None) };
-        let models: Vec<ModelSpec> = sqlx::query_as(
-            "select id, provider, model, params, input_per_mtok, output_per_mtok
+        let models: Vec<ModelRow> = sqlx::query_as(
+            "select id, provider, model, params::text as params, input_per_mtok, output_per_mtok
              from public.run_model where run_id = $1",
         )
         .bind(run_id)
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
-        // Validated, columns included, when the run was created; compiled again here.
-        let checks = run
-            .checks
-            .0
-            .iter()
-            .filter_map(|check| {
-                let column: Vec<&str> = check.column.iter().map(String::as_str).collect();
-                let compiled = check.compile(&column);
-                compiled
-                    .map_err(|e| tracing::error!(run.id = %run_id, "skipping a check: {e}"))
-                    .ok()
-            })
-            .collect();
-        let spec = Arc::new(RunSpec {
-            prompt_body: run.prompt_body,
-            system_prompt: run.system_prompt,
-            variables: run.variables.0,
-            models: models.into_iter().map(|m| (m.id, m)).collect(),
-            grader: run.grader.map(|g| g.0),
-            checks,
-            expected_column: run.expected_column,
-            scale: ScoreScale { min: run.score_min, max: run.score_max },
-            pass_threshold: run.pass_threshold,
-        });
+        let entry = Arc::new(self.read_spec(run_id, run, models));
         let mut specs = self.specs.lock().await;
         // Bounded: a long-lived worker sees many runs; rereading one is cheap.
         if specs.len() >= 256 {
             specs.clear();
         }
-        specs.insert(run_id, spec.clone());
-        Ok(Some(spec))
+        specs.insert((run_id, owner_id), entry.clone());
+        Ok(Some(entry))
     }
+
+    /// Decodes a stored run and checks again what it would execute: the run was validated when
+    /// it was created, but a worker runs whatever the table holds.
+    fn read_spec(&self, run_id: Uuid, run: RunRow, models: Vec<ModelRow>) -> SpecEntry {
+        let variables: Map<String, Value> = decode("variables", &run.variables)?;
+        let grader: Option<GraderSnapshot> =
+            run.grader.as_deref().map(|g| decode("grader", g)).transpose()?;
+        let checks: Vec<Check> = decode("checks", &run.checks)?;
+        let checks = checks
+            .iter()
+            .filter_map(|check| {
+                let column: Vec<&str> = check.column.iter().map(String::as_str).collect();
+                check
+                    .compile(&column)
+                    .map_err(|e| tracing::error!(run.id = %run_id, "skipping a check: {e}"))
+                    .ok()
+            })
+            .collect();
+        if let Some(grader) = &grader {
+            self.check_model(&grader.provider, &grader.model, &grader.params)
+                .and_then(|()| check_prices(grader.input_per_mtok, grader.output_per_mtok))
+                .map_err(|problem| format!("the grader: {problem}"))?;
+        }
+        let models = models
+            .into_iter()
+            .map(|row| {
+                let model = decode::<ModelParams>("params", &row.params).and_then(|params| {
+                    self.check_model(&row.provider, &row.model, &params)?;
+                    check_prices(row.input_per_mtok, row.output_per_mtok)?;
+                    Ok(ModelSpec {
+                        provider: row.provider,
+                        model: row.model,
+                        params,
+                        input_per_mtok: row.input_per_mtok,
+                        output_per_mtok: row.output_per_mtok,
+                    })
+                });
+                (row.id, model)
+            })
+            .collect();
+        Ok(RunSpec {
+            prompt_body: run.prompt_body,
+            system_prompt: run.system_prompt,
+            variables,
+            models,
+            grader,
+            checks,
+            expected_column: run.expected_column,
+            scale: ScoreScale { min: run.score_min, max: run.score_max },
+            pass_threshold: run.pass_threshold,
+        })
+    }
+
+    /// A model this server may call, with parameters in range. An unconfigured provider is
+    /// reported when the cell runs (`unavailable`): another worker may have its key.
+    fn check_model(&self, provider: &str, model: &str, params: &ModelParams) -> Result<(), String> {
+        match self.providers.resolve(provider, model) {
+            Ok(_) | Err(ModelProblem::NotConfigured { .. }) => {}
+            Err(problem) => return Err(problem.to_string()),
+        }
+        params.problem().map_or(Ok(()), Err)
+    }
+}
+
+fn check_prices(input_per_mtok: f64, output_per_mtok: f64) -> Result<(), String> {
+    let valid = |price: f64| price.is_finite() && price >= 0.0;
+    if valid(input_per_mtok) && valid(output_per_mtok) {
+        Ok(())
+    } else {
+        Err("the model's prices are not non-negative numbers".into())
+    }
+}
+
+fn decode<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|e| format!("the run's {what} cannot be read: {e}"))
+}
+
+/// A dataset row, as the claim returned it.
+fn decode_row(text: &str) -> Result<Map<String, Value>, String> {
+    serde_json::from_str(text).map_err(|e| format!("the dataset row cannot be read: {e}"))
 }
 
 /// A call's usage in the database's integer columns.
@@ -363,4 +596,38 @@ fn cost(response: &ChatResponse, input_per_mtok: f64, output_per_mtok: f64) -> f
     (f64::from(response.tokens_in) * input_per_mtok
         + f64::from(response.tokens_out) * output_per_mtok)
         / 1_000_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_cut_at_a_character_boundary_and_say_so() {
+        assert_eq!(bounded("short".into(), 10), ("short".into(), false));
+        assert_eq!(bounded("héllo".into(), 2), ("h".into(), true));
+        assert_eq!(bounded("héllo".into(), 3), ("hé".into(), true));
+    }
+
+    #[test]
+    fn results_lose_their_nul_characters_and_nothing_else() {
+        let mut result = CellResult::failed(Uuid::nil(), "x", "a\0b");
+        result.output = Some("\0".into());
+        result.check_results = Some(vec![CheckResult {
+            kind: grading::CheckKind::Equals,
+            passed: false,
+            reason: "x\0y".into(),
+        }]);
+        result.make_storable();
+        assert_eq!(result.error_message.as_deref(), Some("a\u{FFFD}b"));
+        assert_eq!(result.output.as_deref(), Some("\u{FFFD}"));
+        assert_eq!(result.check_results.unwrap()[0].reason, "x\u{FFFD}y");
+    }
+
+    #[test]
+    fn rows_nested_past_the_readers_limit_are_this_cells_problem() {
+        let deep = format!("{{\"deep\": {}1{}}}", "[".repeat(200), "]".repeat(200));
+        assert!(decode_row(&deep).unwrap_err().starts_with("the dataset row cannot be read"));
+        assert!(decode_row(r#"{"q": "x"}"#).is_ok());
+    }
 }

@@ -1,11 +1,19 @@
 //! Writing results, in batches: one statement for many cells, then the end of their runs.
+//!
+//! A batch holds cells of many tenants, so one result that cannot be stored must not lose the
+//! others: a failed batch is written again cell by cell, and a cell whose own write fails for
+//! something in its data (not because the database is away) is failed with `internal`.
 
 use std::sync::Arc;
 
+use platform::db::{DbFailure, classify};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use super::{CellResult, Worker, execute::Judged};
+use super::{
+    CellResult, Worker,
+    execute::{Judged, error_kind},
+};
 
 /// Results written per statement, at most.
 const BATCH: usize = 256;
@@ -15,20 +23,89 @@ impl Worker {
     pub(super) async fn write_results(self: Arc<Self>, mut pending: mpsc::Receiver<CellResult>) {
         let mut batch = Vec::with_capacity(BATCH);
         while pending.recv_many(&mut batch, BATCH).await > 0 {
-            match self.write(&batch).await {
-                Ok(runs) => {
-                    self.written.notify_one();
-                    if let Err(error) = self.finish_runs(&runs).await {
-                        tracing::warn!(%error, "could not finish runs; the next result or claim will");
-                    }
-                }
-                // The leases run out and the cells are worked on again.
-                Err(error) => {
-                    tracing::error!(%error, cells = batch.len(), "could not write results");
-                }
+            for result in &mut batch {
+                result.make_storable();
+            }
+            let runs = self.store(&batch).await;
+            let ids: Vec<Uuid> = batch.iter().map(|r| r.id).collect();
+            self.let_go(&ids);
+            self.written.notify_one();
+            if let Err(error) = self.finish_runs(&runs).await {
+                tracing::warn!(%error, "could not finish runs; the next result or claim will");
             }
             batch.clear();
         }
+    }
+
+    /// Stores `results`, as one batch or else one by one; returns the runs touched.
+    async fn store(&self, results: &[CellResult]) -> Vec<Uuid> {
+        let error = match self.write(results).await {
+            Ok(runs) => return runs,
+            Err(error) => error,
+        };
+        if results.len() == 1 {
+            return self.give_up_on(&results[0], &error).await;
+        }
+        tracing::warn!(
+            error = %platform::db::describe(&error),
+            cells = results.len(),
+            "a batch of results could not be written; writing them one by one"
+        );
+        let mut runs = Vec::new();
+        for result in results {
+            match self.write(std::slice::from_ref(result)).await {
+                Ok(touched) => runs.extend(touched),
+                Err(error) => runs.extend(self.give_up_on(result, &error).await),
+            }
+        }
+        runs.sort_unstable();
+        runs.dedup();
+        runs
+    }
+
+    /// A result that cannot be written. If the database is away, the lease runs out and the cell
+    /// is worked on again; if the result itself is the problem, the cell fails as `internal`.
+    async fn give_up_on(&self, result: &CellResult, error: &sqlx::Error) -> Vec<Uuid> {
+        let description = platform::db::describe(error);
+        if classify(error) == DbFailure::Unavailable {
+            tracing::warn!(error = %description, cell.id = %result.id, "could not write a result; the cell will be claimed again");
+            return Vec::new();
+        }
+        tracing::error!(error = %description, cell.id = %result.id, "the result of cell {} cannot be stored; failing the cell", result.id);
+        let message = format!("the result could not be stored ({})", sqlstate(error));
+        match self.fail_unstorable(result, &message).await {
+            Ok(runs) => runs,
+            Err(error) => {
+                let error = platform::db::describe(&error);
+                tracing::error!(%error, cell.id = %result.id, "could not fail the cell either; its lease will expire");
+                Vec::new()
+            }
+        }
+    }
+
+    async fn fail_unstorable(
+        &self,
+        result: &CellResult,
+        message: &str,
+    ) -> Result<Vec<Uuid>, sqlx::Error> {
+        let mut tx = self.db.begin_service().await?;
+        let runs = sqlx::query_scalar(
+            "update public.run_cell
+             set status = 'failed', error_kind = $3, error_message = $4,
+                 attempts = attempts + $5, lease_expires_at = null, finished_at = now()
+             where id = $1 and lease_owner = $2 and status = 'running'
+             returning run_id",
+        )
+        .bind(result.id)
+        .bind(self.id)
+        .bind(error_kind::INTERNAL)
+        .bind(message)
+        .bind(result.attempts)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        metrics::counter!("promptrefine_cells_total", "status" => "failed").increment(1);
+        Ok(runs)
     }
 
     /// Writes the results whose lease this worker still holds; returns the runs touched.
@@ -38,24 +115,28 @@ impl Worker {
             "update public.run_cell c set
                status = u.status::public.cell_status, attempts = c.attempts + u.attempts,
                rendered_system = u.rendered_system, rendered_prompt = u.rendered_prompt,
-               output = u.output, error_kind = u.error_kind, error_message = u.error_message,
+               output = u.output, output_truncated = u.output_truncated,
+               error_kind = u.error_kind, error_message = u.error_message,
                finish_reason = u.finish_reason, latency_ms = u.latency_ms, tokens_in = u.tokens_in,
                tokens_out = u.tokens_out, cost_usd = u.cost_usd,
                judge_status = u.judge_status::public.grade_status, judge_score = u.judge_score,
                judge_pass = u.judge_pass, judge_reason = u.judge_reason,
-               judge_output = u.judge_output, judge_error = u.judge_error,
+               judge_output = u.judge_output,
+               judge_output_truncated = coalesce(u.judge_output_truncated, false),
+               judge_error = u.judge_error,
                grader_tokens_in = u.grader_tokens_in, grader_tokens_out = u.grader_tokens_out,
                grader_cost_usd = u.grader_cost_usd, grader_latency_ms = u.grader_latency_ms,
                check_results = u.check_results, auto_pass = u.auto_pass,
                lease_expires_at = null, finished_at = now()
              from unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[],
-                         $8::text[], $9::text[], $10::text[], $11::int[], $12::int[], $13::int[],
-                         $14::float8[], $15::text[], $16::float8[], $17::bool[], $18::text[],
-                         $19::text[], $20::text[], $21::int[], $22::int[], $23::float8[],
-                         $24::int[], $25::jsonb[], $26::bool[])
-               as u(id, status, attempts, rendered_system, rendered_prompt, output, error_kind,
-                    error_message, finish_reason, latency_ms, tokens_in, tokens_out, cost_usd,
-                    judge_status, judge_score, judge_pass, judge_reason, judge_output, judge_error,
+                         $8::bool[], $9::text[], $10::text[], $11::text[], $12::int[], $13::int[],
+                         $14::int[], $15::float8[], $16::text[], $17::float8[], $18::bool[],
+                         $19::text[], $20::text[], $21::bool[], $22::text[], $23::int[],
+                         $24::int[], $25::float8[], $26::int[], $27::jsonb[], $28::bool[])
+               as u(id, status, attempts, rendered_system, rendered_prompt, output,
+                    output_truncated, error_kind, error_message, finish_reason, latency_ms,
+                    tokens_in, tokens_out, cost_usd, judge_status, judge_score, judge_pass,
+                    judge_reason, judge_output, judge_output_truncated, judge_error,
                     grader_tokens_in, grader_tokens_out, grader_cost_usd, grader_latency_ms,
                     check_results, auto_pass)
              where c.id = u.id and c.lease_owner = $1 and c.status = 'running'
@@ -68,6 +149,7 @@ impl Worker {
         .bind(column(results, |r| r.rendered_system.as_deref()))
         .bind(column(results, |r| r.rendered_prompt.as_deref()))
         .bind(column(results, |r| r.output.as_deref()))
+        .bind(column(results, |r| r.output_truncated))
         .bind(column(results, |r| r.error_kind.as_deref()))
         .bind(column(results, |r| r.error_message.as_deref()))
         .bind(column(results, |r| r.finish_reason.as_deref()))
@@ -80,6 +162,7 @@ impl Worker {
         .bind(judge_column(results, |j| j.pass))
         .bind(judge_column(results, |j| j.reason.as_deref()))
         .bind(judge_column(results, |j| j.output.as_deref()))
+        .bind(judge_column(results, |j| Some(j.output_truncated)))
         .bind(judge_column(results, |j| j.error.as_deref()))
         .bind(judge_column(results, |j| j.tokens_in))
         .bind(judge_column(results, |j| j.tokens_out))
@@ -108,6 +191,14 @@ impl Worker {
         runs.sort_unstable();
         runs.dedup();
         Ok(runs)
+    }
+}
+
+/// The SQLSTATE of a database error, for a message that tells what without saying the data.
+fn sqlstate(error: &sqlx::Error) -> String {
+    match error {
+        sqlx::Error::Database(db) => format!("SQLSTATE {}", db.code().unwrap_or_default()),
+        other => other.to_string(),
     }
 }
 

@@ -216,7 +216,11 @@ impl From<runs::RunDetail> for RunView {
 /// Why a cell failed.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CellError {
-    /// `rate_limited`, `timeout`, `auth`, `invalid_request`, `provider_error`, `abandoned`, ...
+    /// `rate_limited`, `timeout`, `auth`, `invalid_request`, `provider_error`,
+    /// `answer_too_large` (from the provider); `invalid_input` (the row, a placeholder, the model
+    /// or its parameters cannot be used), `prompt_too_large` (over MAX_RENDERED_PROMPT_BYTES),
+    /// `unavailable` (provider not configured), `abandoned` (its workers kept dying),
+    /// `internal` (the result could not be stored).
     pub kind: String,
     pub message: String,
 }
@@ -231,8 +235,10 @@ pub struct JudgeView {
     pub score: Option<f64>,
     pub pass: Option<bool>,
     pub reason: Option<String>,
-    /// The grader's raw answer.
+    /// The grader's raw answer (its first MAX_OUTPUT_BYTES).
     pub output: Option<String>,
+    /// The grader's answer was longer than MAX_OUTPUT_BYTES: `output` holds its start.
+    pub output_truncated: bool,
     pub error: Option<String>,
     pub tokens_in: Option<i32>,
     pub tokens_out: Option<i32>,
@@ -302,7 +308,10 @@ pub struct CellView {
     pub attempts: i32,
     pub rendered_system: Option<String>,
     pub rendered_prompt: Option<String>,
+    /// The model's answer (its first MAX_OUTPUT_BYTES).
     pub output: Option<String>,
+    /// The answer was longer than MAX_OUTPUT_BYTES: `output` holds its start.
+    pub output_truncated: bool,
     pub error: Option<CellError>,
     pub finish_reason: Option<String>,
     pub latency_ms: Option<i32>,
@@ -333,6 +342,7 @@ impl From<runs::Cell> for CellView {
             pass: c.judge_pass,
             reason: c.judge_reason,
             output: c.judge_output,
+            output_truncated: c.judge_output_truncated,
             error: c.judge_error,
             tokens_in: c.grader_tokens_in,
             tokens_out: c.grader_tokens_out,
@@ -366,6 +376,7 @@ impl From<runs::Cell> for CellView {
             rendered_system: c.rendered_system,
             rendered_prompt: c.rendered_prompt,
             output: c.output,
+            output_truncated: c.output_truncated,
             error,
             finish_reason: c.finish_reason,
             latency_ms: c.latency_ms,

@@ -43,8 +43,8 @@ class DevServer:
             raise RuntimeError(f"promptrefine dev did not start:\n{banner}\n{self.log.read()}")
         self.base_url = re.search(r"API:\s+(http://\S+)/v1", banner).group(1)
         self.db_port = int(re.search(r"127\.0\.0\.1:(\d+)/promptrefine", banner).group(1))
-        tokens = [lines[i + 1].strip() for i, l in enumerate(lines) if l.strip().startswith("Token for")]
-        self.token = tokens[0]
+        self.tokens = [lines[i + 1].strip() for i, l in enumerate(lines) if l.strip().startswith("Token for")]
+        self.token = self.tokens[0]
 
     def status(self, field: str) -> int:
         """A field of /proc/<pid>/status in KiB (VmRSS, VmHWM)."""

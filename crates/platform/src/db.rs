@@ -23,7 +23,7 @@ use std::{
 
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::{
-    ConnectOptions, PgConnection, PgPool, Postgres, Transaction,
+    PgConnection, PgPool, Postgres, Transaction,
     postgres::{PgConnectOptions, PgPoolOptions},
 };
 use uuid::Uuid;
@@ -89,12 +89,7 @@ pub struct Db {
 impl Db {
     pub async fn connect(config: &DbConfig) -> Result<Self, sqlx::Error> {
         let options: PgConnectOptions = config.url.expose_secret().parse()?;
-        // sqlx logs statement text (slow ones at WARN): ours open with the caller's claims,
-        // which carry personal data such as the email. Keep them out of the logs.
-        let options = options
-            .application_name("promptrefine")
-            .log_statements(log::LevelFilter::Off)
-            .log_slow_statements(log::LevelFilter::Off, Duration::from_secs(1));
+        let options = options.application_name("promptrefine");
         let pool = PgPoolOptions::new()
             .max_connections(config.max_connections)
             .acquire_timeout(config.acquire_timeout)

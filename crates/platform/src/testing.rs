@@ -2,8 +2,8 @@
 //! shim and every migration applied, one fresh database per test cloned from it (cheap), and two
 //! users, A and B, with tokens.
 //!
-//! Tests connect as `authenticator`, exactly like the gateway: never as a superuser or a table
-//! owner, so Row Level Security is really exercised.
+//! Tests connect as `promptrefine_gateway`, exactly like the gateway: never as a superuser or a
+//! table owner, so Row Level Security is really exercised.
 
 use std::{path::PathBuf, time::Duration};
 
@@ -77,11 +77,12 @@ pub fn jwt_secret() -> SecretString {
     JWT_SECRET.into()
 }
 
-/// A fresh database of its own for one test, reached as `authenticator`.
+/// A fresh database of its own for one test, reached as `promptrefine_gateway`.
 #[derive(Debug)]
 pub struct TestDb {
     pub db: Db,
     url: SecretString,
+    name: String,
 }
 
 impl TestDb {
@@ -94,14 +95,20 @@ impl TestDb {
             .execute(&mut admin)
             .await
             .expect("clone the template database");
-        let url = cluster.pg.app_url(&name).expect("authenticator URL");
-        let db = Db::connect(&DbConfig::new(url.clone())).await.expect("connect as authenticator");
-        Self { db, url }
+        let url = cluster.pg.app_url(&name).expect("gateway URL");
+        let db = Db::connect(&DbConfig::new(url.clone())).await.expect("connect as the gateway");
+        Self { db, url, name }
     }
 
-    /// The `authenticator` URL of this database, for a server process under test.
+    /// The gateway's URL of this database, for a server process or a pool of other settings.
     pub fn url(&self) -> &SecretString {
         &self.url
+    }
+
+    /// A superuser connection to this database: only to set up what the API can no longer
+    /// write (rows from before a fix, a forged row), never to check what users see.
+    pub async fn superuser(&self) -> sqlx::PgConnection {
+        cluster().await.pg.connect_superuser(&self.name).await.expect("superuser connection")
     }
 }
 

@@ -141,3 +141,17 @@ async fn a_transaction_left_idle_by_a_stalled_client_gives_its_connection_back()
     assert!(!alive, "PostgreSQL ended the idle transaction's session");
     assert!(sqlx::query("select 1").execute(&mut *tx).await.is_err());
 }
+
+#[tokio::test]
+async fn a_database_error_is_described_without_the_data_it_failed_on() {
+    let test = TestDb::new().await;
+    let mut tx = test.db.begin_as(&USER_A.user()).await.unwrap();
+    sqlx::query("create temp table stage (values jsonb)").execute(&mut *tx).await.unwrap();
+    let mut copy = tx.copy_in_raw("copy stage (values) from stdin").await.unwrap();
+    copy.send(&b"{\"a\": \"PRIVATE-ROW-DATA \\\\ud800\"}\n"[..]).await.unwrap();
+    let err = copy.finish().await.unwrap_err();
+    assert!(format!("{err:?}").contains("PRIVATE-ROW-DATA"), "PostgreSQL quotes the row: {err:?}");
+    let described = platform::db::describe(&err);
+    assert!(described.starts_with("SQLSTATE 22"), "{described}");
+    assert!(!described.contains("PRIVATE-ROW-DATA"), "{described}");
+}

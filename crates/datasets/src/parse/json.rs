@@ -50,6 +50,10 @@ fn write_object(
                 .in_column(&key)
                 .into());
         }
+        if has_surrogate_escape(raw) && serde_json::from_str::<serde_json::Value>(raw).is_err() {
+            let message = "the value holds an invalid Unicode escape (an unpaired surrogate)";
+            return Err(at(message.into()).in_column(&key).into());
+        }
         if nesting_depth(raw) > MAX_NESTING_DEPTH {
             let message = format!(
                 "the value nests arrays or objects more than {MAX_NESTING_DEPTH} levels deep"
@@ -68,6 +72,17 @@ fn has_nul_escape(raw: &str) -> bool {
     raw.match_indices("u0000").any(|(at, _)| {
         let backslashes = bytes[..at].iter().rev().take_while(|b| **b == b'\\').count();
         backslashes % 2 == 1
+    })
+}
+
+/// Whether JSON text may hold a `\\uD800`..`\\uDFFF` escape. Raw values are copied as they are
+/// written, and PostgreSQL's jsonb refuses an unpaired surrogate; only values that may hold one
+/// are decoded in full to find out.
+fn has_surrogate_escape(raw: &str) -> bool {
+    raw.as_bytes().windows(3).any(|w| {
+        w[0] == b'u'
+            && w[1].eq_ignore_ascii_case(&b'd')
+            && matches!(w[2].to_ascii_lowercase(), b'8'..=b'9' | b'a'..=b'f')
     })
 }
 
@@ -280,6 +295,16 @@ mod tests {
             "line 1, column `a`: the value contains a NUL character (\\u0000)"
         );
         assert!(!has_nul_escape(r#""\\u0000""#), "an escaped backslash followed by u0000 is fine");
+    }
+
+    #[test]
+    fn unpaired_surrogates_are_refused_and_pairs_kept() {
+        assert_eq!(
+            parse(Format::Jsonl, r#"{"a": "x\ud800y"}"#).unwrap_err(),
+            "line 1, column `a`: the value holds an invalid Unicode escape (an unpaired surrogate)"
+        );
+        let (_, rows) = parse(Format::Jsonl, r#"{"a": "\ud83d\ude00 \uDBFF\uDFFF"}"#).unwrap();
+        assert_eq!(rows[0]["a"], "😀 \u{10FFFF}");
     }
 
     #[test]

@@ -78,3 +78,76 @@ async fn routing_and_body_failures_are_problems_too() {
     assert_eq!((huge.status, huge.code()), (StatusCode::PAYLOAD_TOO_LARGE, "unreadable_body"));
     assert_eq!(huge.header("content-type"), Some("application/problem+json"));
 }
+
+#[tokio::test]
+async fn nul_characters_in_bodies_queries_and_forms_are_422s_naming_the_field() {
+    let app = TestApp::new().await;
+    let cases = [
+        (json!({"name": "a\u{0}b", "kind": "generator", "body": "x"}), "name"),
+        (json!({"name": "n", "kind": "generator", "body": "x\u{0}"}), "body"),
+        (
+            json!({"name": "n", "kind": "generator", "body": "x", "tags": ["ok", "b\u{0}d"]}),
+            "tags[1]",
+        ),
+    ];
+    for (body, field) in cases {
+        let response = app.post("/v1/prompts", USER_A, &body).await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {:?}",
+            response.body
+        );
+        assert_eq!(response.error_fields(), [field]);
+        assert_eq!(response.body["errors"][0]["code"], "nul_character");
+    }
+    for (query, field) in [("q=a%00b", "q"), ("tag=%00", "tag")] {
+        let response = app.get(&format!("/v1/prompts?{query}"), USER_A).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert_eq!(response.error_fields(), [field]);
+    }
+    let form = app
+        .upload(
+            "/v1/datasets",
+            USER_A,
+            &[
+                crate::support::Part::text("name", "a\0b"),
+                crate::support::Part::file("x.csv", b"a\n1\n"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (form.status, form.error_fields()),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["name"])
+    );
+    assert_eq!(app.count("prompt").await + app.count("dataset").await, 0);
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_an_object_is_refused_even_where_every_field_is_optional() {
+    let app = TestApp::new().await;
+    let created = app
+        .post("/v1/prompts", USER_A, &json!({"name": "n", "kind": "generator", "body": "x"}))
+        .await;
+    let path = format!("/v1/prompts/{}", created.body["id"].as_str().unwrap());
+    for body in [json!([null, null]), json!(null), json!("name")] {
+        let response = app.patch(&path, USER_A, &body).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(response.error_fields(), ["body"]);
+    }
+}
+
+#[tokio::test]
+async fn a_json_dataset_value_postgres_cannot_store_is_a_422_not_a_500() {
+    let app = TestApp::new().await;
+    let response = app
+        .upload(
+            "/v1/datasets",
+            USER_A,
+            &[crate::support::Part::file("x.jsonl", br#"{"a": "lone \ud800 surrogate"}"#)],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", response.body);
+    assert_eq!(response.code(), "invalid_file");
+    assert_eq!(app.count("dataset").await, 0);
+}

@@ -10,3 +10,4 @@ mod openapi;
 mod prompts;
 mod runs;
 mod support;
+mod tenants;

@@ -60,3 +60,31 @@ fn every_reference_in_the_document_resolves() {
         assert!(document.pointer(pointer).is_some(), "{reference} does not resolve");
     }
 }
+
+#[tokio::test]
+async fn the_dataset_file_is_served_with_a_content_type_the_document_lists() {
+    let app = TestApp::new().await;
+    let (_, api) = gateway::app::api();
+    let document = serde_json::to_value(api).unwrap();
+    let documented = document
+        .pointer("/paths/~1v1~1datasets~1{id}~1file/get/responses/200/content")
+        .and_then(|content| content.as_object())
+        .expect("the download documents its content");
+    for (file_name, data) in [
+        ("a.csv", &b"q\n1\n"[..]),
+        ("a.json", &b"[{\"q\": 1}]"[..]),
+        ("a.jsonl", &b"{\"q\": 1}\n"[..]),
+    ] {
+        let upload = app
+            .upload(
+                "/v1/datasets",
+                crate::support::USER_A,
+                &[crate::support::Part::file(file_name, data)],
+            )
+            .await;
+        let path = format!("/v1/datasets/{}/file", crate::support::id(&upload.body));
+        let download = app.get(&path, crate::support::USER_A).await;
+        let served = download.header("content-type").unwrap();
+        assert!(documented.contains_key(served), "{served} is sent but not documented");
+    }
+}

@@ -14,15 +14,19 @@ use gateway::{
 use http_body_util::BodyExt;
 use platform::env::Env;
 use platform::{
-    JwtVerifier,
+    Db, JwtVerifier,
     auth::VerifierConfig,
+    db::DbConfig,
     storage::{LocalStorage, Storage},
     testing::{self, TestDb, TestUser},
 };
 use runs::worker::WorkerConfig;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::time::Duration;
-use std::{path::Path, sync::Arc};
+use std::{
+    path::Path,
+    sync::{Arc, Mutex},
+};
 use tempfile::TempDir;
 use tokio_util::sync::{CancellationToken, DropGuard};
 use tower::ServiceExt;
@@ -32,10 +36,12 @@ pub use platform::testing::{USER_A, USER_B};
 pub struct TestApp {
     router: Router,
     pub test_db: TestDb,
+    state: AppState,
+    worker_config: WorkerConfig,
     /// The local storage folder (unless the test brought its own storage).
     storage_dir: TempDir,
     /// Stops the in-process worker when the test ends.
-    _worker: Option<DropGuard>,
+    worker: Mutex<Option<DropGuard>>,
 }
 
 /// What a test may change about the application.
@@ -45,16 +51,18 @@ pub struct Options {
     pub dataset_limits: Option<datasets::Limits>,
     /// Settings as environment variables (providers, limits, ...).
     pub env: Vec<(&'static str, String)>,
-    /// No worker in this process: cells stay queued.
+    /// No worker in this process: cells stay queued (until `start_worker`).
     pub no_worker: bool,
+    /// The size of the API's connection pool (default 16).
+    pub db_max_connections: Option<u32>,
 }
 
-/// A worker for tests: small, and quick to notice work.
-fn test_worker() -> WorkerConfig {
+/// A worker for tests: the settings' worker, small, and quick to notice work.
+fn test_worker(settings: &RunSettings) -> WorkerConfig {
     WorkerConfig {
         concurrency: 8,
         poll_interval: Duration::from_millis(100),
-        ..WorkerConfig::default()
+        ..settings.worker.clone()
     }
 }
 
@@ -111,8 +119,15 @@ impl TestApp {
         env.extend(options.env);
         let env = Env::from_pairs(env.iter().map(|(k, v)| (*k, v.as_str())));
         let runs = RunSettings::from_env(&env).unwrap();
+        let db = match options.db_max_connections {
+            Some(max_connections) => {
+                let config = DbConfig { max_connections, ..DbConfig::new(test_db.url().clone()) };
+                Db::connect(&config).await.unwrap()
+            }
+            None => test_db.db.clone(),
+        };
         let state = AppState::start(
-            test_db.db.clone(),
+            db,
             verifier,
             storage,
             options.dataset_limits.unwrap_or_default(),
@@ -122,13 +137,26 @@ impl TestApp {
         )
         .await
         .unwrap();
-        let worker = (!options.no_worker).then(|| {
-            let stop = CancellationToken::new();
-            spawn_worker(&state, &test_worker(), &stop);
-            stop.drop_guard()
-        });
-        let router = app::router(state, &CorsOrigins::None);
-        Self { router, test_db, storage_dir, _worker: worker }
+        let router = app::router(state.clone(), &CorsOrigins::None);
+        let app = Self {
+            router,
+            test_db,
+            state,
+            worker_config: test_worker(&runs),
+            storage_dir,
+            worker: Mutex::default(),
+        };
+        if !options.no_worker {
+            app.start_worker();
+        }
+        app
+    }
+
+    /// Starts this app's worker (for tests that queue work first); it stops with the app.
+    pub fn start_worker(&self) {
+        let stop = CancellationToken::new();
+        spawn_worker(&self.state, &self.worker_config, &stop);
+        *self.worker.lock().unwrap() = Some(stop.drop_guard());
     }
 
     /// Every file in the local storage folder, as paths relative to it.
@@ -260,5 +288,56 @@ impl TestApp {
             .body(Body::from(body))
             .unwrap();
         self.call(request).await
+    }
+}
+
+// ---- fixtures, as any user --------------------------------------------------------------------
+
+/// The `id` of a JSON object.
+pub fn id(value: &Value) -> &str {
+    value["id"].as_str().unwrap_or_else(|| panic!("no id in {value}"))
+}
+
+impl TestApp {
+    /// A generator prompt of `user` with `body`.
+    pub async fn create_prompt(&self, user: TestUser, body: &str) -> Value {
+        let request = json!({"name": "p", "kind": "generator", "body": body});
+        let response = self.post("/v1/prompts", user, &request).await;
+        assert_eq!(response.status, StatusCode::CREATED, "{:?}", response.body);
+        response.body
+    }
+
+    /// A dataset of `user` from CSV text.
+    pub async fn upload_csv(&self, user: TestUser, csv: &str) -> Value {
+        let response =
+            self.upload("/v1/datasets", user, &[Part::file("rows.csv", csv.as_bytes())]).await;
+        assert_eq!(response.status, StatusCode::CREATED, "{:?}", response.body);
+        response.body
+    }
+
+    /// Starts a run of `user`; asserts it was accepted.
+    pub async fn create_run(&self, user: TestUser, body: &Value) -> Value {
+        let response = self.post("/v1/runs", user, body).await;
+        assert!(response.status.is_success(), "{:?}", response.body);
+        response.body
+    }
+
+    /// Polls until the run of `user` ends.
+    pub async fn run_ended(&self, user: TestUser, run_id: &str) -> Value {
+        for _ in 0..600 {
+            let run = self.get(&format!("/v1/runs/{run_id}"), user).await.body;
+            if ["completed", "failed", "cancelled"].contains(&run["status"].as_str().unwrap()) {
+                return run;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("run {run_id} did not end");
+    }
+
+    /// Every cell of a run of `user` (up to 1000).
+    pub async fn run_cells(&self, user: TestUser, run_id: &str) -> Vec<Value> {
+        let page = self.get(&format!("/v1/runs/{run_id}/cells?limit=1000"), user).await;
+        assert_eq!(page.status, StatusCode::OK, "{:?}", page.body);
+        page.body["items"].as_array().unwrap().clone()
     }
 }

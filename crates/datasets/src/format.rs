@@ -2,11 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The file's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = DatasetFormat))]
 #[serde(rename_all = "lowercase")]
 #[sqlx(type_name = "dataset_format", rename_all = "lowercase")]
 pub enum Format {
-    /// Comma-separated values with a header row.
+    /// Comma-separated values with a header row; every value is a string.
     Csv,
     /// A JSON array of objects.
     Json,

@@ -17,10 +17,11 @@ use platform::{
 };
 use tokio::sync::mpsc;
 use tracing::instrument;
-use uuid::Uuid;
+
+use platform::Name;
 
 use crate::{
-    DatasetDetail, Error, Format, Limits, NewDataset, Result,
+    DatasetDetail, DatasetId, Error, Format, Limits, NewDataset, Result,
     model::object_key,
     parse::{self, Failure},
     store,
@@ -28,7 +29,6 @@ use crate::{
 
 /// COPY data is sent in chunks of about this size.
 const CHUNK_BYTES: usize = 1 << 20;
-const NAME_MAX_CHARS: usize = 200;
 const FILENAME_MAX_CHARS: usize = 255;
 
 /// Creates a dataset from an upload: rows in Postgres, the original file in storage.
@@ -60,14 +60,10 @@ async fn ingest(
         .format
         .or_else(|| Format::detect(&new.file_name, new.content_type.as_deref(), new.file.head()))
         .ok_or(Error::UnknownFormat)?;
-    let id = Uuid::now_v7();
+    let id = DatasetId::new();
     tracing::Span::current().record("dataset.id", tracing::field::display(id));
     let source_filename = base_name(&new.file_name);
-    let name = new
-        .name
-        .map(|n| n.trim().to_owned())
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| default_name(&source_filename));
+    let name = new.name.unwrap_or_else(|| default_name(&source_filename));
     let key = object_key(user.id(), id, &source_filename);
 
     let mut tx = db.begin_bulk_as(user).await?;
@@ -212,10 +208,9 @@ fn base_name(file_name: &str) -> String {
 }
 
 /// The dataset's name when none is given: the file name without its extension.
-fn default_name(file_name: &str) -> String {
-    let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem).trim();
-    let stem = if stem.is_empty() { "dataset" } else { stem };
-    stem.chars().take(NAME_MAX_CHARS).collect::<String>().trim().to_owned()
+fn default_name(file_name: &str) -> Name {
+    let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem);
+    Name::lossy(stem, "dataset")
 }
 
 #[cfg(test)]
@@ -227,8 +222,8 @@ mod tests {
         assert_eq!(base_name(r"C:\Users\ada\My Data.csv"), "My Data.csv");
         assert_eq!(base_name("../../etc/passwd"), "passwd");
         assert_eq!(base_name("a\0b\n.csv"), "ab.csv");
-        assert_eq!(default_name("My Data.csv"), "My Data");
-        assert_eq!(default_name(".csv"), "dataset");
+        assert_eq!(default_name("My Data.csv").as_str(), "My Data");
+        assert_eq!(default_name(".csv").as_str(), "dataset");
     }
 
     #[test]

@@ -14,11 +14,10 @@ mod store;
 
 pub use format::Format;
 pub use ingest::upload;
-pub use model::{Dataset, DatasetDetail, DatasetRow, NewDataset, RowsPage, object_key};
+pub use model::{Dataset, DatasetDetail, DatasetId, DatasetRow, NewDataset, RowsPage, object_key};
 pub use parse::ParseError;
 pub use spool::{Spool, SpooledFile};
-pub use store::{delete, get, list, open_file, rename, rows};
-use uuid::Uuid;
+pub use store::{delete, find, get, list, open_file, rename, rows};
 
 /// How many rows a dataset's detail shows.
 pub const PREVIEW_ROWS: i64 = 100;
@@ -51,7 +50,7 @@ impl Default for Limits {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("dataset {0} not found")]
-    NotFound(Uuid),
+    NotFound(DatasetId),
     #[error("the file is larger than the {limit}-byte limit")]
     TooLarge { limit: u64 },
     #[error(
@@ -61,7 +60,7 @@ pub enum Error {
     #[error(transparent)]
     Parse(#[from] ParseError),
     #[error("dataset {0} is used by runs; delete them first")]
-    InUse(Uuid),
+    InUse(DatasetId),
     #[error("the original file is missing from storage")]
     FileMissing,
     #[error(transparent)]

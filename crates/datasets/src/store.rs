@@ -1,22 +1,22 @@
 //! Reading, renaming and deleting datasets.
 
 use chrono::{DateTime, Utc};
+use platform::Name;
 use platform::{
     Db, User, UserTx,
     pagination::{Page, PageRequest},
     storage::{ByteStream, Storage, StorageError},
 };
 use tracing::instrument;
-use uuid::Uuid;
 
-use crate::{Dataset, DatasetDetail, DatasetRow, Error, PREVIEW_ROWS, Result, RowsPage};
+use crate::{Dataset, DatasetDetail, DatasetId, DatasetRow, Error, PREVIEW_ROWS, Result, RowsPage};
 
 const COLUMNS: &str = "id, owner_id, name, source_filename, format, columns, row_count, \
     byte_size, sha256, created_at, updated_at";
 
 /// Datasets, newest first.
 pub async fn list(tx: &mut UserTx, page: &PageRequest) -> Result<Page<Dataset>> {
-    let after: Option<(DateTime<Utc>, Uuid)> = page.after()?;
+    let after: Option<(DateTime<Utc>, DatasetId)> = page.after()?;
     let rows: Vec<Dataset> = sqlx::query_as(&format!(
         "select {COLUMNS} from public.dataset
          where ($1::timestamptz is null or (created_at, id) < ($1, $2))
@@ -28,40 +28,41 @@ pub async fn list(tx: &mut UserTx, page: &PageRequest) -> Result<Page<Dataset>> 
     .bind(page.fetch_limit())
     .fetch_all(&mut **tx)
     .await?;
-    Ok(Page::from_rows(rows, page.limit, |d| (d.created_at, d.id)))
+    let rows = rows.into_iter().map(Dataset::keyed).collect();
+    Ok(Page::from_rows(rows, page.limit, |d: &Dataset| (d.created_at, d.id)))
 }
 
 /// A dataset with its first rows.
-pub async fn get(tx: &mut UserTx, id: Uuid) -> Result<DatasetDetail> {
-    let dataset = find(tx, id).await?;
+pub async fn get(tx: &mut UserTx, id: DatasetId) -> Result<DatasetDetail> {
+    let dataset = existing(tx, id).await?;
     let preview = read_rows(tx, id, 0, PREVIEW_ROWS).await?;
     Ok(DatasetDetail { dataset, preview })
 }
 
 /// `limit` rows from `offset` (0-based).
-pub async fn rows(tx: &mut UserTx, id: Uuid, offset: i64, limit: i64) -> Result<RowsPage> {
-    let dataset = find(tx, id).await?;
-    let rows = read_rows(tx, id, offset, limit).await?;
-    Ok(RowsPage { rows, total: dataset.row_count })
+pub async fn rows(tx: &mut UserTx, id: DatasetId, offset: i64, limit: u32) -> Result<RowsPage> {
+    let dataset = existing(tx, id).await?;
+    let items = read_rows(tx, id, offset, i64::from(limit)).await?;
+    Ok(RowsPage { items, offset, limit, total: dataset.row_count })
 }
 
 /// Renames a dataset.
 #[instrument(skip_all, fields(dataset.id = %id))]
-pub async fn rename(tx: &mut UserTx, id: Uuid, name: &str) -> Result<Dataset> {
-    sqlx::query_as(&format!(
+pub async fn rename(tx: &mut UserTx, id: DatasetId, name: &Name) -> Result<Dataset> {
+    let renamed: Option<Dataset> = sqlx::query_as(&format!(
         "update public.dataset set name = $2 where id = $1 returning {COLUMNS}"
     ))
     .bind(id)
-    .bind(name.trim())
+    .bind(name)
     .fetch_optional(&mut **tx)
-    .await?
-    .ok_or(Error::NotFound(id))
+    .await?;
+    renamed.map(Dataset::keyed).ok_or(Error::NotFound(id))
 }
 
 /// Deletes a dataset, its rows and its original file. The database goes first: if storage then
 /// fails, an unreachable object is left (and logged), never a dataset without its file.
 #[instrument(skip_all, fields(dataset.id = %id))]
-pub async fn delete(db: &Db, storage: &dyn Storage, user: &User, id: Uuid) -> Result<()> {
+pub async fn delete(db: &Db, storage: &dyn Storage, user: &User, id: DatasetId) -> Result<()> {
     let mut tx = db.begin_as(user).await?;
     let deleted: Result<Option<Dataset>, sqlx::Error> =
         sqlx::query_as(&format!("delete from public.dataset where id = $1 returning {COLUMNS}"))
@@ -73,7 +74,7 @@ pub async fn delete(db: &Db, storage: &dyn Storage, user: &User, id: Uuid) -> Re
         Err(err) if platform::db::violated_constraint(&err) == Some("run_dataset_fkey") => {
             return Err(Error::InUse(id));
         }
-        other => other?.ok_or(Error::NotFound(id))?.storage_path(),
+        other => other?.ok_or(Error::NotFound(id))?.keyed().storage_path,
     };
     tx.commit().await?;
     if let Err(error) = storage.delete(user, std::slice::from_ref(&key)).await {
@@ -88,25 +89,36 @@ pub async fn open_file(
     tx: &mut UserTx,
     storage: &dyn Storage,
     user: &User,
-    id: Uuid,
+    id: DatasetId,
 ) -> Result<(Dataset, ByteStream)> {
-    let dataset = find(tx, id).await?;
-    let stream = storage.get(user, &dataset.storage_path()).await.map_err(|err| match err {
+    let dataset = existing(tx, id).await?;
+    let stream = storage.get(user, &dataset.storage_path).await.map_err(|err| match err {
         StorageError::NotFound => Error::FileMissing,
         other => other.into(),
     })?;
     Ok((dataset, stream))
 }
 
-async fn find(tx: &mut UserTx, id: Uuid) -> Result<Dataset> {
-    sqlx::query_as(&format!("select {COLUMNS} from public.dataset where id = $1"))
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or(Error::NotFound(id))
+/// A dataset, if the caller can see it.
+pub async fn find(tx: &mut UserTx, id: DatasetId) -> Result<Option<Dataset>> {
+    let found: Option<Dataset> =
+        sqlx::query_as(&format!("select {COLUMNS} from public.dataset where id = $1"))
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(found.map(Dataset::keyed))
 }
 
-async fn read_rows(tx: &mut UserTx, id: Uuid, offset: i64, limit: i64) -> Result<Vec<DatasetRow>> {
+async fn existing(tx: &mut UserTx, id: DatasetId) -> Result<Dataset> {
+    find(tx, id).await?.ok_or(Error::NotFound(id))
+}
+
+async fn read_rows(
+    tx: &mut UserTx,
+    id: DatasetId,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<DatasetRow>> {
     Ok(sqlx::query_as(
         "select row_index, values from public.dataset_row
          where dataset_id = $1 and row_index >= $2

@@ -359,9 +359,25 @@ impl From<runs::Error> for ApiError {
             Error::CellNotFound { run_id, cell_id } => {
                 Self::not_found(format!("Run {run_id} has no cell {cell_id}."))
             }
-            Error::Conflict { code, message } => {
-                Self::conflict(code, format!("{}.", capitalize(&message)))
+            Error::RunFinished { status, .. } => {
+                Self::conflict("run_finished", format!("The run is already {}.", status.as_str()))
             }
+            Error::RunCancelled { .. } => Self::conflict(
+                "run_cancelled",
+                "The run is cancelled; its cells cannot be retried.",
+            ),
+            Error::CellNotFailed { status, .. } => Self::conflict(
+                "cell_not_failed",
+                format!("Only failed cells can be retried; this one is {}.", status.as_str()),
+            ),
+            Error::CellNotGradable { status, .. } => Self::conflict(
+                "cell_not_gradable",
+                format!(
+                    "Only succeeded cells have an output to grade; this one is {}.",
+                    status.as_str()
+                ),
+            ),
+            Error::Dataset(err) => err.into(),
             Error::QueueFull { limit, queued, adding } => Self::too_many(
                 "queue_full",
                 format!(

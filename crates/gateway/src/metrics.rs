@@ -53,12 +53,7 @@ pub async fn record(request: Request, next: Next) -> Response {
 
 /// The metrics in Prometheus' text format (no authentication: expose it on an internal network).
 pub async fn render(state: AppState) -> ApiResult<Response> {
-    let mut tx = state.db.begin_service().await?;
-    let queued: i64 =
-        sqlx::query_scalar("select count(*) from public.run_cell where status = 'queued'")
-            .fetch_one(&mut *tx)
-            .await?;
-    tx.commit().await?;
+    let queued = runs::queue::depth(&state.db).await?;
     metrics::gauge!("promptrefine_queue_depth").set(queued as f64);
     let handle = handle();
     handle.run_upkeep();

@@ -32,7 +32,7 @@ use crate::error::{PROBLEM_JSON, Problem};
         (name = "health", description = "Liveness and readiness"),
     ),
     // Schemas only query parameters use are not collected from the routes; name them here.
-    components(schemas(Problem, crate::routes::grading::ExportFormat)),
+    components(schemas(Problem, runs::ExportFormat)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

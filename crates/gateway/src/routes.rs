@@ -9,11 +9,9 @@ pub mod runs;
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use platform::pagination::{DEFAULT_LIMIT, Page, PageRequest};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
-use uuid::Uuid;
-use validator::ValidationError;
 
 use crate::state::AppState;
 
@@ -36,9 +34,9 @@ pub struct PageOf<T> {
     pub next_cursor: Option<String>,
 }
 
-impl<T, U: From<T>> From<Page<T>> for PageOf<U> {
+impl<T> From<Page<T>> for PageOf<T> {
     fn from(page: Page<T>) -> Self {
-        Self { items: page.items.into_iter().map(U::from).collect(), next_cursor: page.next_cursor }
+        Self { items: page.items, next_cursor: page.next_cursor }
     }
 }
 
@@ -47,26 +45,9 @@ pub fn page_request(limit: Option<u32>, cursor: Option<String>) -> PageRequest {
     PageRequest { limit: limit.unwrap_or(DEFAULT_LIMIT), cursor }
 }
 
-/// The path of a single resource: `/<resources>/{id}`.
-#[derive(Debug, Deserialize)]
-pub struct IdPath {
-    pub id: Uuid,
-}
-
 /// A `Location` header for a created resource.
 pub fn location(path: &str) -> HeaderMap {
     let mut headers = HeaderMap::new();
     headers.insert(header::LOCATION, HeaderValue::from_str(path).expect("paths are ASCII"));
     headers
-}
-
-/// Names of prompts and datasets: 1-200 characters once trimmed.
-pub fn valid_name(name: &str) -> Result<(), ValidationError> {
-    const MAX: usize = 200;
-    if (1..=MAX).contains(&name.trim().chars().count()) {
-        Ok(())
-    } else {
-        let message = format!("must be 1 to {MAX} characters, not counting surrounding spaces");
-        Err(ValidationError::new("length").with_message(message.into()))
-    }
 }

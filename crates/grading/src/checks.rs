@@ -13,23 +13,33 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+/// What an assertion checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AssertionType))]
 #[serde(rename_all = "snake_case")]
 pub enum CheckKind {
+    /// The output, trimmed, equals the expected text.
     Equals,
     Contains,
+    /// Contains, ignoring case.
     Icontains,
+    /// The output matches the regular expression in `value`.
     Regex,
     StartsWith,
+    /// The whole output is JSON.
     IsJson,
+    /// The output is JSON and its `field` (`a.b.0` or `/a/b/0`) equals the expected value.
     JsonFieldEquals,
 }
 
-/// A check as a run declares it.
+/// A deterministic check: the expected value is `value`, or the row's `column`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Assertion))]
+#[serde(deny_unknown_fields)]
 pub struct Check {
     #[serde(rename = "type")]
     pub kind: CheckKind,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Value>, example = "Paris"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,8 +48,9 @@ pub struct Check {
     pub field: Option<String>,
 }
 
-/// The outcome of one check on one output.
+/// The outcome of one assertion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AssertionResult))]
 pub struct CheckResult {
     #[serde(rename = "type")]
     pub kind: CheckKind,

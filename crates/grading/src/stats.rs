@@ -13,6 +13,7 @@ const Z95: f64 = 1.959_963_984_540_054;
 
 /// A 95% confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Interval {
     pub low: f64,
     pub high: f64,
@@ -54,13 +55,13 @@ fn t975(df: u64) -> f64 {
     }
 }
 
-/// How often judge and human agree on the cells both graded.
+/// How often the automatic and the manual grade agree, on cells with both.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = AgreementView))]
 pub struct Agreement {
     pub cells: u64,
-    /// Share of those cells where both gave the same grade.
     pub rate: f64,
-    /// Agreement beyond chance; `None` when chance explains everything (one grade only).
+    /// Cohen's kappa: agreement beyond chance (null when one grade is given throughout).
     pub kappa: Option<f64>,
 }
 

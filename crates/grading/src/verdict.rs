@@ -18,10 +18,14 @@
 
 use serde_json::{Map, Value};
 
-/// The range of scores a grader gives.
+/// A grader's scale.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ScoreScale {
+    #[cfg_attr(feature = "openapi", schema(example = 1))]
     pub min: f64,
+    #[cfg_attr(feature = "openapi", schema(example = 10))]
     pub max: f64,
 }
 

@@ -5,7 +5,9 @@
 pub mod auth;
 pub mod db;
 pub mod env;
+pub mod ids;
 pub mod local_pg;
+pub mod name;
 pub mod pagination;
 pub mod storage;
 #[cfg(feature = "testing")]
@@ -13,3 +15,4 @@ pub mod testing;
 
 pub use auth::{AuthError, JwtVerifier, User};
 pub use db::{Db, ServiceTx, UserTx};
+pub use name::Name;

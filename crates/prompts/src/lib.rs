@@ -8,17 +8,14 @@ pub mod placeholders;
 mod store;
 
 pub use model::{
-    NewPrompt, NewVersion, Prompt, PromptChanges, PromptDetail, PromptFilter, PromptKind,
-    PromptVersion, SavedVersion,
+    NewPrompt, NewVersion, Prompt, PromptChanges, PromptDetail, PromptFilter, PromptId, PromptKind,
+    PromptVersion, PromptVersionId, SavedVersion,
 };
 pub use store::{
     create, delete, get, get_version, list, list_versions, restore, save_version, update,
 };
-use uuid::Uuid;
-
 /// Limits on what a prompt may hold (also enforced by the table's check constraints).
 pub mod limits {
-    pub const NAME_MAX_CHARS: u64 = 200;
     pub const DESCRIPTION_MAX_CHARS: u64 = 5000;
     pub const TAGS_MAX: u64 = 20;
     pub const TAG_MAX_CHARS: u64 = 50;
@@ -29,9 +26,9 @@ pub mod limits {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("prompt {0} not found")]
-    NotFound(Uuid),
+    NotFound(PromptId),
     #[error("prompt {prompt_id} has no version {version}")]
-    VersionNotFound { prompt_id: Uuid, version: i32 },
+    VersionNotFound { prompt_id: PromptId, version: i32 },
     #[error(transparent)]
     InvalidCursor(#[from] platform::pagination::InvalidCursor),
     #[error(transparent)]

@@ -1,56 +1,87 @@
-//! What prompts and versions are, and what callers send to change them.
+//! What prompts and versions are, as stored and as the API shows them, and what callers send to
+//! change them.
 
 use chrono::{DateTime, Utc};
+use platform::Name;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
-/// What a prompt is for: producing outputs, or grading them.
+platform::typed_id!(
+    /// A prompt's id.
+    PromptId
+);
+platform::typed_id!(
+    /// The id of one version of a prompt.
+    PromptVersionId
+);
+
+/// What a prompt is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 #[sqlx(type_name = "prompt_kind", rename_all = "lowercase")]
 pub enum PromptKind {
+    /// Produces outputs from a dataset row.
     Generator,
+    /// Grades a generator's output (sees `{{output}}`, `{{input}}`, `{{expected}}`).
     Grader,
 }
 
-/// A prompt, with the number of its current and latest versions.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+/// A prompt, without its body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = PromptView))]
 pub struct Prompt {
-    pub id: Uuid,
-    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
+    pub id: PromptId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "Support reply"))]
+    pub name: Name,
     pub kind: PromptKind,
     pub tags: Vec<String>,
     pub description: Option<String>,
+    /// The number of the current version.
+    #[cfg_attr(feature = "openapi", schema(example = 3))]
     pub current_version: i32,
+    /// The highest version number (above `current_version` after a restore).
+    #[cfg_attr(feature = "openapi", schema(example = 4))]
     pub latest_version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-/// One immutable version of a prompt's body.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+/// One immutable version of a prompt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = VersionView))]
 pub struct PromptVersion {
-    pub id: Uuid,
-    pub prompt_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
+    pub id: PromptVersionId,
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
+    pub prompt_id: PromptId,
+    #[cfg_attr(feature = "openapi", schema(example = 1))]
     pub version: i32,
     pub body: String,
+    /// The distinct `{{placeholder}}` names of the body, in order of appearance.
+    #[cfg_attr(feature = "openapi", schema(example = json!(["question"])))]
     pub placeholders: Vec<String>,
+    /// Hex SHA-256 of the body.
     pub body_sha256: String,
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
 /// A prompt with its current version.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = PromptDetailView))]
 pub struct PromptDetail {
+    #[serde(flatten)]
     pub prompt: Prompt,
+    /// The current version, body included.
+    #[serde(rename = "version")]
     pub current_version: PromptVersion,
 }
 
 /// A new prompt and the body of its version 1.
 #[derive(Debug, Clone)]
 pub struct NewPrompt {
-    pub name: String,
+    pub name: Name,
     pub kind: PromptKind,
     pub tags: Vec<String>,
     pub description: Option<String>,
@@ -61,7 +92,7 @@ pub struct NewPrompt {
 /// Changes to a prompt's metadata; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct PromptChanges {
-    pub name: Option<String>,
+    pub name: Option<Name>,
     pub tags: Option<Vec<String>>,
     /// `Some(None)` clears the description.
     pub description: Option<Option<String>>,

@@ -7,13 +7,12 @@ use platform::{
 };
 use sha2::{Digest, Sha256};
 use tracing::instrument;
-use uuid::Uuid;
 
 use crate::{
     Error, Result,
     model::{
-        NewPrompt, NewVersion, Prompt, PromptChanges, PromptDetail, PromptFilter, PromptVersion,
-        SavedVersion,
+        NewPrompt, NewVersion, Prompt, PromptChanges, PromptDetail, PromptFilter, PromptId,
+        PromptVersion, PromptVersionId, SavedVersion,
     },
     placeholders::placeholders,
 };
@@ -30,8 +29,8 @@ const VERSION_COLUMNS: &str =
 /// Creates a prompt and its version 1.
 #[instrument(skip_all)]
 pub async fn create(tx: &mut UserTx, new: NewPrompt) -> Result<PromptDetail> {
-    let prompt_id = Uuid::now_v7();
-    let version_id = Uuid::now_v7();
+    let prompt_id = PromptId::new();
+    let version_id = PromptVersionId::new();
     // One statement: the version's foreign keys are checked at its end, and the prompt's pointer
     // to its current version is deferred to commit.
     sqlx::query(
@@ -44,7 +43,7 @@ pub async fn create(tx: &mut UserTx, new: NewPrompt) -> Result<PromptDetail> {
          values ($6, $1, 1, $7, $8, $9, $10)",
     )
     .bind(prompt_id)
-    .bind(new.name.trim())
+    .bind(&new.name)
     .bind(new.kind)
     .bind(normalize_tags(new.tags))
     .bind(new.description)
@@ -65,7 +64,7 @@ pub async fn list(
     filter: &PromptFilter,
     page: &PageRequest,
 ) -> Result<Page<Prompt>> {
-    let after: Option<(DateTime<Utc>, Uuid)> = page.after()?;
+    let after: Option<(DateTime<Utc>, PromptId)> = page.after()?;
     let rows: Vec<Prompt> = sqlx::query_as(&format!(
         "select {PROMPT_COLUMNS}
          from public.prompt p
@@ -89,7 +88,7 @@ pub async fn list(
 }
 
 /// A prompt with its current version.
-pub async fn get(tx: &mut UserTx, id: Uuid) -> Result<PromptDetail> {
+pub async fn get(tx: &mut UserTx, id: PromptId) -> Result<PromptDetail> {
     let prompt: Prompt = sqlx::query_as(&format!(
         "select {PROMPT_COLUMNS}
          from public.prompt p
@@ -106,7 +105,7 @@ pub async fn get(tx: &mut UserTx, id: Uuid) -> Result<PromptDetail> {
 
 /// Changes a prompt's name, tags or description.
 #[instrument(skip_all, fields(prompt.id = %id))]
-pub async fn update(tx: &mut UserTx, id: Uuid, changes: PromptChanges) -> Result<PromptDetail> {
+pub async fn update(tx: &mut UserTx, id: PromptId, changes: PromptChanges) -> Result<PromptDetail> {
     if !changes.is_empty() {
         let (set_description, description) = match changes.description {
             Some(description) => (true, description),
@@ -120,7 +119,7 @@ pub async fn update(tx: &mut UserTx, id: Uuid, changes: PromptChanges) -> Result
              where id = $1",
         )
         .bind(id)
-        .bind(changes.name.as_deref().map(str::trim))
+        .bind(changes.name)
         .bind(changes.tags.map(normalize_tags))
         .bind(set_description)
         .bind(description)
@@ -135,7 +134,7 @@ pub async fn update(tx: &mut UserTx, id: Uuid, changes: PromptChanges) -> Result
 
 /// Deletes a prompt and all its versions.
 #[instrument(skip_all, fields(prompt.id = %id))]
-pub async fn delete(tx: &mut UserTx, id: Uuid) -> Result<()> {
+pub async fn delete(tx: &mut UserTx, id: PromptId) -> Result<()> {
     let deleted =
         sqlx::query("delete from public.prompt where id = $1").bind(id).execute(&mut **tx).await?;
     if deleted.rows_affected() == 0 {
@@ -148,7 +147,7 @@ pub async fn delete(tx: &mut UserTx, id: Uuid) -> Result<()> {
 /// A prompt's versions, newest first.
 pub async fn list_versions(
     tx: &mut UserTx,
-    prompt_id: Uuid,
+    prompt_id: PromptId,
     page: &PageRequest,
 ) -> Result<Page<PromptVersion>> {
     ensure_exists(tx, prompt_id).await?;
@@ -168,7 +167,11 @@ pub async fn list_versions(
 }
 
 /// One version of a prompt.
-pub async fn get_version(tx: &mut UserTx, prompt_id: Uuid, version: i32) -> Result<PromptVersion> {
+pub async fn get_version(
+    tx: &mut UserTx,
+    prompt_id: PromptId,
+    version: i32,
+) -> Result<PromptVersion> {
     let found: Option<PromptVersion> = sqlx::query_as(&format!(
         "select {VERSION_COLUMNS} from public.prompt_version where prompt_id = $1 and version = $2"
     ))
@@ -190,7 +193,7 @@ pub async fn get_version(tx: &mut UserTx, prompt_id: Uuid, version: i32) -> Resu
 #[instrument(skip_all, fields(prompt.id = %prompt_id))]
 pub async fn save_version(
     tx: &mut UserTx,
-    prompt_id: Uuid,
+    prompt_id: PromptId,
     new: NewVersion,
 ) -> Result<SavedVersion> {
     // Locking the prompt row queues concurrent saves of the same prompt, so version numbers
@@ -236,7 +239,7 @@ pub async fn save_version(
          )
          select * from version"
     ))
-    .bind(Uuid::now_v7())
+    .bind(PromptVersionId::new())
     .bind(prompt_id)
     .bind(latest + 1)
     .bind(&new.body)
@@ -255,7 +258,7 @@ pub async fn save_version(
 
 /// Makes an earlier (or later) version current again.
 #[instrument(skip_all, fields(prompt.id = %prompt_id, prompt.version = version))]
-pub async fn restore(tx: &mut UserTx, prompt_id: Uuid, version: i32) -> Result<PromptDetail> {
+pub async fn restore(tx: &mut UserTx, prompt_id: PromptId, version: i32) -> Result<PromptDetail> {
     let target = get_version(tx, prompt_id, version).await?;
     sqlx::query("update public.prompt set current_version_id = $2 where id = $1")
         .bind(prompt_id)
@@ -265,7 +268,7 @@ pub async fn restore(tx: &mut UserTx, prompt_id: Uuid, version: i32) -> Result<P
     get(tx, prompt_id).await
 }
 
-async fn ensure_exists(tx: &mut UserTx, id: Uuid) -> Result<()> {
+async fn ensure_exists(tx: &mut UserTx, id: PromptId) -> Result<()> {
     let exists: bool =
         sqlx::query_scalar("select exists (select from public.prompt where id = $1)")
             .bind(id)

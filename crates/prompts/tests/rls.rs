@@ -1,16 +1,18 @@
 //! Row Level Security and immutability, checked with hand-written SQL under each user's role:
 //! what supabase-js (or a bug in our queries) could attempt, the database itself refuses.
 
-use platform::testing::{TestDb, USER_A, USER_B};
-use prompts::{NewPrompt, PromptKind};
-use uuid::Uuid;
+use platform::{
+    Name,
+    testing::{TestDb, USER_A, USER_B},
+};
+use prompts::{NewPrompt, PromptId, PromptKind, PromptVersionId};
 
-async fn prompt_of_a(test: &TestDb) -> (Uuid, Uuid) {
+async fn prompt_of_a(test: &TestDb) -> (PromptId, PromptVersionId) {
     let mut tx = test.db.begin_as(&USER_A.user()).await.unwrap();
     let detail = prompts::create(
         &mut tx,
         NewPrompt {
-            name: "A's prompt".into(),
+            name: Name::parse("A's prompt").unwrap(),
             kind: PromptKind::Generator,
             tags: vec![],
             description: None,
@@ -58,7 +60,7 @@ async fn user_b_cannot_read_change_or_delete_user_as_rows() {
     b.commit().await.unwrap();
 
     let mut a = test.db.begin_as(&USER_A.user()).await.unwrap();
-    let (name, version): (String, Uuid) =
+    let (name, version): (String, PromptVersionId) =
         sqlx::query_as("select name, current_version_id from prompt where id = $1")
             .bind(prompt_id)
             .fetch_one(&mut *a)

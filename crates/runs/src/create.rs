@@ -1,51 +1,79 @@
 //! Creating a run: every check first, then one transaction that snapshots what the run depends
 //! on and queues one cell per (model, row).
+//!
+//! The checks are steps that each add what they find to one list of problems, so that a
+//! request with three mistakes hears of all three at once.
 
 use std::collections::BTreeSet;
 
+use datasets::Dataset;
 use platform::UserTx;
-use prompts::{PromptKind, placeholders::placeholders};
-use providers::{ModelEntry, Providers};
+use prompts::{PromptId, PromptKind, PromptVersionId, placeholders::placeholders};
+use providers::{ModelEntry, ModelParams, Providers};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tracing::instrument;
-use uuid::Uuid;
 
 use crate::{
-    Error, Invalid, Limits, NewGrader, NewRun, PromptRef, Result, RunDetail, render, store,
+    Error, Invalid, Limits, NewGrader, NewRun, PromptRef, Result, RunDetail, RunId, queue, render,
+    store,
 };
 
 /// The prompt version a run (or its grader) uses.
 #[derive(Debug, Clone, sqlx::FromRow)]
 struct PromptVersion {
-    id: Uuid,
-    prompt_id: Uuid,
+    id: PromptVersionId,
+    prompt_id: PromptId,
     version: i32,
     body: String,
     name: String,
     kind: PromptKind,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-struct Dataset {
-    name: String,
-    columns: Vec<String>,
-    row_count: i32,
-}
-
 /// The grader as stored with the run: its prompt and model, frozen at creation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct GraderSnapshot {
-    pub prompt_id: Uuid,
-    pub prompt_version_id: Uuid,
+pub struct GraderSnapshot {
+    pub prompt_id: PromptId,
+    pub prompt_version_id: PromptVersionId,
     pub prompt_name: String,
     pub version: i32,
     pub body: String,
     pub provider: String,
     pub model: String,
-    pub params: providers::ModelParams,
+    pub params: ModelParams,
     pub input_per_mtok: f64,
     pub output_per_mtok: f64,
+}
+
+/// Placeholders a grader prompt gets besides the row's columns and the variables.
+const GRADER_INPUTS: [&str; 3] = ["output", "input", "expected"];
+
+/// The problems found so far, each with its request field.
+#[derive(Debug, Default)]
+struct Problems(Vec<Invalid>);
+
+impl Problems {
+    fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(Invalid { field: field.to_owned(), message: message.into() });
+    }
+}
+
+/// What the run's placeholders can be filled with: the dataset's columns, then the variables.
+struct Inputs<'a> {
+    dataset: Option<&'a Dataset>,
+    names: BTreeSet<&'a str>,
+}
+
+impl<'a> Inputs<'a> {
+    fn new(dataset: Option<&'a Dataset>, new: &'a NewRun) -> Self {
+        let columns = dataset.into_iter().flat_map(|d| d.columns.iter().map(String::as_str));
+        let names = columns.chain(new.variables.keys().map(String::as_str)).collect();
+        Self { dataset, names }
+    }
+
+    fn columns(&self) -> &'a [String] {
+        self.dataset.map_or(&[], |d| &d.columns)
+    }
 }
 
 /// Validates `new` and creates the run with its cells.
@@ -56,172 +84,36 @@ pub async fn create(
     limits: &Limits,
     new: NewRun,
 ) -> Result<RunDetail> {
-    let mut invalid = Vec::new();
-    let mut problem =
-        |field: &str, message: String| invalid.push(Invalid { field: field.into(), message });
-
-    let prompt_field = match new.prompt {
-        PromptRef::Version(_) => "prompt_version_id",
-        PromptRef::Current(_) => "prompt_id",
-    };
-    let prompt = load_prompt(tx, new.prompt).await?;
-    match &prompt {
-        None => problem(prompt_field, "no such prompt".into()),
-        Some(p) if p.kind != PromptKind::Generator => {
-            problem(prompt_field, format!("`{}` is a grader prompt; run a generator", p.name));
-        }
-        Some(_) => {}
-    }
-
-    let dataset = match new.dataset_id {
-        Some(id) => {
-            let found: Option<Dataset> =
-                sqlx::query_as("select name, columns, row_count from public.dataset where id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut **tx)
-                    .await?;
-            match &found {
-                None => problem("dataset_id", "no such dataset".into()),
-                Some(d) if d.row_count == 0 => {
-                    problem("dataset_id", format!("the dataset `{}` has no rows", d.name));
-                }
-                Some(_) => {}
-            }
-            found
-        }
-        None => None,
-    };
-
-    // What placeholders can be filled with: the dataset's columns, then the run's variables.
-    let provided: BTreeSet<&str> = dataset
-        .iter()
-        .flat_map(|d| d.columns.iter().map(String::as_str))
-        .chain(new.variables.keys().map(String::as_str))
-        .collect();
+    let mut problems = Problems::default();
+    let prompt = load_generator(tx, new.prompt, &mut problems).await?;
+    let dataset = load_dataset(tx, &new, &mut problems).await?;
+    let inputs = Inputs::new(dataset.as_ref(), &new);
     if let Some(prompt) = &prompt {
-        let mut needed = placeholders(&prompt.body);
-        for name in new.system.as_deref().map(placeholders).unwrap_or_default() {
-            if !needed.contains(&name) {
-                needed.push(name);
-            }
-        }
-        let missing: Vec<&str> =
-            needed.iter().map(String::as_str).filter(|p| !provided.contains(p)).collect();
-        if !missing.is_empty() {
-            let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
-            match (&dataset, new.dataset_id) {
-                (Some(d), _) => problem(
-                    "dataset_id",
-                    format!(
-                        "placeholders missing from the columns of `{}` (and from `variables`): {list}",
-                        d.name
-                    ),
-                ),
-                (None, None) => {
-                    problem("variables", format!("placeholders without a value: {list}"));
-                }
-                (None, Some(_)) => {} // the dataset itself is already reported
-            }
-        }
+        check_placeholders(prompt, &new, &inputs, &mut problems);
+        check_rendered_size(prompt, &new, &inputs, limits, &mut problems);
     }
-
-    let mut models: Vec<(ModelEntry, String)> = Vec::with_capacity(new.models.len());
-    for (i, spec) in new.models.iter().enumerate() {
-        let field = format!("models[{i}]");
-        let entry = match providers.resolve(&spec.provider, &spec.model) {
-            Ok(entry) => entry,
-            Err(err) => {
-                problem(&field, err.to_string());
-                continue;
-            }
-        };
-        if let Some(j) = new.models[..i].iter().position(|other| {
-            other.provider == spec.provider
-                && other.model == spec.model
-                && other.params == spec.params
-        }) {
-            problem(&field, format!("the same model with the same params as models[{j}]"));
-            continue;
-        }
-        let label = match &spec.label {
-            Some(label) => label.trim().to_owned(),
-            None => unique_label(&entry.label, models.iter().map(|(_, l)| l.as_str())),
-        };
-        if models.iter().any(|(_, l)| *l == label) {
-            problem(&field, format!("the label `{label}` is already used by another model"));
-            continue;
-        }
-        models.push((entry, label));
-    }
-
-    let columns: Vec<&str> =
-        dataset.iter().flat_map(|d| d.columns.iter().map(String::as_str)).collect();
-    let expected_column = match (&new.grading.expected_column, &dataset) {
-        (Some(column), Some(d)) if !d.columns.contains(column) => {
-            problem(
-                "expected_column",
-                format!("the dataset `{}` has no column `{column}`", d.name),
-            );
-            None
-        }
-        (Some(_), None) if new.dataset_id.is_none() => {
-            problem("expected_column", "a run without a dataset has no columns".into());
-            None
-        }
-        (Some(column), _) => Some(column.clone()),
-        (None, _) => columns.contains(&"expected").then(|| "expected".to_owned()),
-    };
-    let names: Vec<&str> = provided.iter().copied().collect();
+    let models = resolve_models(providers, &new, &mut problems);
+    let expected_column = expected_column(&new, dataset.as_ref(), &mut problems);
     for (i, check) in new.grading.checks.iter().enumerate() {
+        let names: Vec<&str> = inputs.names.iter().copied().collect();
         if let Err(message) = check.compile(&names) {
-            problem(&format!("assertions[{i}]"), message);
+            problems.add(&format!("assertions[{i}]"), message);
         }
     }
     let grader = match &new.grader {
         Some(grader) => {
-            let context =
-                GraderContext { provided: &provided, has_expected: expected_column.is_some() };
-            validate_grader(tx, providers, grader, &context, &mut problem).await?
+            let has_expected = expected_column.is_some();
+            snapshot_grader(tx, providers, grader, &inputs, has_expected, &mut problems).await?
         }
         None => None,
     };
+    let cells = count_cells(dataset.as_ref(), new.models.len(), limits, &mut problems);
 
-    if let Some(prompt) = &prompt {
-        // What the variables alone make of every cell's prompt: past the limit, no row can help.
-        let row_columns = dataset.as_ref().map_or(&[][..], |d| &d.columns[..]);
-        let templates = std::iter::once(&prompt.body).chain(new.system.as_ref());
-        let rendered = templates
-            .map(|t| render::rendered_len_with_variables(t, row_columns, &new.variables))
-            .max()
-            .unwrap_or(0);
-        if rendered > limits.max_rendered_prompt_bytes {
-            problem(
-                "variables",
-                format!(
-                    "the prompt renders to {rendered} bytes with these variables; the limit is {}",
-                    limits.max_rendered_prompt_bytes
-                ),
-            );
-        }
-    }
-
-    let rows = dataset.as_ref().map_or(1, |d| i64::from(d.row_count.max(1)));
-    let cells = rows * new.models.len() as i64;
-    if cells > limits.max_cells {
-        problem(
-            "models",
-            format!(
-                "the run would have {cells} cells (rows x models); the limit is {}",
-                limits.max_cells
-            ),
-        );
-    }
-
-    let (Some(prompt), true) = (prompt, invalid.is_empty()) else {
-        return Err(Error::Invalid(invalid));
+    let (Some(prompt), true) = (prompt, problems.0.is_empty()) else {
+        return Err(Error::Invalid(problems.0));
     };
     take_budget(tx, limits, cells).await?;
-    let id = Uuid::now_v7();
+    let id = RunId::new();
     tracing::Span::current().record("run.id", tracing::field::display(id));
     let snapshot = Snapshot {
         prompt: &prompt,
@@ -234,6 +126,252 @@ pub async fn create(
     insert(tx, id, &new, &snapshot).await?;
     tracing::info!(cells, models = models.len(), "created run {id}");
     store::get(tx, id).await
+}
+
+/// The prompt version to run, which must be a generator's.
+async fn load_generator(
+    tx: &mut UserTx,
+    prompt: PromptRef,
+    problems: &mut Problems,
+) -> Result<Option<PromptVersion>> {
+    let field = match prompt {
+        PromptRef::Version(_) => "prompt_version_id",
+        PromptRef::Current(_) => "prompt_id",
+    };
+    let found = load_prompt(tx, prompt).await?;
+    match &found {
+        None => problems.add(field, "no such prompt"),
+        Some(p) if p.kind != PromptKind::Generator => {
+            problems.add(field, format!("`{}` is a grader prompt; run a generator", p.name));
+        }
+        Some(_) => {}
+    }
+    Ok(found)
+}
+
+/// The dataset to run over, if any, which must have rows.
+async fn load_dataset(
+    tx: &mut UserTx,
+    new: &NewRun,
+    problems: &mut Problems,
+) -> Result<Option<Dataset>> {
+    let Some(id) = new.dataset_id else { return Ok(None) };
+    let found = datasets::find(tx, id).await?;
+    match &found {
+        None => problems.add("dataset_id", "no such dataset"),
+        Some(d) if d.row_count == 0 => {
+            problems.add("dataset_id", format!("the dataset `{}` has no rows", d.name));
+        }
+        Some(_) => {}
+    }
+    Ok(found)
+}
+
+/// Every placeholder of the prompt and the system message has a column or a variable.
+fn check_placeholders(
+    prompt: &PromptVersion,
+    new: &NewRun,
+    inputs: &Inputs<'_>,
+    problems: &mut Problems,
+) {
+    let mut needed = placeholders(&prompt.body);
+    for name in new.system.as_deref().map(placeholders).unwrap_or_default() {
+        if !needed.contains(&name) {
+            needed.push(name);
+        }
+    }
+    let missing: Vec<String> = needed
+        .iter()
+        .filter(|p| !inputs.names.contains(p.as_str()))
+        .map(|p| format!("`{p}`"))
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let list = missing.join(", ");
+    match (inputs.dataset, new.dataset_id) {
+        (Some(d), _) => problems.add(
+            "dataset_id",
+            format!(
+                "placeholders missing from the columns of `{}` (and from `variables`): {list}",
+                d.name
+            ),
+        ),
+        (None, None) => problems.add("variables", format!("placeholders without a value: {list}")),
+        (None, Some(_)) => {} // the dataset itself is already reported
+    }
+}
+
+/// What the variables alone make of every cell's prompt: past the limit, no row can help.
+fn check_rendered_size(
+    prompt: &PromptVersion,
+    new: &NewRun,
+    inputs: &Inputs<'_>,
+    limits: &Limits,
+    problems: &mut Problems,
+) {
+    let templates = std::iter::once(&prompt.body).chain(new.system.as_ref());
+    let rendered = templates
+        .map(|t| render::rendered_len_with_variables(t, inputs.columns(), &new.variables))
+        .max()
+        .unwrap_or(0);
+    if rendered > limits.max_rendered_prompt_bytes {
+        problems.add(
+            "variables",
+            format!(
+                "the prompt renders to {rendered} bytes with these variables; the limit is {}",
+                limits.max_rendered_prompt_bytes
+            ),
+        );
+    }
+}
+
+/// Each model exists, is configured, is not there twice, and has a distinct label.
+fn resolve_models(
+    providers: &Providers,
+    new: &NewRun,
+    problems: &mut Problems,
+) -> Vec<(ModelEntry, String)> {
+    let mut models: Vec<(ModelEntry, String)> = Vec::with_capacity(new.models.len());
+    for (i, spec) in new.models.iter().enumerate() {
+        let field = format!("models[{i}]");
+        let entry = match providers.resolve(&spec.provider, &spec.model) {
+            Ok(entry) => entry,
+            Err(err) => {
+                problems.add(&field, err.to_string());
+                continue;
+            }
+        };
+        if let Some(j) = new.models[..i].iter().position(|other| {
+            other.provider == spec.provider
+                && other.model == spec.model
+                && other.params == spec.params
+        }) {
+            problems.add(&field, format!("the same model with the same params as models[{j}]"));
+            continue;
+        }
+        let label = match &spec.label {
+            Some(label) => label.trim().to_owned(),
+            None => unique_label(&entry.label, models.iter().map(|(_, l)| l.as_str())),
+        };
+        if models.iter().any(|(_, l)| *l == label) {
+            problems.add(&field, format!("the label `{label}` is already used by another model"));
+            continue;
+        }
+        models.push((entry, label));
+    }
+    models
+}
+
+/// The dataset column with the expected answer: the one asked for, or `expected` if present.
+fn expected_column(
+    new: &NewRun,
+    dataset: Option<&Dataset>,
+    problems: &mut Problems,
+) -> Option<String> {
+    match (&new.grading.expected_column, dataset) {
+        (Some(column), Some(d)) if !d.columns.contains(column) => {
+            problems.add(
+                "expected_column",
+                format!("the dataset `{}` has no column `{column}`", d.name),
+            );
+            None
+        }
+        (Some(_), None) if new.dataset_id.is_none() => {
+            problems.add("expected_column", "a run without a dataset has no columns");
+            None
+        }
+        (Some(column), _) => Some(column.clone()),
+        (None, d) => {
+            let has = d.is_some_and(|d| d.columns.iter().any(|c| c == "expected"));
+            has.then(|| "expected".to_owned())
+        }
+    }
+}
+
+/// The grader's prompt (of kind `grader`, its placeholders filled) and model, frozen.
+async fn snapshot_grader(
+    tx: &mut UserTx,
+    providers: &Providers,
+    grader: &NewGrader,
+    inputs: &Inputs<'_>,
+    has_expected: bool,
+    problems: &mut Problems,
+) -> Result<Option<GraderSnapshot>> {
+    let field = match grader.prompt {
+        PromptRef::Version(_) => "grader.prompt_version_id",
+        PromptRef::Current(_) => "grader.prompt_id",
+    };
+    let prompt = match load_prompt(tx, grader.prompt).await? {
+        None => {
+            problems.add(field, "no such prompt");
+            return Ok(None);
+        }
+        Some(p) if p.kind != PromptKind::Grader => {
+            problems.add(
+                field,
+                format!("`{}` is a generator prompt; a grader must be of kind `grader`", p.name),
+            );
+            return Ok(None);
+        }
+        Some(p) => p,
+    };
+    let needed = placeholders(&prompt.body);
+    let missing: Vec<String> = needed
+        .iter()
+        .filter(|p| !inputs.names.contains(p.as_str()) && !GRADER_INPUTS.contains(&p.as_str()))
+        .map(|p| format!("`{p}`"))
+        .collect();
+    if !missing.is_empty() {
+        problems.add(field, format!("grader placeholders without a value: {}", missing.join(", ")));
+    }
+    if needed.iter().any(|p| p == "expected") && !has_expected && !inputs.names.contains("expected")
+    {
+        problems.add(
+            field,
+            "the grader uses `{{expected}}` but the dataset has no `expected` column; name one with `expected_column`",
+        );
+    }
+    let entry = match providers.resolve(&grader.provider, &grader.model) {
+        Ok(entry) => entry,
+        Err(err) => {
+            problems.add("grader.model", err.to_string());
+            return Ok(None);
+        }
+    };
+    Ok(Some(GraderSnapshot {
+        prompt_id: prompt.prompt_id,
+        prompt_version_id: prompt.id,
+        prompt_name: prompt.name,
+        version: prompt.version,
+        body: prompt.body,
+        provider: entry.provider,
+        model: entry.model,
+        params: grader.params.clone(),
+        input_per_mtok: entry.input_per_mtok,
+        output_per_mtok: entry.output_per_mtok,
+    }))
+}
+
+/// Rows times models, within the limit.
+fn count_cells(
+    dataset: Option<&Dataset>,
+    models: usize,
+    limits: &Limits,
+    problems: &mut Problems,
+) -> i64 {
+    let rows = dataset.map_or(1, |d| i64::from(d.row_count.max(1)));
+    let cells = rows * models as i64;
+    if cells > limits.max_cells {
+        problems.add(
+            "models",
+            format!(
+                "the run would have {cells} cells (rows x models); the limit is {}",
+                limits.max_cells
+            ),
+        );
+    }
+    cells
 }
 
 /// Charges the run to its tenant's budget: a token of the run-creation bucket, and room in the
@@ -285,84 +423,11 @@ async fn take_budget(tx: &mut UserTx, limits: &Limits, cells: i64) -> Result<()>
     Ok(())
 }
 
-/// What a grader prompt's placeholders can be filled with.
-struct GraderContext<'a> {
-    provided: &'a BTreeSet<&'a str>,
-    has_expected: bool,
-}
-
-/// Placeholders a grader prompt gets besides the row's columns and the variables.
-const GRADER_INPUTS: [&str; 3] = ["output", "input", "expected"];
-
-async fn validate_grader(
-    tx: &mut UserTx,
-    providers: &Providers,
-    grader: &NewGrader,
-    context: &GraderContext<'_>,
-    problem: &mut impl FnMut(&str, String),
-) -> Result<Option<GraderSnapshot>> {
-    let field = match grader.prompt {
-        PromptRef::Version(_) => "grader.prompt_version_id",
-        PromptRef::Current(_) => "grader.prompt_id",
-    };
-    let prompt = match load_prompt(tx, grader.prompt).await? {
-        None => {
-            problem(field, "no such prompt".into());
-            return Ok(None);
-        }
-        Some(p) if p.kind != PromptKind::Grader => {
-            problem(
-                field,
-                format!("`{}` is a generator prompt; a grader must be of kind `grader`", p.name),
-            );
-            return Ok(None);
-        }
-        Some(p) => p,
-    };
-    let needed = placeholders(&prompt.body);
-    let missing: Vec<String> = needed
-        .iter()
-        .filter(|p| !context.provided.contains(p.as_str()) && !GRADER_INPUTS.contains(&p.as_str()))
-        .map(|p| format!("`{p}`"))
-        .collect();
-    if !missing.is_empty() {
-        problem(field, format!("grader placeholders without a value: {}", missing.join(", ")));
-    }
-    if needed.iter().any(|p| p == "expected")
-        && !context.has_expected
-        && !context.provided.contains("expected")
-    {
-        problem(
-            field,
-            "the grader uses `{{expected}}` but the dataset has no `expected` column; name one with `expected_column`".into(),
-        );
-    }
-    let entry = match providers.resolve(&grader.provider, &grader.model) {
-        Ok(entry) => entry,
-        Err(err) => {
-            problem("grader.model", err.to_string());
-            return Ok(None);
-        }
-    };
-    Ok(Some(GraderSnapshot {
-        prompt_id: prompt.prompt_id,
-        prompt_version_id: prompt.id,
-        prompt_name: prompt.name,
-        version: prompt.version,
-        body: prompt.body,
-        provider: entry.provider,
-        model: entry.model,
-        params: grader.params.clone(),
-        input_per_mtok: entry.input_per_mtok,
-        output_per_mtok: entry.output_per_mtok,
-    }))
-}
-
 async fn load_prompt(tx: &mut UserTx, prompt: PromptRef) -> Result<Option<PromptVersion>> {
     let (condition, id) = match prompt {
-        PromptRef::Version(id) => ("v.id = $1", id),
+        PromptRef::Version(id) => ("v.id = $1", id.0),
         PromptRef::Current(id) => {
-            ("v.id = (select current_version_id from public.prompt where id = $1)", id)
+            ("v.id = (select current_version_id from public.prompt where id = $1)", id.0)
         }
     };
     Ok(sqlx::query_as(&format!(
@@ -393,7 +458,7 @@ struct Snapshot<'a> {
     cells: i64,
 }
 
-async fn insert(tx: &mut UserTx, id: Uuid, new: &NewRun, snapshot: &Snapshot<'_>) -> Result<()> {
+async fn insert(tx: &mut UserTx, id: RunId, new: &NewRun, snapshot: &Snapshot<'_>) -> Result<()> {
     let Snapshot { prompt, dataset, models, grader, expected_column, cells } = *snapshot;
     sqlx::query(
         "insert into public.run (id, prompt_id, prompt_version_id, prompt_name, prompt_version,
@@ -409,7 +474,7 @@ async fn insert(tx: &mut UserTx, id: Uuid, new: &NewRun, snapshot: &Snapshot<'_>
     .bind(&prompt.body)
     .bind(&new.system)
     .bind(new.dataset_id)
-    .bind(dataset.map(|d| &d.name))
+    .bind(dataset.map(|d| d.name.as_str()))
     .bind(Value::Object(new.variables.clone()))
     .bind(grader.map(sqlx::types::Json))
     .bind(new.concurrency)
@@ -446,7 +511,8 @@ async fn insert(tx: &mut UserTx, id: Uuid, new: &NewRun, snapshot: &Snapshot<'_>
     .execute(&mut **tx)
     .await?;
 
-    // Cells are queued in row order, models interleaved, so early rows finish first.
+    // Cells are queued in row order, models interleaved, so early rows finish first. The rows
+    // are read in SQL, next to the insert: a run's cells are made where its rows are.
     let cells_sql = if new.dataset_id.is_some() {
         "insert into public.run_cell (run_id, run_model_id, row_index, queued_at)
          select $1, m.id, r.row_index, now() + r.row_index * interval '1 microsecond'
@@ -457,12 +523,7 @@ async fn insert(tx: &mut UserTx, id: Uuid, new: &NewRun, snapshot: &Snapshot<'_>
          select $1, m.id from public.run_model m where m.run_id = $1 and $2::uuid is null"
     };
     sqlx::query(cells_sql).bind(id).bind(new.dataset_id).execute(&mut **tx).await?;
-    // Wakes idle workers in every process once this commits.
-    sqlx::query("select pg_notify('run_queue', $1)")
-        .bind(id.to_string())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    queue::announce(tx, id).await
 }
 
 #[cfg(test)]

@@ -1,43 +1,53 @@
 //! Run progress as it happens, from Postgres LISTEN/NOTIFY: triggers announce every cell and run
 //! status change on `run_events` (from any process), and run creation or retries on `run_queue`.
-//! One listening connection per process fans the events out to Server-Sent Events streams and
-//! wakes idle workers.
+//! One listening connection per process fans the events out to followers of a run (Server-Sent
+//! Events, `?wait=`) and wakes idle workers.
 
 use std::{sync::Arc, time::Duration};
 
+use futures::{Stream, stream};
 use platform::Db;
 use serde::Deserialize;
 use sqlx::postgres::PgListener;
 use tokio::sync::{Notify, broadcast, oneshot};
-use uuid::Uuid;
+
+use crate::{CellId, CellStatus, RunId, RunStatus, queue::QUEUE_CHANNEL};
 
 const EVENTS_CHANNEL: &str = "run_events";
-const QUEUE_CHANNEL: &str = "run_queue";
-/// How many events a slow subscriber may fall behind before it is told to resynchronise.
+/// How many events a slow follower may fall behind before it is told to resynchronise.
 const BUFFER: usize = 4096;
 
-/// A change to a run or one of its cells.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct RunEvent {
-    pub kind: EventKind,
-    pub run_id: Uuid,
-    pub cell_id: Option<Uuid>,
-    pub status: String,
+/// A change, as the triggers announce it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum Announced {
+    Cell { run_id: RunId, cell_id: CellId, status: CellStatus },
+    Run { run_id: RunId, status: RunStatus },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EventKind {
-    Cell,
-    Run,
-    /// Events may have been missed (the listening connection was lost): reread the run.
+/// What a follower of a run hears.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// One of its cells changed state.
+    Cell { cell_id: CellId, status: CellStatus },
+    /// The run changed state.
+    Run { status: RunStatus },
+    /// Changes may have been missed (the listening connection was lost, or the follower fell
+    /// behind): read the run again.
+    Resync,
+}
+
+/// What goes through the process's broadcast channel.
+#[derive(Debug, Clone, Copy)]
+enum Broadcast {
+    Announced(Announced),
     Resync,
 }
 
 /// The process's subscription to run events. Dropping it stops the listener.
 #[derive(Debug)]
 pub struct EventHub {
-    events: broadcast::Sender<RunEvent>,
+    events: broadcast::Sender<Broadcast>,
     queue: Arc<Notify>,
     _stop: oneshot::Sender<()>,
 }
@@ -55,8 +65,10 @@ impl EventHub {
         Ok(Arc::new(Self { events, queue, _stop: stop }))
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<RunEvent> {
-        self.events.subscribe()
+    /// Follows run `run_id`. Take the follower before reading the run, so that no change between
+    /// the read and the first event can slip past.
+    pub fn follow(&self, run_id: RunId) -> RunFollower {
+        RunFollower { run_id, events: self.events.subscribe() }
     }
 
     /// Signalled when work may have been queued.
@@ -65,9 +77,66 @@ impl EventHub {
     }
 }
 
+/// The changes of one run, as they happen.
+#[derive(Debug)]
+pub struct RunFollower {
+    run_id: RunId,
+    events: broadcast::Receiver<Broadcast>,
+}
+
+impl RunFollower {
+    /// The run's next change; `None` once the process stops listening.
+    pub async fn next(&mut self) -> Option<Change> {
+        loop {
+            return match self.events.recv().await {
+                Ok(Broadcast::Announced(Announced::Cell { run_id, cell_id, status }))
+                    if run_id == self.run_id =>
+                {
+                    Some(Change::Cell { cell_id, status })
+                }
+                Ok(Broadcast::Announced(Announced::Run { run_id, status }))
+                    if run_id == self.run_id =>
+                {
+                    Some(Change::Run { status })
+                }
+                Ok(Broadcast::Announced(_)) => continue,
+                Ok(Broadcast::Resync) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                    Some(Change::Resync)
+                }
+                Err(broadcast::error::RecvError::Closed) => None,
+            };
+        }
+    }
+
+    /// Waits until the run ends, `limit` passes, or changes were missed (then the caller reads
+    /// the run again either way).
+    pub async fn until_ended(mut self, limit: Duration) {
+        let ended = async {
+            while let Some(change) = self.next().await {
+                match change {
+                    Change::Run { status } if status.is_terminal() => return,
+                    Change::Resync => return,
+                    _ => {}
+                }
+            }
+        };
+        let _ = tokio::time::timeout(limit, ended).await;
+    }
+
+    /// The run's changes until it ends (its last change included).
+    pub fn into_stream(self) -> impl Stream<Item = Change> {
+        stream::unfold(Some(self), |follower| async move {
+            let mut follower = follower?;
+            let change = follower.next().await?;
+            let ended = matches!(change, Change::Run { status } if status.is_terminal());
+            Some((change, (!ended).then_some(follower)))
+        })
+    }
+}
+
 async fn listen(
     mut listener: PgListener,
-    events: broadcast::Sender<RunEvent>,
+    events: broadcast::Sender<Broadcast>,
     queue: Arc<Notify>,
     mut stopped: oneshot::Receiver<()>,
 ) {
@@ -79,23 +148,17 @@ async fn listen(
         match received {
             Ok(Some(notification)) if notification.channel() == QUEUE_CHANNEL => queue.notify_one(),
             Ok(Some(notification)) => {
-                match serde_json::from_str::<RunEvent>(notification.payload()) {
-                    // No subscribers is fine.
-                    Ok(event) => drop(events.send(event)),
+                match serde_json::from_str::<Announced>(notification.payload()) {
+                    // No followers is fine.
+                    Ok(event) => drop(events.send(Broadcast::Announced(event))),
                     Err(error) => tracing::warn!(%error, "unreadable run event"),
                 }
             }
             // The connection was lost and is re-established by the next call: anything sent
-            // meanwhile is gone, so subscribers reread and workers look for work.
+            // meanwhile is gone, so followers reread and workers look for work.
             Ok(None) => {
                 tracing::warn!("the run events connection was lost; reconnecting");
-                let resync = RunEvent {
-                    kind: EventKind::Resync,
-                    run_id: Uuid::nil(),
-                    cell_id: None,
-                    status: String::new(),
-                };
-                drop(events.send(resync));
+                drop(events.send(Broadcast::Resync));
                 queue.notify_one();
             }
             // The pool is shutting down: let go of the connection so that it can.
@@ -105,5 +168,61 @@ async fn listen(
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn announcements_read_as_typed_changes() {
+        let cell: Announced = serde_json::from_str(
+            r#"{"kind": "cell", "run_id": "00000000-0000-0000-0000-000000000001",
+                "cell_id": "00000000-0000-0000-0000-000000000002", "status": "succeeded"}"#,
+        )
+        .unwrap();
+        assert!(matches!(cell, Announced::Cell { status: CellStatus::Succeeded, .. }));
+        let run: Announced = serde_json::from_str(
+            r#"{"kind": "run", "run_id": "00000000-0000-0000-0000-000000000001",
+                "cell_id": null, "status": "completed"}"#,
+        )
+        .unwrap();
+        assert!(matches!(run, Announced::Run { status: RunStatus::Completed, .. }));
+    }
+
+    #[tokio::test]
+    async fn a_follower_hears_its_run_only_and_stops_after_it_ends() {
+        use futures::StreamExt;
+        let (events, _) = broadcast::channel(16);
+        let (mine, other) = (RunId::new(), RunId::new());
+        let follower = RunFollower { run_id: mine, events: events.subscribe() };
+        let cell = CellId::new();
+        for event in [
+            Broadcast::Announced(Announced::Cell {
+                run_id: other,
+                cell_id: cell,
+                status: CellStatus::Failed,
+            }),
+            Broadcast::Announced(Announced::Cell {
+                run_id: mine,
+                cell_id: cell,
+                status: CellStatus::Succeeded,
+            }),
+            Broadcast::Resync,
+            Broadcast::Announced(Announced::Run { run_id: mine, status: RunStatus::Completed }),
+            Broadcast::Announced(Announced::Run { run_id: mine, status: RunStatus::Running }),
+        ] {
+            events.send(event).unwrap();
+        }
+        let heard: Vec<Change> = follower.into_stream().collect().await;
+        assert_eq!(
+            heard,
+            [
+                Change::Cell { cell_id: cell, status: CellStatus::Succeeded },
+                Change::Resync,
+                Change::Run { status: RunStatus::Completed },
+            ]
+        );
     }
 }

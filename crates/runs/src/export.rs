@@ -7,23 +7,36 @@
 use std::io;
 
 use bytes::Bytes;
+use datasets::DatasetId;
 use platform::{Db, User, UserTx};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
-use uuid::Uuid;
 
-use crate::{Error, Result};
+use crate::{Error, Result, RunId};
 
 /// Lines in flight between the database and the client.
 const BUFFER: usize = 64;
 /// Dataset rows read per transaction (each with up to four cells).
 const ROWS_PER_SLICE: i32 = 250;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
+    #[default]
     Csv,
     Jsonl,
+}
+
+impl ExportFormat {
+    /// The content type and file extension of the format.
+    pub fn media(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Csv => ("text/csv; charset=utf-8", "csv"),
+            Self::Jsonl => ("application/x-ndjson", "jsonl"),
+        }
+    }
 }
 
 /// An export under way: the chunks of the file as they are produced.
@@ -64,7 +77,7 @@ const FIXED_COLUMNS: [&str; 25] = [
 /// Where a run's row values come from, and how far its rows go.
 #[derive(Debug, sqlx::FromRow)]
 struct RunInputs {
-    dataset_id: Option<Uuid>,
+    dataset_id: Option<DatasetId>,
     variables: sqlx::types::Json<Map<String, Value>>,
     last_row: Option<i32>,
 }
@@ -102,7 +115,7 @@ struct Line {
 
 /// Starts exporting run `run_id` as `user`. Fails before anything is produced if the run does
 /// not exist (or is not theirs).
-pub async fn export(db: &Db, user: &User, run_id: Uuid, format: ExportFormat) -> Result<Export> {
+pub async fn export(db: &Db, user: &User, run_id: RunId, format: ExportFormat) -> Result<Export> {
     let mut tx = db.begin_as(user).await?;
     let run: Option<RunInputs> = sqlx::query_as(
         "select dataset_id, variables,
@@ -114,12 +127,8 @@ pub async fn export(db: &Db, user: &User, run_id: Uuid, format: ExportFormat) ->
     .await?;
     let RunInputs { dataset_id, variables, last_row } = run.ok_or(Error::NotFound(run_id))?;
     let columns: Vec<String> = match dataset_id {
-        Some(id) => {
-            sqlx::query_scalar("select columns from public.dataset where id = $1")
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?
-        }
+        // Runs keep their dataset (it cannot be deleted while they exist).
+        Some(id) => datasets::find(&mut tx, id).await?.map(|d| d.columns).unwrap_or_default(),
         None => variables.0.keys().cloned().collect(),
     };
     tx.commit().await?;
@@ -138,7 +147,7 @@ pub async fn export(db: &Db, user: &User, run_id: Uuid, format: ExportFormat) ->
 struct Source {
     db: Db,
     user: User,
-    run_id: Uuid,
+    run_id: RunId,
     /// The run's last dataset row (`None` for a run over variables: one row without an index).
     last_row: Option<i32>,
 }
@@ -153,8 +162,9 @@ impl Source {
                     c.status::text as status, c.output, c.output_truncated,
                     c.judge_status::text as judge_status, c.judge_score, c.judge_pass,
                     c.judge_reason, c.check_results, c.auto_pass, c.manual_grade, c.effective_pass,
-                    c.tokens_in, c.tokens_out, c.cost_usd, c.grader_tokens_in, c.grader_tokens_out,
-                    c.grader_cost_usd, c.latency_ms, c.attempts, c.error_kind, c.error_message
+                    c.tokens_in, c.tokens_out, c.cost_usd, c.judge_tokens_in as grader_tokens_in,
+                    c.judge_tokens_out as grader_tokens_out, c.judge_cost_usd as grader_cost_usd,
+                    c.latency_ms, c.attempts, c.error_kind, c.error_message
              from public.run_cell c
              join public.run_model m on m.id = c.run_model_id
              join public.run r on r.id = c.run_id

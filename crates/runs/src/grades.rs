@@ -3,19 +3,18 @@
 
 use platform::UserTx;
 use tracing::instrument;
-use uuid::Uuid;
 
-use crate::{CellDetail, CellStatus, Error, GradeValue, Result, store};
+use crate::{Cell, CellId, CellStatus, Error, GradeValue, Result, RunId, store};
 
 /// Sets (or, with `unset`, removes) the manual grade of a cell.
 #[instrument(skip_all, fields(run.id = %run_id, cell.id = %cell_id))]
 pub async fn grade_cell(
     tx: &mut UserTx,
-    run_id: Uuid,
-    cell_id: Uuid,
+    run_id: RunId,
+    cell_id: CellId,
     value: GradeValue,
     note: Option<String>,
-) -> Result<CellDetail> {
+) -> Result<Cell> {
     let status: Option<CellStatus> = sqlx::query_scalar(
         "select status from public.run_cell where id = $1 and run_id = $2 for update",
     )
@@ -29,13 +28,7 @@ pub async fn grade_cell(
             return Err(Error::CellNotFound { run_id, cell_id });
         }
         Some(CellStatus::Succeeded) => {}
-        Some(other) => {
-            let message = format!(
-                "only succeeded cells have an output to grade; this one is {}",
-                other.as_str()
-            );
-            return Err(Error::Conflict { code: "cell_not_gradable", message });
-        }
+        Some(status) => return Err(Error::CellNotGradable { cell_id, status }),
     }
     let manual = match value {
         GradeValue::Unset => None,

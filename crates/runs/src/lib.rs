@@ -9,6 +9,7 @@ pub mod events;
 mod export;
 mod grades;
 mod model;
+pub mod queue;
 mod render;
 mod store;
 mod summary;
@@ -18,16 +19,17 @@ pub use create::create;
 pub use export::{Export, ExportFormat, export};
 pub use grades::grade_cell;
 pub use model::{
-    Cell, CellCounts, CellDetail, CellStatus, GradeEntry, GradeStatus, GradeValue, Grading,
-    ModelTotals, NewGrader, NewRun, NewRunModel, PromptRef, Run, RunDetail, RunFilter, RunModel,
+    Cell, CellCounts, CellError, CellGrading, CellId, CellStatus, ErrorKind, Generation,
+    GradeEntry, GradeStatus, GradeValue, Grading, Judgement, ManualGrade, NewGrader, NewRun,
+    NewRunModel, PromptRef, Run, RunDetail, RunFilter, RunId, RunModel, RunModelId, RunPrompt,
     RunStatus,
 };
 pub use render::render;
 pub use store::{cancel, delete, get, get_cell, list, list_cells, retry_cell};
 pub use summary::{
-    Comparison, ModelComparison, ModelSummary, Paired, RunSummary, compare, summary,
+    Comparison, CostTotals, LatencyStats, ModelComparison, ModelSummary, Paired, RunSummary,
+    TokenTotals, compare, summary,
 };
-use uuid::Uuid;
 
 /// Bounds on what one run, and one tenant, may ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,17 +67,27 @@ pub struct Invalid {
     pub message: String,
 }
 
+/// What went wrong. Messages are for logs; the API words its own answers from the fields.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("the run is invalid")]
     Invalid(Vec<Invalid>),
     #[error("run {0} not found")]
-    NotFound(Uuid),
+    NotFound(RunId),
     #[error("cell {cell_id} of run {run_id} not found")]
-    CellNotFound { run_id: Uuid, cell_id: Uuid },
-    /// The run or cell is not in a state that allows this; `code` says which.
-    #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    CellNotFound { run_id: RunId, cell_id: CellId },
+    /// Only a queued or running run can be cancelled.
+    #[error("run {run_id} is already {status:?}")]
+    RunFinished { run_id: RunId, status: RunStatus },
+    /// A cancelled run's cells cannot be retried.
+    #[error("run {run_id} is cancelled")]
+    RunCancelled { run_id: RunId },
+    /// Only a failed cell can be retried.
+    #[error("cell {cell_id} is {status:?}, not failed")]
+    CellNotFailed { cell_id: CellId, status: CellStatus },
+    /// Only a succeeded cell has an output to grade.
+    #[error("cell {cell_id} is {status:?}, not succeeded")]
+    CellNotGradable { cell_id: CellId, status: CellStatus },
     /// The tenant's queue is full: its queued cells and the new run's would pass the limit.
     #[error("{queued} cells are queued and the run adds {adding}; the limit is {limit}")]
     QueueFull { limit: i64, queued: i64, adding: i64 },
@@ -85,6 +97,8 @@ pub enum Error {
     #[error(transparent)]
     InvalidCursor(#[from] platform::pagination::InvalidCursor),
     #[error(transparent)]
+    Dataset(#[from] datasets::Error),
+    #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
 
@@ -92,7 +106,9 @@ impl Error {
     /// This error for a log line, without the data a database error may quote.
     pub fn describe(&self) -> String {
         match self {
-            Self::Db(error) => platform::db::describe(error),
+            Self::Db(error) | Self::Dataset(datasets::Error::Db(error)) => {
+                platform::db::describe(error)
+            }
             other => other.to_string(),
         }
     }

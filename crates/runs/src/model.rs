@@ -1,14 +1,32 @@
-//! What runs and cells are, as stored and as returned, and what a caller sends to create one.
+//! What runs and cells are: one type per concept, read from SQL, written by the workers and
+//! shown by the API as they are (the `openapi` feature documents them).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use datasets::DatasetId;
 use grading::{Check, CheckResult, ScoreScale};
+use prompts::{PromptId, PromptVersionId};
 use providers::ModelParams;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use sqlx::types::Json;
 use uuid::Uuid;
 
+use crate::create::GraderSnapshot;
+
+platform::typed_id!(
+    /// A run's id.
+    RunId
+);
+platform::typed_id!(
+    /// The id of one of a run's models.
+    RunModelId
+);
+platform::typed_id!(
+    /// A cell's id.
+    CellId
+);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 #[sqlx(type_name = "run_status", rename_all = "lowercase")]
 pub enum RunStatus {
@@ -36,6 +54,7 @@ impl RunStatus {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 #[sqlx(type_name = "cell_status", rename_all = "lowercase")]
 pub enum CellStatus {
@@ -58,50 +77,9 @@ impl CellStatus {
     }
 }
 
-/// A run, with the snapshot of what it was made from.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct Run {
-    pub id: Uuid,
-    pub prompt_id: Option<Uuid>,
-    pub prompt_version_id: Option<Uuid>,
-    pub prompt_name: String,
-    pub prompt_version: i32,
-    pub prompt_body: String,
-    pub system_prompt: Option<String>,
-    pub dataset_id: Option<Uuid>,
-    pub dataset_name: Option<String>,
-    pub variables: Value,
-    pub grader: Option<Value>,
-    pub concurrency: Option<i32>,
-    pub expected_column: Option<String>,
-    pub score_min: f64,
-    pub score_max: f64,
-    pub pass_threshold: f64,
-    pub checks: Json<Vec<Check>>,
-    pub status: RunStatus,
-    pub cell_count: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub started_at: Option<DateTime<Utc>>,
-    pub finished_at: Option<DateTime<Utc>>,
-}
-
-/// One of a run's models, with the prices of the day the run was created.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct RunModel {
-    pub id: Uuid,
-    pub position: i16,
-    pub provider: String,
-    pub model: String,
-    pub label: String,
-    pub params: sqlx::types::Json<ModelParams>,
-    pub input_per_mtok: f64,
-    pub output_per_mtok: f64,
-    pub prices_as_of: Option<NaiveDate>,
-}
-
-/// How many cells are in each state.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
+/// Cells by state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CellCounts {
     pub queued: i64,
     pub running: i64,
@@ -110,73 +88,176 @@ pub struct CellCounts {
     pub cancelled: i64,
 }
 
-/// A model's cells and what they used.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct ModelTotals {
-    pub run_model_id: Uuid,
+/// The prompt version a run ran (kept if the prompt is deleted: then the ids are null).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunPrompt {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
+    pub prompt_id: Option<PromptId>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
+    pub prompt_version_id: Option<PromptVersionId>,
+    pub name: String,
+    pub version: i32,
+}
+
+/// A run without its models and counts (list item).
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = RunListItem))]
+pub struct Run {
+    #[cfg_attr(feature = "openapi", schema(value_type = Uuid))]
+    pub id: RunId,
+    pub status: RunStatus,
+    #[sqlx(flatten)]
+    pub prompt: RunPrompt,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
+    pub dataset_id: Option<DatasetId>,
+    pub dataset_name: Option<String>,
+    pub cell_count: i32,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// A run: status, what it runs, and its progress.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = RunView))]
+pub struct RunDetail {
+    #[serde(flatten)]
+    #[sqlx(flatten)]
+    pub run: Run,
+    /// The prompt's text, as the run snapshotted it (what the workers render).
+    #[serde(skip)]
+    pub prompt_body: String,
+    pub system: Option<String>,
+    #[sqlx(json)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub variables: Map<String, Value>,
+    /// The grader (its prompt and model, frozen at creation), if any.
+    #[sqlx(json(nullable))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub grader: Option<GraderSnapshot>,
+    pub concurrency: Option<i32>,
+    pub expected_column: Option<String>,
+    #[sqlx(json)]
+    pub score_scale: ScoreScale,
+    pub pass_threshold: f64,
+    #[sqlx(json)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub assertions: Vec<Check>,
+    #[sqlx(skip)]
+    pub models: Vec<RunModel>,
+    #[sqlx(skip)]
+    pub counts: CellCounts,
+}
+
+/// One of a run's models, with its prices and what its cells used so far.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = RunModelView))]
+pub struct RunModel {
+    #[cfg_attr(feature = "openapi", schema(value_type = Uuid))]
+    pub id: RunModelId,
+    pub position: i16,
+    pub provider: String,
+    pub model: String,
+    pub label: String,
+    #[sqlx(json)]
+    pub params: ModelParams,
+    /// USD per million input tokens, as of `prices_as_of`.
+    pub input_per_mtok: f64,
+    pub output_per_mtok: f64,
+    pub prices_as_of: Option<NaiveDate>,
     #[sqlx(flatten)]
     pub counts: CellCounts,
     pub tokens_in: i64,
     pub tokens_out: i64,
     pub cost_usd: f64,
+    /// Mean latency of the succeeded cells.
     pub mean_latency_ms: Option<f64>,
 }
 
-/// A run with its models, its cells' states, and per-model totals.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunDetail {
-    pub run: Run,
-    pub models: Vec<RunModel>,
-    pub counts: CellCounts,
-    pub totals: Vec<ModelTotals>,
+/// Why a cell failed: `rate_limited`, `timeout`, `auth`, `invalid_request`, `provider_error`,
+/// `answer_too_large` (from the provider); `invalid_input` (the row, a placeholder, the model or
+/// its parameters cannot be used), `prompt_too_large` (over MAX_RENDERED_PROMPT_BYTES),
+/// `unavailable` (provider not configured), `abandoned` (its workers kept dying), `internal` (the
+/// result could not be stored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+// Stored as text, its values held to this set by a check constraint.
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The provider kept answering 429.
+    RateLimited,
+    /// The provider did not answer in time.
+    Timeout,
+    /// The provider refused the key.
+    Auth,
+    /// The provider refused the request (unknown model, bad parameter).
+    InvalidRequest,
+    /// 5xx, overload, a broken connection or an unreadable answer.
+    ProviderError,
+    /// The answer was larger than this server reads.
+    AnswerTooLarge,
+    /// The row, a placeholder, the model or its parameters cannot be used.
+    InvalidInput,
+    /// The rendered prompt is longer than MAX_RENDERED_PROMPT_BYTES.
+    PromptTooLarge,
+    /// The provider is not configured on the worker.
+    Unavailable,
+    /// Claimed again and again without a result (its workers kept dying).
+    Abandoned,
+    /// The result could not be stored.
+    Internal,
 }
 
-/// One (model, row) of a run.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct Cell {
-    pub id: Uuid,
-    pub run_id: Uuid,
-    pub run_model_id: Uuid,
-    pub row_index: Option<i32>,
-    pub status: CellStatus,
-    pub attempts: i32,
+impl From<providers::ErrorKind> for ErrorKind {
+    fn from(kind: providers::ErrorKind) -> Self {
+        match kind {
+            providers::ErrorKind::RateLimited => Self::RateLimited,
+            providers::ErrorKind::Timeout => Self::Timeout,
+            providers::ErrorKind::Auth => Self::Auth,
+            providers::ErrorKind::InvalidRequest => Self::InvalidRequest,
+            providers::ErrorKind::ProviderError => Self::ProviderError,
+            providers::ErrorKind::AnswerTooLarge => Self::AnswerTooLarge,
+        }
+    }
+}
+
+/// Why a cell failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CellError {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl CellError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self { kind, message: message.into() }
+    }
+}
+
+/// The model call of a cell: what was sent, and what came back.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Generation {
     pub rendered_system: Option<String>,
     pub rendered_prompt: Option<String>,
+    /// The model's answer (its first MAX_OUTPUT_BYTES).
     pub output: Option<String>,
+    /// The answer was longer than MAX_OUTPUT_BYTES: `output` holds its start.
     pub output_truncated: bool,
-    pub error_kind: Option<String>,
-    pub error_message: Option<String>,
     pub finish_reason: Option<String>,
     pub latency_ms: Option<i32>,
     pub tokens_in: Option<i32>,
     pub tokens_out: Option<i32>,
+    /// Of the generation.
     pub cost_usd: Option<f64>,
-    pub judge_status: Option<GradeStatus>,
-    pub judge_score: Option<f64>,
-    pub judge_pass: Option<bool>,
-    pub judge_reason: Option<String>,
-    pub judge_output: Option<String>,
-    pub judge_output_truncated: bool,
-    pub judge_error: Option<String>,
-    pub grader_tokens_in: Option<i32>,
-    pub grader_tokens_out: Option<i32>,
-    pub grader_cost_usd: Option<f64>,
-    pub grader_latency_ms: Option<i32>,
-    pub check_results: Option<Json<Vec<CheckResult>>>,
-    pub auto_pass: Option<bool>,
-    pub manual_grade: Option<String>,
-    pub manual_note: Option<String>,
-    pub manual_graded_at: Option<DateTime<Utc>>,
-    pub manual_graded_by: Option<Uuid>,
-    pub effective_pass: Option<bool>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub started_at: Option<DateTime<Utc>>,
-    pub finished_at: Option<DateTime<Utc>>,
 }
 
 /// How a judge's grading of a cell ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[sqlx(type_name = "grade_status", rename_all = "snake_case")]
 pub enum GradeStatus {
@@ -188,18 +269,31 @@ pub enum GradeStatus {
     Error,
 }
 
-impl GradeStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Graded => "graded",
-            Self::ParseError => "parse_error",
-            Self::Error => "error",
-        }
-    }
+/// The grader's judgement of an output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = JudgeView))]
+pub struct Judgement {
+    /// `graded`; `parse_error` (it answered without a verdict: see `output` and `error`); `error`
+    /// (it could not be called).
+    pub status: GradeStatus,
+    /// Normalised to 0..1.
+    pub score: Option<f64>,
+    pub pass: Option<bool>,
+    pub reason: Option<String>,
+    /// The grader's raw answer (its first MAX_OUTPUT_BYTES).
+    pub output: Option<String>,
+    /// The grader's answer was longer than MAX_OUTPUT_BYTES: `output` holds its start.
+    pub output_truncated: bool,
+    pub error: Option<String>,
+    pub tokens_in: Option<i32>,
+    pub tokens_out: Option<i32>,
+    pub cost_usd: Option<f64>,
+    pub latency_ms: Option<i32>,
 }
 
 /// A manual grade.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum GradeValue {
     Pass,
@@ -218,20 +312,79 @@ impl GradeValue {
     }
 }
 
-/// One manual grading of a cell: who, when, what.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+/// A person's grade of a cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ManualGradeView))]
+pub struct ManualGrade {
+    /// `pass` or `fail`.
+    pub value: GradeValue,
+    pub note: Option<String>,
+    pub graded_by: Option<Uuid>,
+    pub graded_at: Option<DateTime<Utc>>,
+}
+
+/// How a cell's output is graded.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CellGrading {
+    #[sqlx(json(nullable))]
+    pub judge: Option<Judgement>,
+    #[sqlx(json(nullable))]
+    pub assertion_results: Option<Vec<CheckResult>>,
+    /// Every assertion and the judge passed; null when nothing graded it, or the judge gave no
+    /// verdict.
+    pub auto_pass: Option<bool>,
+    #[sqlx(json(nullable))]
+    pub manual: Option<ManualGrade>,
+    /// The manual grade when set, else the automatic one.
+    pub effective_pass: Option<bool>,
+}
+
+/// A change of a cell's manual grade.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = GradeEntryView))]
 pub struct GradeEntry {
-    pub value: String,
+    /// `pass`, `fail` or `unset`.
+    #[sqlx(json)]
+    pub value: GradeValue,
     pub note: Option<String>,
     pub graded_by: Uuid,
     pub created_at: DateTime<Utc>,
 }
 
-/// A cell with its manual grading history, oldest first.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CellDetail {
-    pub cell: Cell,
-    pub history: Vec<GradeEntry>,
+/// One (model, row) of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CellView))]
+pub struct Cell {
+    #[cfg_attr(feature = "openapi", schema(value_type = Uuid))]
+    pub id: CellId,
+    #[cfg_attr(feature = "openapi", schema(value_type = Uuid))]
+    pub run_id: RunId,
+    /// The run model (`models[].id` of the run).
+    #[cfg_attr(feature = "openapi", schema(value_type = Uuid))]
+    pub model_id: RunModelId,
+    /// The dataset row; null for a run without a dataset.
+    pub row_index: Option<i32>,
+    pub status: CellStatus,
+    /// Model calls made, retries included.
+    pub attempts: i32,
+    #[serde(flatten)]
+    #[sqlx(flatten)]
+    pub generation: Generation,
+    #[sqlx(json(nullable))]
+    pub error: Option<CellError>,
+    /// Generation and grading.
+    pub total_cost_usd: Option<f64>,
+    #[sqlx(flatten)]
+    pub grading: CellGrading,
+    /// Every manual grading, oldest first (single-cell responses only).
+    #[sqlx(skip)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<GradeEntry>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
 }
 
 /// How a run's outputs are graded automatically.
@@ -249,9 +402,9 @@ pub struct Grading {
 /// Which prompt version to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromptRef {
-    Version(Uuid),
+    Version(PromptVersionId),
     /// The prompt's current version.
-    Current(Uuid),
+    Current(PromptId),
 }
 
 /// A model to run, as the caller asks for it.
@@ -276,7 +429,7 @@ pub struct NewGrader {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewRun {
     pub prompt: PromptRef,
-    pub dataset_id: Option<Uuid>,
+    pub dataset_id: Option<DatasetId>,
     /// Values for placeholders no dataset column provides (or for every placeholder, without
     /// a dataset).
     pub variables: Map<String, Value>,
@@ -291,5 +444,5 @@ pub struct NewRun {
 /// Which runs to list.
 #[derive(Debug, Clone, Default)]
 pub struct RunFilter {
-    pub prompt_id: Option<Uuid>,
+    pub prompt_id: Option<PromptId>,
 }

@@ -1,4 +1,8 @@
 //! Reading, cancelling, retrying and deleting runs and cells, as their owner.
+//!
+//! The select lists below are where the tables' columns become the nested types of `model`:
+//! a group that is optional as a whole (a judgement, an error, a manual grade) is built as one
+//! JSON object in SQL, so that adding a field to it is one line here and one in its type.
 
 use chrono::{DateTime, Utc};
 use platform::{
@@ -6,36 +10,60 @@ use platform::{
     pagination::{Page, PageRequest},
 };
 use tracing::instrument;
-use uuid::Uuid;
 
 use crate::{
-    Cell, CellCounts, CellDetail, CellStatus, Error, GradeEntry, ModelTotals, Result, Run,
-    RunDetail, RunFilter, RunModel, RunStatus,
+    Cell, CellCounts, CellId, CellStatus, Error, GradeEntry, Result, Run, RunDetail, RunFilter,
+    RunId, RunModel, RunStatus,
 };
 
-pub(crate) const RUN_COLUMNS: &str = "id, prompt_id, prompt_version_id, prompt_name, prompt_version, \
-    prompt_body, system_prompt, dataset_id, dataset_name, variables, grader, concurrency, \
-    expected_column, score_min, score_max, pass_threshold, checks, status, cell_count, created_at, \
-    updated_at, started_at, finished_at";
+/// [`Run`] from `public.run r`.
+pub(crate) const RUN_COLUMNS: &str = "r.id, r.status, r.prompt_id, r.prompt_version_id, \
+    r.prompt_name as name, r.prompt_version as version, r.dataset_id, r.dataset_name, \
+    r.cell_count, r.created_at, r.started_at, r.finished_at";
 
-const MODEL_COLUMNS: &str =
-    "id, position, provider, model, label, params, input_per_mtok, output_per_mtok, prices_as_of";
+/// [`RunDetail`] (without models and counts) from `public.run r`.
+pub(crate) const RUN_DETAIL_COLUMNS: &str = "r.id, r.status, r.prompt_id, r.prompt_version_id, \
+    r.prompt_name as name, r.prompt_version as version, r.dataset_id, r.dataset_name, \
+    r.cell_count, r.created_at, r.started_at, r.finished_at, r.prompt_body, \
+    r.system_prompt as system, r.variables, r.grader, r.concurrency, r.expected_column, \
+    jsonb_build_object('min', r.score_min, 'max', r.score_max) as score_scale, \
+    r.pass_threshold, r.checks as assertions";
 
-pub(crate) const CELL_COLUMNS: &str = "id, run_id, run_model_id, row_index, status, attempts, \
-    rendered_system, rendered_prompt, output, output_truncated, error_kind, error_message, \
-    finish_reason, latency_ms, tokens_in, tokens_out, cost_usd, judge_status, judge_score, \
-    judge_pass, judge_reason, judge_output, judge_output_truncated, judge_error, grader_tokens_in, grader_tokens_out, grader_cost_usd, \
-    grader_latency_ms, check_results, auto_pass, manual_grade, manual_note, manual_graded_at, \
-    manual_graded_by, effective_pass, created_at, updated_at, started_at, finished_at";
+/// [`CellCounts`] of the cells `c`.
+const COUNT_COLUMNS: &str = "count(c.id) filter (where c.status = 'queued') as queued, \
+    count(c.id) filter (where c.status = 'running') as running, \
+    count(c.id) filter (where c.status = 'succeeded') as succeeded, \
+    count(c.id) filter (where c.status = 'failed') as failed, \
+    count(c.id) filter (where c.status = 'cancelled') as cancelled";
+
+/// [`Cell`] from `public.run_cell c`.
+pub(crate) const CELL_COLUMNS: &str = "c.id, c.run_id, c.run_model_id as model_id, c.row_index, \
+    c.status, c.attempts, \
+    c.rendered_system, c.rendered_prompt, c.output, c.output_truncated, c.finish_reason, \
+    c.latency_ms, c.tokens_in, c.tokens_out, c.cost_usd, \
+    case when c.error_kind is null then null else jsonb_build_object( \
+      'kind', c.error_kind, 'message', coalesce(c.error_message, '')) end as error, \
+    c.cost_usd + coalesce(c.judge_cost_usd, 0) as total_cost_usd, \
+    case when c.judge_status is null then null else jsonb_build_object( \
+      'status', c.judge_status, 'score', c.judge_score, 'pass', c.judge_pass, \
+      'reason', c.judge_reason, 'output', c.judge_output, \
+      'output_truncated', c.judge_output_truncated, 'error', c.judge_error, \
+      'tokens_in', c.judge_tokens_in, 'tokens_out', c.judge_tokens_out, \
+      'cost_usd', c.judge_cost_usd, 'latency_ms', c.judge_latency_ms) end as judge, \
+    c.check_results as assertion_results, c.auto_pass, \
+    case when c.manual_grade is null then null else jsonb_build_object( \
+      'value', c.manual_grade, 'note', c.manual_note, 'graded_by', c.manual_graded_by, \
+      'graded_at', c.manual_graded_at) end as manual, \
+    c.effective_pass, c.created_at, c.updated_at, c.started_at, c.finished_at";
 
 /// Runs, newest first.
 pub async fn list(tx: &mut UserTx, filter: &RunFilter, page: &PageRequest) -> Result<Page<Run>> {
-    let after: Option<(DateTime<Utc>, Uuid)> = page.after()?;
+    let after: Option<(DateTime<Utc>, RunId)> = page.after()?;
     let rows: Vec<Run> = sqlx::query_as(&format!(
-        "select {RUN_COLUMNS} from public.run
-         where ($1::uuid is null or prompt_id = $1)
-           and ($2::timestamptz is null or (created_at, id) < ($2, $3))
-         order by created_at desc, id desc
+        "select {RUN_COLUMNS} from public.run r
+         where ($1::uuid is null or r.prompt_id = $1)
+           and ($2::timestamptz is null or (r.created_at, r.id) < ($2, $3))
+         order by r.created_at desc, r.id desc
          limit $4"
     ))
     .bind(filter.prompt_id)
@@ -47,52 +75,47 @@ pub async fn list(tx: &mut UserTx, filter: &RunFilter, page: &PageRequest) -> Re
     Ok(Page::from_rows(rows, page.limit, |r| (r.created_at, r.id)))
 }
 
-/// A run with its models, cell counts and per-model totals.
-pub async fn get(tx: &mut UserTx, id: Uuid) -> Result<RunDetail> {
-    let run: Run = sqlx::query_as(&format!("select {RUN_COLUMNS} from public.run where id = $1"))
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or(Error::NotFound(id))?;
-    let models: Vec<RunModel> = sqlx::query_as(&format!(
-        "select {MODEL_COLUMNS} from public.run_model where run_id = $1 order by position"
-    ))
-    .bind(id)
-    .fetch_all(&mut **tx)
-    .await?;
-    let totals: Vec<ModelTotals> = sqlx::query_as(
-        "select m.id as run_model_id,
-                count(c.id) filter (where c.status = 'queued') as queued,
-                count(c.id) filter (where c.status = 'running') as running,
-                count(c.id) filter (where c.status = 'succeeded') as succeeded,
-                count(c.id) filter (where c.status = 'failed') as failed,
-                count(c.id) filter (where c.status = 'cancelled') as cancelled,
+/// A run with its models (and what their cells used so far) and its cells' states.
+pub async fn get(tx: &mut UserTx, id: RunId) -> Result<RunDetail> {
+    let mut run: RunDetail =
+        sqlx::query_as(&format!("select {RUN_DETAIL_COLUMNS} from public.run r where r.id = $1"))
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(Error::NotFound(id))?;
+    run.models = sqlx::query_as(&format!(
+        "select m.id, m.position, m.provider, m.model, m.label, m.params, m.input_per_mtok,
+                m.output_per_mtok, m.prices_as_of, {COUNT_COLUMNS},
                 coalesce(sum(c.tokens_in), 0)::int8 as tokens_in,
                 coalesce(sum(c.tokens_out), 0)::int8 as tokens_out,
                 coalesce(sum(c.cost_usd), 0)::float8 as cost_usd,
                 (avg(c.latency_ms) filter (where c.status = 'succeeded'))::float8 as mean_latency_ms
          from public.run_model m left join public.run_cell c on c.run_model_id = m.id
          where m.run_id = $1
-         group by m.id, m.position
-         order by m.position",
-    )
+         group by m.id
+         order by m.position"
+    ))
     .bind(id)
     .fetch_all(&mut **tx)
     .await?;
-    let counts = totals.iter().fold(CellCounts::default(), |sum, t| CellCounts {
-        queued: sum.queued + t.counts.queued,
-        running: sum.running + t.counts.running,
-        succeeded: sum.succeeded + t.counts.succeeded,
-        failed: sum.failed + t.counts.failed,
-        cancelled: sum.cancelled + t.counts.cancelled,
-    });
-    Ok(RunDetail { run, models, counts, totals })
+    run.counts = run.models.iter().map(|m: &RunModel| m.counts).fold(CellCounts::default(), add);
+    Ok(run)
+}
+
+fn add(sum: CellCounts, more: CellCounts) -> CellCounts {
+    CellCounts {
+        queued: sum.queued + more.queued,
+        running: sum.running + more.running,
+        succeeded: sum.succeeded + more.succeeded,
+        failed: sum.failed + more.failed,
+        cancelled: sum.cancelled + more.cancelled,
+    }
 }
 
 /// Stops a run: its queued and running cells are cancelled, and results still arriving for them
 /// are dropped (their workers no longer hold a lease).
 #[instrument(skip_all, fields(run.id = %id))]
-pub async fn cancel(tx: &mut UserTx, id: Uuid) -> Result<RunDetail> {
+pub async fn cancel(tx: &mut UserTx, id: RunId) -> Result<RunDetail> {
     let cancelled = sqlx::query(
         "update public.run set status = 'cancelled', finished_at = now()
          where id = $1 and status in ('queued', 'running')",
@@ -102,8 +125,7 @@ pub async fn cancel(tx: &mut UserTx, id: Uuid) -> Result<RunDetail> {
     .await?;
     if cancelled.rows_affected() == 0 {
         let run = get(tx, id).await?;
-        let message = format!("the run is already {}", run.run.status.as_str());
-        return Err(Error::Conflict { code: "run_finished", message });
+        return Err(Error::RunFinished { run_id: id, status: run.run.status });
     }
     sqlx::query(
         "update public.run_cell
@@ -119,7 +141,7 @@ pub async fn cancel(tx: &mut UserTx, id: Uuid) -> Result<RunDetail> {
 
 /// Deletes a run and its cells.
 #[instrument(skip_all, fields(run.id = %id))]
-pub async fn delete(tx: &mut UserTx, id: Uuid) -> Result<()> {
+pub async fn delete(tx: &mut UserTx, id: RunId) -> Result<()> {
     let deleted =
         sqlx::query("delete from public.run where id = $1").bind(id).execute(&mut **tx).await?;
     if deleted.rows_affected() == 0 {
@@ -133,20 +155,20 @@ pub async fn delete(tx: &mut UserTx, id: Uuid) -> Result<()> {
 /// `updated_since` (for polling) or in one state.
 pub async fn list_cells(
     tx: &mut UserTx,
-    run_id: Uuid,
+    run_id: RunId,
     updated_since: Option<DateTime<Utc>>,
     status: Option<CellStatus>,
     page: &PageRequest,
 ) -> Result<Page<Cell>> {
     ensure_run(tx, run_id).await?;
-    let after: Option<(DateTime<Utc>, Uuid)> = page.after()?;
+    let after: Option<(DateTime<Utc>, CellId)> = page.after()?;
     let rows: Vec<Cell> = sqlx::query_as(&format!(
-        "select {CELL_COLUMNS} from public.run_cell
-         where run_id = $1
-           and ($2::timestamptz is null or updated_at > $2)
-           and ($3::public.cell_status is null or status = $3)
-           and ($4::timestamptz is null or (updated_at, id) > ($4, $5))
-         order by updated_at, id
+        "select {CELL_COLUMNS} from public.run_cell c
+         where c.run_id = $1
+           and ($2::timestamptz is null or c.updated_at > $2)
+           and ($3::public.cell_status is null or c.status = $3)
+           and ($4::timestamptz is null or (c.updated_at, c.id) > ($4, $5))
+         order by c.updated_at, c.id
          limit $6"
     ))
     .bind(run_id)
@@ -160,33 +182,33 @@ pub async fn list_cells(
     Ok(Page::from_rows(rows, page.limit, |c| (c.updated_at, c.id)))
 }
 
-/// One cell of a run.
 /// One cell of a run, with its manual grading history.
-pub async fn get_cell(tx: &mut UserTx, run_id: Uuid, cell_id: Uuid) -> Result<CellDetail> {
+pub async fn get_cell(tx: &mut UserTx, run_id: RunId, cell_id: CellId) -> Result<Cell> {
     let cell: Option<Cell> = sqlx::query_as(&format!(
-        "select {CELL_COLUMNS} from public.run_cell where id = $1 and run_id = $2"
+        "select {CELL_COLUMNS} from public.run_cell c where c.id = $1 and c.run_id = $2"
     ))
     .bind(cell_id)
     .bind(run_id)
     .fetch_optional(&mut **tx)
     .await?;
-    let Some(cell) = cell else {
+    let Some(mut cell) = cell else {
         ensure_run(tx, run_id).await?;
         return Err(Error::CellNotFound { run_id, cell_id });
     };
     let history: Vec<GradeEntry> = sqlx::query_as(
-        "select value, note, graded_by, created_at from public.cell_grade
+        "select to_jsonb(value) as value, note, graded_by, created_at from public.cell_grade
          where cell_id = $1 order by created_at, id",
     )
     .bind(cell_id)
     .fetch_all(&mut **tx)
     .await?;
-    Ok(CellDetail { cell, history })
+    cell.history = Some(history);
+    Ok(cell)
 }
 
 /// Queues a failed cell again; a finished run goes back to running.
 #[instrument(skip_all, fields(run.id = %run_id, cell.id = %cell_id))]
-pub async fn retry_cell(tx: &mut UserTx, run_id: Uuid, cell_id: Uuid) -> Result<CellDetail> {
+pub async fn retry_cell(tx: &mut UserTx, run_id: RunId, cell_id: CellId) -> Result<Cell> {
     let status: RunStatus =
         sqlx::query_scalar("select status from public.run where id = $1 for update")
             .bind(run_id)
@@ -194,8 +216,7 @@ pub async fn retry_cell(tx: &mut UserTx, run_id: Uuid, cell_id: Uuid) -> Result<
             .await?
             .ok_or(Error::NotFound(run_id))?;
     if status == RunStatus::Cancelled {
-        let message = "the run is cancelled; its cells cannot be retried".into();
-        return Err(Error::Conflict { code: "run_cancelled", message });
+        return Err(Error::RunCancelled { run_id });
     }
     let retried = sqlx::query(
         "update public.run_cell
@@ -208,10 +229,8 @@ pub async fn retry_cell(tx: &mut UserTx, run_id: Uuid, cell_id: Uuid) -> Result<
     .execute(&mut **tx)
     .await?;
     if retried.rows_affected() == 0 {
-        let cell = get_cell(tx, run_id, cell_id).await?.cell;
-        let message =
-            format!("only failed cells can be retried; this one is {}", cell.status.as_str());
-        return Err(Error::Conflict { code: "cell_not_failed", message });
+        let cell = get_cell(tx, run_id, cell_id).await?;
+        return Err(Error::CellNotFailed { cell_id, status: cell.status });
     }
     sqlx::query(
         "update public.run set status = 'running', finished_at = null
@@ -220,14 +239,11 @@ pub async fn retry_cell(tx: &mut UserTx, run_id: Uuid, cell_id: Uuid) -> Result<
     .bind(run_id)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("select pg_notify('run_queue', $1)")
-        .bind(run_id.to_string())
-        .execute(&mut **tx)
-        .await?;
+    crate::queue::announce(tx, run_id).await?;
     get_cell(tx, run_id, cell_id).await
 }
 
-pub(crate) async fn ensure_run(tx: &mut UserTx, id: Uuid) -> Result<()> {
+pub(crate) async fn ensure_run(tx: &mut UserTx, id: RunId) -> Result<()> {
     let exists: bool = sqlx::query_scalar("select exists (select from public.run where id = $1)")
         .bind(id)
         .fetch_one(&mut **tx)

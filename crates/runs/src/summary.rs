@@ -1,102 +1,138 @@
 //! What a run's grades say, per model, and two runs side by side. Counts, sums, means and
 //! percentiles are computed by SQL over the cells; only the interval maths happens here.
 
-use grading::stats::{self, Agreement, Interval, McNemar};
+use datasets::DatasetId;
+use grading::stats::{self, Agreement, Interval};
 use platform::UserTx;
-use uuid::Uuid;
+use serde::Serialize;
 
-use crate::{CellCounts, Error, Result, RunStatus};
+use crate::{CellCounts, Error, Result, RunId, RunModelId, RunStatus};
 
-/// One model of a run, summarised.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ModelSummary {
-    pub run_model_id: Uuid,
-    pub label: String,
-    pub provider: String,
-    pub model: String,
-    pub counts: CellCounts,
-    /// Cells with an effective grade (manual, else automatic), and how many of them pass.
-    pub graded: i64,
-    pub passed: i64,
-    pub pass_rate: Option<f64>,
-    pub pass_interval: Option<Interval>,
-    /// Cells with a judge score (normalised 0..1), and their mean.
-    pub scored: i64,
-    pub mean_score: Option<f64>,
-    pub score_interval: Option<Interval>,
-    /// The judge answered without a verdict / could not be called.
-    pub parse_errors: i64,
-    pub judge_errors: i64,
-    pub manual_grades: i64,
-    pub tokens_in: i64,
-    pub tokens_out: i64,
-    pub grader_tokens_in: i64,
-    pub grader_tokens_out: i64,
-    pub generation_cost_usd: f64,
-    pub grading_cost_usd: f64,
-    pub latency_p50_ms: Option<f64>,
-    pub latency_p95_ms: Option<f64>,
-    pub latency_max_ms: Option<f64>,
-    /// Between the automatic and the manual grade, on cells that have both.
-    pub agreement: Option<Agreement>,
+/// Tokens used.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenTotals {
+    pub input: i64,
+    pub output: i64,
+    pub grader_input: i64,
+    pub grader_output: i64,
 }
 
-impl ModelSummary {
-    pub fn total_cost_usd(&self) -> f64 {
-        self.generation_cost_usd + self.grading_cost_usd
-    }
+/// USD spent.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CostTotals {
+    pub generation: f64,
+    pub grading: f64,
+    pub total: f64,
 }
 
-/// A run's summary.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunSummary {
-    pub run_id: Uuid,
-    pub status: RunStatus,
-    pub dataset_id: Option<Uuid>,
-    pub models: Vec<ModelSummary>,
+/// Latency of the succeeded cells.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LatencyStats {
+    pub p50_ms: Option<f64>,
+    pub p95_ms: Option<f64>,
+    pub max_ms: Option<f64>,
 }
 
-#[derive(Debug, sqlx::FromRow)]
-struct SummaryRow {
-    run_model_id: Uuid,
-    label: String,
-    provider: String,
-    model: String,
-    #[sqlx(flatten)]
-    counts: CellCounts,
-    graded: i64,
-    passed: i64,
-    scored: i64,
-    mean_score: Option<f64>,
+/// The moments and tables SQL gives for the statistics; not shown as they are.
+#[derive(Debug, Clone, Copy, PartialEq, Default, sqlx::FromRow)]
+pub struct Moments {
     sd_score: Option<f64>,
-    parse_errors: i64,
-    judge_errors: i64,
-    manual_grades: i64,
-    tokens_in: i64,
-    tokens_out: i64,
-    grader_tokens_in: i64,
-    grader_tokens_out: i64,
-    generation_cost_usd: f64,
-    grading_cost_usd: f64,
-    latency_p50_ms: Option<f64>,
-    latency_p95_ms: Option<f64>,
-    latency_max_ms: Option<f64>,
     both_pass: i64,
     both_fail: i64,
     auto_only_pass: i64,
     manual_only_pass: i64,
 }
 
+/// One model of a run, summarised.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ModelSummaryView))]
+pub struct ModelSummary {
+    #[cfg_attr(feature = "openapi", schema(value_type = Uuid))]
+    pub model_id: RunModelId,
+    pub label: String,
+    pub provider: String,
+    pub model: String,
+    #[sqlx(flatten)]
+    pub counts: CellCounts,
+    /// Cells with an effective grade (manual, else automatic).
+    pub graded: i64,
+    pub passed: i64,
+    #[sqlx(skip)]
+    pub pass_rate: Option<f64>,
+    /// Wilson score interval.
+    #[sqlx(skip)]
+    pub pass_rate_ci: Option<Interval>,
+    /// Cells with a judge score.
+    pub scored: i64,
+    /// Mean normalised judge score.
+    pub mean_score: Option<f64>,
+    /// Mean ± t · s / √n.
+    #[sqlx(skip)]
+    pub mean_score_ci: Option<Interval>,
+    /// The judge answered without a verdict.
+    pub parse_errors: i64,
+    /// The judge could not be called.
+    pub judge_errors: i64,
+    pub manual_grades: i64,
+    #[sqlx(flatten)]
+    pub tokens: TokenTotals,
+    #[sqlx(flatten)]
+    pub cost_usd: CostTotals,
+    #[sqlx(flatten)]
+    pub latency: LatencyStats,
+    #[sqlx(skip)]
+    pub agreement: Option<Agreement>,
+    #[sqlx(flatten)]
+    #[serde(skip)]
+    moments: Moments,
+}
+
+impl ModelSummary {
+    /// Fills in what is computed from the counts and moments.
+    fn with_statistics(mut self) -> Self {
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        let m = self.moments;
+        self.pass_rate = (self.graded > 0).then(|| self.passed as f64 / self.graded as f64);
+        self.pass_rate_ci = stats::wilson(count(self.passed), count(self.graded));
+        self.mean_score_ci = self
+            .mean_score
+            .zip(m.sd_score)
+            .and_then(|(mean, sd)| stats::mean_interval(mean, sd, count(self.scored)));
+        self.agreement = stats::agreement(
+            count(m.both_pass),
+            count(m.both_fail),
+            count(m.auto_only_pass),
+            count(m.manual_only_pass),
+        );
+        self
+    }
+}
+
+/// A run's grades and usage, per model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = RunSummaryView))]
+pub struct RunSummary {
+    #[cfg_attr(feature = "openapi", schema(value_type = Uuid))]
+    pub run_id: RunId,
+    pub status: RunStatus,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
+    pub dataset_id: Option<DatasetId>,
+    pub models: Vec<ModelSummary>,
+}
+
 /// Per-model statistics of a run.
-pub async fn summary(tx: &mut UserTx, run_id: Uuid) -> Result<RunSummary> {
-    let run: Option<(RunStatus, Option<Uuid>)> =
+pub async fn summary(tx: &mut UserTx, run_id: RunId) -> Result<RunSummary> {
+    let run: Option<(RunStatus, Option<DatasetId>)> =
         sqlx::query_as("select status, dataset_id from public.run where id = $1")
             .bind(run_id)
             .fetch_optional(&mut **tx)
             .await?;
     let (status, dataset_id) = run.ok_or(Error::NotFound(run_id))?;
-    let rows: Vec<SummaryRow> = sqlx::query_as(
-        "select m.id as run_model_id, m.label, m.provider, m.model,
+    let rows: Vec<ModelSummary> = sqlx::query_as(
+        "select m.id as model_id, m.label, m.provider, m.model,
            count(c.id) filter (where c.status = 'queued') as queued,
            count(c.id) filter (where c.status = 'running') as running,
            count(c.id) filter (where c.status = 'succeeded') as succeeded,
@@ -110,17 +146,18 @@ pub async fn summary(tx: &mut UserTx, run_id: Uuid) -> Result<RunSummary> {
            count(c.id) filter (where c.judge_status = 'parse_error') as parse_errors,
            count(c.id) filter (where c.judge_status = 'error') as judge_errors,
            count(c.manual_grade) as manual_grades,
-           coalesce(sum(c.tokens_in), 0)::int8 as tokens_in,
-           coalesce(sum(c.tokens_out), 0)::int8 as tokens_out,
-           coalesce(sum(c.grader_tokens_in), 0)::int8 as grader_tokens_in,
-           coalesce(sum(c.grader_tokens_out), 0)::int8 as grader_tokens_out,
-           coalesce(sum(c.cost_usd), 0)::float8 as generation_cost_usd,
-           coalesce(sum(c.grader_cost_usd), 0)::float8 as grading_cost_usd,
+           coalesce(sum(c.tokens_in), 0)::int8 as input,
+           coalesce(sum(c.tokens_out), 0)::int8 as output,
+           coalesce(sum(c.judge_tokens_in), 0)::int8 as grader_input,
+           coalesce(sum(c.judge_tokens_out), 0)::int8 as grader_output,
+           coalesce(sum(c.cost_usd), 0)::float8 as generation,
+           coalesce(sum(c.judge_cost_usd), 0)::float8 as grading,
+           (coalesce(sum(c.cost_usd), 0) + coalesce(sum(c.judge_cost_usd), 0))::float8 as total,
            percentile_cont(0.5) within group (order by c.latency_ms)
-             filter (where c.status = 'succeeded') as latency_p50_ms,
+             filter (where c.status = 'succeeded') as p50_ms,
            percentile_cont(0.95) within group (order by c.latency_ms)
-             filter (where c.status = 'succeeded') as latency_p95_ms,
-           (max(c.latency_ms) filter (where c.status = 'succeeded'))::float8 as latency_max_ms,
+             filter (where c.status = 'succeeded') as p95_ms,
+           (max(c.latency_ms) filter (where c.status = 'succeeded'))::float8 as max_ms,
            count(c.id) filter (where c.manual_grade = 'pass' and c.auto_pass) as both_pass,
            count(c.id) filter (where c.manual_grade = 'fail' and not c.auto_pass) as both_fail,
            count(c.id) filter (where c.manual_grade = 'fail' and c.auto_pass) as auto_only_pass,
@@ -133,53 +170,31 @@ pub async fn summary(tx: &mut UserTx, run_id: Uuid) -> Result<RunSummary> {
     .bind(run_id)
     .fetch_all(&mut **tx)
     .await?;
-    let models = rows.into_iter().map(ModelSummary::from).collect();
+    let models = rows.into_iter().map(ModelSummary::with_statistics).collect();
     Ok(RunSummary { run_id, status, dataset_id, models })
 }
 
-impl From<SummaryRow> for ModelSummary {
-    fn from(r: SummaryRow) -> Self {
-        let count = |n: i64| u64::try_from(n).unwrap_or(0);
-        Self {
-            pass_rate: (r.graded > 0).then(|| r.passed as f64 / r.graded as f64),
-            pass_interval: stats::wilson(count(r.passed), count(r.graded)),
-            score_interval: r
-                .mean_score
-                .zip(r.sd_score)
-                .and_then(|(m, sd)| stats::mean_interval(m, sd, count(r.scored))),
-            agreement: stats::agreement(
-                count(r.both_pass),
-                count(r.both_fail),
-                count(r.auto_only_pass),
-                count(r.manual_only_pass),
-            ),
-            run_model_id: r.run_model_id,
-            label: r.label,
-            provider: r.provider,
-            model: r.model,
-            counts: r.counts,
-            graded: r.graded,
-            passed: r.passed,
-            scored: r.scored,
-            mean_score: r.mean_score,
-            parse_errors: r.parse_errors,
-            judge_errors: r.judge_errors,
-            manual_grades: r.manual_grades,
-            tokens_in: r.tokens_in,
-            tokens_out: r.tokens_out,
-            grader_tokens_in: r.grader_tokens_in,
-            grader_tokens_out: r.grader_tokens_out,
-            generation_cost_usd: r.generation_cost_usd,
-            grading_cost_usd: r.grading_cost_usd,
-            latency_p50_ms: r.latency_p50_ms,
-            latency_p95_ms: r.latency_p95_ms,
-            latency_max_ms: r.latency_max_ms,
-        }
-    }
+/// McNemar's test on the rows both runs graded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = PairedTest))]
+pub struct Paired {
+    /// Rows graded in both runs.
+    pub rows: i64,
+    pub both_pass: i64,
+    pub both_fail: i64,
+    /// Passed only in the first run / only in the second.
+    pub first_only: u64,
+    pub second_only: u64,
+    pub p_value: f64,
+    /// `exact` (binomial, under 25 discordant rows) or `chi_squared` (with continuity correction).
+    pub method: String,
+    /// p < 0.05.
+    pub significant: bool,
 }
 
 /// One model in both runs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ModelComparisonView))]
 pub struct ModelComparison {
     pub provider: String,
     pub model: String,
@@ -187,21 +202,13 @@ pub struct ModelComparison {
     pub second: ModelSummary,
     /// Second pass rate minus first.
     pub pass_rate_difference: Option<f64>,
-    /// On the rows both runs graded (same dataset only).
+    /// Only when both runs used the same dataset (rows are paired by index).
     pub paired: Option<Paired>,
 }
 
-/// A paired comparison on shared rows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Paired {
-    pub rows: i64,
-    pub both_pass: i64,
-    pub both_fail: i64,
-    pub test: McNemar,
-}
-
 /// Two runs side by side.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ComparisonView))]
 pub struct Comparison {
     pub first: RunSummary,
     pub second: RunSummary,
@@ -212,7 +219,7 @@ pub struct Comparison {
 /// Compares two runs, typically two prompt versions on the same dataset. Rows are paired by
 /// their index when both runs used the same dataset; McNemar's test then says whether the pass
 /// rates differ beyond chance.
-pub async fn compare(tx: &mut UserTx, first_id: Uuid, second_id: Uuid) -> Result<Comparison> {
+pub async fn compare(tx: &mut UserTx, first_id: RunId, second_id: RunId) -> Result<Comparison> {
     let first = summary(tx, first_id).await?;
     let second = summary(tx, second_id).await?;
     let same_rows = first.dataset_id.is_some() && first.dataset_id == second.dataset_id;
@@ -222,8 +229,7 @@ pub async fn compare(tx: &mut UserTx, first_id: Uuid, second_id: Uuid) -> Result
         else {
             continue;
         };
-        let paired =
-            if same_rows { Some(paired(tx, a.run_model_id, b.run_model_id).await?) } else { None };
+        let paired = if same_rows { Some(paired(tx, a.model_id, b.model_id).await?) } else { None };
         models.push(ModelComparison {
             provider: a.provider.clone(),
             model: a.model.clone(),
@@ -236,7 +242,7 @@ pub async fn compare(tx: &mut UserTx, first_id: Uuid, second_id: Uuid) -> Result
     Ok(Comparison { first, second, models })
 }
 
-async fn paired(tx: &mut UserTx, first_model: Uuid, second_model: Uuid) -> Result<Paired> {
+async fn paired(tx: &mut UserTx, first: RunModelId, second: RunModelId) -> Result<Paired> {
     let (both_pass, first_only, second_only, both_fail): (i64, i64, i64, i64) = sqlx::query_as(
         "select count(*) filter (where a.effective_pass and b.effective_pass),
                 count(*) filter (where a.effective_pass and not b.effective_pass),
@@ -246,15 +252,20 @@ async fn paired(tx: &mut UserTx, first_model: Uuid, second_model: Uuid) -> Resul
          where a.run_model_id = $1 and b.run_model_id = $2
            and a.effective_pass is not null and b.effective_pass is not null",
     )
-    .bind(first_model)
-    .bind(second_model)
+    .bind(first)
+    .bind(second)
     .fetch_one(&mut **tx)
     .await?;
     let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    let test = stats::mcnemar(count(first_only), count(second_only));
     Ok(Paired {
         rows: both_pass + first_only + second_only + both_fail,
         both_pass,
         both_fail,
-        test: stats::mcnemar(count(first_only), count(second_only)),
+        first_only: test.first_only,
+        second_only: test.second_only,
+        p_value: test.p_value,
+        method: test.method.to_owned(),
+        significant: test.significant,
     })
 }

@@ -29,7 +29,7 @@ use self::{
     claim::Claimed,
     execute::{CellResult, SpecEntry},
 };
-use crate::Limits;
+use crate::{CellId, Limits, RunId};
 
 /// How a worker behaves.
 #[derive(Debug, Clone)]
@@ -73,9 +73,9 @@ pub struct Worker {
     queue: Arc<Notify>,
     config: WorkerConfig,
     /// Runs' specs by (run, owner).
-    specs: Mutex<HashMap<(Uuid, Uuid), Arc<SpecEntry>>>,
+    specs: Mutex<HashMap<(RunId, Uuid), Arc<SpecEntry>>>,
     /// The cells this worker holds and has not written yet: the only leases it renews.
-    holding: SyncMutex<HashSet<Uuid>>,
+    holding: SyncMutex<HashSet<CellId>>,
     /// Signalled after results are written: cells left `running`, so a run at its
     /// `concurrency` may take more.
     written: Notify,
@@ -243,7 +243,7 @@ impl Worker {
     }
 
     async fn renew(&self) -> Result<(), sqlx::Error> {
-        let holding: Vec<Uuid> = self.holding().iter().copied().collect();
+        let holding: Vec<CellId> = self.holding().iter().copied().collect();
         if holding.is_empty() {
             return Ok(());
         }
@@ -260,17 +260,17 @@ impl Worker {
         tx.commit().await
     }
 
-    fn holding(&self) -> std::sync::MutexGuard<'_, HashSet<Uuid>> {
+    fn holding(&self) -> std::sync::MutexGuard<'_, HashSet<CellId>> {
         self.holding.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Records cells this worker now holds.
-    fn hold(&self, cells: impl IntoIterator<Item = Uuid>) {
+    fn hold(&self, cells: impl IntoIterator<Item = CellId>) {
         self.holding().extend(cells);
     }
 
     /// Stops renewing these cells' leases: written, given back, or given up.
-    fn let_go(&self, cells: &[Uuid]) {
+    fn let_go(&self, cells: &[CellId]) {
         let mut holding = self.holding();
         for cell in cells {
             holding.remove(cell);
@@ -280,7 +280,7 @@ impl Worker {
     /// Ends every run given whose cells are all done: `completed` if any succeeded, else `failed`.
     /// Runs in its own transaction, after the results are committed, so that two workers
     /// finishing a run's last cells at the same time cannot both miss the end.
-    async fn finish_runs(&self, run_ids: &[Uuid]) -> Result<(), sqlx::Error> {
+    async fn finish_runs(&self, run_ids: &[RunId]) -> Result<(), sqlx::Error> {
         if run_ids.is_empty() {
             return Ok(());
         }

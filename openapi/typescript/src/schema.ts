@@ -479,14 +479,7 @@ export interface components {
         };
         /** @description Why a cell failed. */
         CellError: {
-            /**
-             * @description `rate_limited`, `timeout`, `auth`, `invalid_request`, `provider_error`,
-             *     `answer_too_large` (from the provider); `invalid_input` (the row, a placeholder, the model
-             *     or its parameters cannot be used), `prompt_too_large` (over MAX_RENDERED_PROMPT_BYTES),
-             *     `unavailable` (provider not configured), `abandoned` (its workers kept dying),
-             *     `internal` (the result could not be stored).
-             */
-            kind: string;
+            kind: components["schemas"]["ErrorKind"];
             message: string;
         };
         /** @description How a cell's output is graded. */
@@ -505,21 +498,15 @@ export interface components {
         /** @enum {string} */
         CellStatus: "queued" | "running" | "succeeded" | "failed" | "cancelled";
         /** @description One (model, row) of a run. */
-        CellView: {
+        CellView: components["schemas"]["Generation"] & {
             /**
              * Format: int32
              * @description Model calls made, retries included.
              */
             attempts: number;
-            /**
-             * Format: double
-             * @description Of the generation.
-             */
-            cost_usd?: number | null;
             /** Format: date-time */
             created_at: string;
             error?: null | components["schemas"]["CellError"];
-            finish_reason?: string | null;
             /** Format: date-time */
             finished_at?: string | null;
             grading: components["schemas"]["CellGrading"];
@@ -527,19 +514,11 @@ export interface components {
             history?: components["schemas"]["GradeEntryView"][] | null;
             /** Format: uuid */
             id: string;
-            /** Format: int32 */
-            latency_ms?: number | null;
             /**
              * Format: uuid
              * @description The run model (`models[].id` of the run).
              */
             model_id: string;
-            /** @description The model's answer (its first MAX_OUTPUT_BYTES). */
-            output?: string | null;
-            /** @description The answer was longer than MAX_OUTPUT_BYTES: `output` holds its start. */
-            output_truncated: boolean;
-            rendered_prompt?: string | null;
-            rendered_system?: string | null;
             /**
              * Format: int32
              * @description The dataset row; null for a run without a dataset.
@@ -550,10 +529,6 @@ export interface components {
             /** Format: date-time */
             started_at?: string | null;
             status: components["schemas"]["CellStatus"];
-            /** Format: int32 */
-            tokens_in?: number | null;
-            /** Format: int32 */
-            tokens_out?: number | null;
             /**
              * Format: double
              * @description Generation and grading.
@@ -709,6 +684,15 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * @description Why a cell failed: `rate_limited`, `timeout`, `auth`, `invalid_request`, `provider_error`,
+         *     `answer_too_large` (from the provider); `invalid_input` (the row, a placeholder, the model or
+         *     its parameters cannot be used), `prompt_too_large` (over MAX_RENDERED_PROMPT_BYTES),
+         *     `unavailable` (provider not configured), `abandoned` (its workers kept dying), `internal` (the
+         *     result could not be stored).
+         * @enum {string}
+         */
+        ErrorKind: "rate_limited" | "timeout" | "auth" | "invalid_request" | "provider_error" | "answer_too_large" | "invalid_input" | "prompt_too_large" | "unavailable" | "abandoned" | "internal";
         /** @enum {string} */
         ExportFormat: "csv" | "jsonl";
         /** @description One invalid field. */
@@ -718,6 +702,27 @@ export interface components {
             /** @description Path of the field: `name`, `tags[2]`, `models[0].provider`, a path or query parameter. */
             field: string;
             message: string;
+        };
+        /** @description The model call of a cell: what was sent, and what came back. */
+        Generation: {
+            /**
+             * Format: double
+             * @description Of the generation.
+             */
+            cost_usd?: number | null;
+            finish_reason?: string | null;
+            /** Format: int32 */
+            latency_ms?: number | null;
+            /** @description The model's answer (its first MAX_OUTPUT_BYTES). */
+            output?: string | null;
+            /** @description The answer was longer than MAX_OUTPUT_BYTES: `output` holds its start. */
+            output_truncated: boolean;
+            rendered_prompt?: string | null;
+            rendered_system?: string | null;
+            /** Format: int32 */
+            tokens_in?: number | null;
+            /** Format: int32 */
+            tokens_out?: number | null;
         };
         /** @description A person's grade of a cell's output. */
         GradeCell: {
@@ -733,9 +738,17 @@ export interface components {
             graded_by: string;
             note?: string | null;
             /** @description `pass`, `fail` or `unset`. */
-            value: string;
+            value: components["schemas"]["GradeValue"];
         };
-        /** @enum {string} */
+        /**
+         * @description How a judge's grading of a cell ended.
+         * @enum {string}
+         */
+        GradeStatus: "graded" | "parse_error" | "error";
+        /**
+         * @description A manual grade.
+         * @enum {string}
+         */
         GradeValue: "pass" | "fail" | "unset";
         /**
          * @description The grader of a run: a prompt of kind `grader` (by version, or its current version) and a
@@ -785,7 +798,7 @@ export interface components {
              * @description `graded`; `parse_error` (it answered without a verdict: see `output` and `error`); `error`
              *     (it could not be called).
              */
-            status: string;
+            status: components["schemas"]["GradeStatus"];
             /** Format: int32 */
             tokens_in?: number | null;
             /** Format: int32 */
@@ -808,7 +821,7 @@ export interface components {
             graded_by?: string | null;
             note?: string | null;
             /** @description `pass` or `fail`. */
-            value: string;
+            value: components["schemas"]["GradeValue"];
         };
         /** @description One model in both runs. */
         ModelComparisonView: {
@@ -925,21 +938,15 @@ export interface components {
         };
         /** @description One page of a list; pass `next_cursor` as `cursor` to get the next one. */
         PageOf_CellView: {
-            items: {
+            items: (components["schemas"]["Generation"] & {
                 /**
                  * Format: int32
                  * @description Model calls made, retries included.
                  */
                 attempts: number;
-                /**
-                 * Format: double
-                 * @description Of the generation.
-                 */
-                cost_usd?: number | null;
                 /** Format: date-time */
                 created_at: string;
                 error?: null | components["schemas"]["CellError"];
-                finish_reason?: string | null;
                 /** Format: date-time */
                 finished_at?: string | null;
                 grading: components["schemas"]["CellGrading"];
@@ -947,19 +954,11 @@ export interface components {
                 history?: components["schemas"]["GradeEntryView"][] | null;
                 /** Format: uuid */
                 id: string;
-                /** Format: int32 */
-                latency_ms?: number | null;
                 /**
                  * Format: uuid
                  * @description The run model (`models[].id` of the run).
                  */
                 model_id: string;
-                /** @description The model's answer (its first MAX_OUTPUT_BYTES). */
-                output?: string | null;
-                /** @description The answer was longer than MAX_OUTPUT_BYTES: `output` holds its start. */
-                output_truncated: boolean;
-                rendered_prompt?: string | null;
-                rendered_system?: string | null;
                 /**
                  * Format: int32
                  * @description The dataset row; null for a run without a dataset.
@@ -970,10 +969,6 @@ export interface components {
                 /** Format: date-time */
                 started_at?: string | null;
                 status: components["schemas"]["CellStatus"];
-                /** Format: int32 */
-                tokens_in?: number | null;
-                /** Format: int32 */
-                tokens_out?: number | null;
                 /**
                  * Format: double
                  * @description Generation and grading.
@@ -981,7 +976,7 @@ export interface components {
                 total_cost_usd?: number | null;
                 /** Format: date-time */
                 updated_at: string;
-            }[];
+            })[];
             /** @description `null` on the last page. */
             next_cursor?: string | null;
         };

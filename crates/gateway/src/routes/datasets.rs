@@ -10,20 +10,18 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use chrono::{DateTime, Utc};
-use datasets::{Format, NewDataset, Spool};
-use platform::pagination::MAX_LIMIT;
-use serde::{Deserialize, Serialize};
+use datasets::{Dataset, DatasetDetail, DatasetId, Format, NewDataset, RowsPage, Spool};
+use platform::{Name, pagination::MAX_LIMIT};
+use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
-use uuid::Uuid;
 use validator::Validate;
 
 use crate::{
     error::{ApiError, ApiResult, FieldError},
     extract::{ApiJson, ApiPath, ApiQuery, Authenticated},
-    routes::{IdPath, PageOf, location, page_request},
+    routes::{PageOf, location, page_request},
     state::AppState,
 };
 
@@ -43,38 +41,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 // ---- request and response types -------------------------------------------------------------
 
-/// The file's format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum DatasetFormat {
-    /// Comma-separated values with a header row; every value is a string.
-    Csv,
-    /// A JSON array of objects.
-    Json,
-    /// JSON Lines: one object per line.
-    Jsonl,
-}
-
-impl From<DatasetFormat> for Format {
-    fn from(format: DatasetFormat) -> Self {
-        match format {
-            DatasetFormat::Csv => Self::Csv,
-            DatasetFormat::Json => Self::Json,
-            DatasetFormat::Jsonl => Self::Jsonl,
-        }
-    }
-}
-
-impl From<Format> for DatasetFormat {
-    fn from(format: Format) -> Self {
-        match format {
-            Format::Csv => Self::Csv,
-            Format::Json => Self::Json,
-            Format::Jsonl => Self::Jsonl,
-        }
-    }
-}
-
 /// The upload form (`multipart/form-data`).
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)] // documents the form; the handler reads it part by part
@@ -85,7 +51,7 @@ pub struct UploadDataset {
     /// Display name (1-200 characters); defaults to the file name without its extension.
     name: Option<String>,
     /// Overrides detection from the file name, content type and content.
-    format: Option<DatasetFormat>,
+    format: Option<Format>,
 }
 
 /// A new name.
@@ -93,9 +59,16 @@ pub struct UploadDataset {
 #[serde(deny_unknown_fields)]
 pub struct UpdateDataset {
     /// 1-200 characters; surrounding spaces are dropped.
-    #[validate(custom(function = "crate::routes::valid_name"))]
-    #[schema(example = "Support questions (March)")]
-    pub name: String,
+    #[schema(value_type = String, example = "Support questions (March)")]
+    pub name: Name,
+}
+
+/// `/datasets/{id}`
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct DatasetPath {
+    #[param(value_type = Uuid)]
+    pub id: DatasetId,
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -119,101 +92,16 @@ pub struct RowsQuery {
     pub limit: Option<u32>,
 }
 
-/// A dataset's metadata.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DatasetView {
-    pub id: Uuid,
-    #[schema(example = "support-questions")]
-    pub name: String,
-    /// The uploaded file's name.
-    #[schema(example = "support-questions.csv")]
-    pub source_filename: String,
-    pub format: DatasetFormat,
-    /// Object key of the original file in the Storage bucket `datasets`.
-    pub storage_path: String,
-    /// Column names, in order.
-    #[schema(example = json!(["question", "expected"]))]
-    pub columns: Vec<String>,
-    pub row_count: i32,
-    /// Size of the original file in bytes.
-    pub byte_size: i64,
-    /// Hex SHA-256 of the original file.
-    pub sha256: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<datasets::Dataset> for DatasetView {
-    fn from(d: datasets::Dataset) -> Self {
-        Self {
-            storage_path: d.storage_path(),
-            id: d.id,
-            name: d.name,
-            source_filename: d.source_filename,
-            format: d.format.into(),
-            columns: d.columns,
-            row_count: d.row_count,
-            byte_size: d.byte_size,
-            sha256: d.sha256,
-            created_at: d.created_at,
-            updated_at: d.updated_at,
-        }
-    }
-}
-
-/// One row of a dataset.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RowView {
-    /// Position in the file, from 0.
-    pub row_index: i32,
-    /// The row's values by column (strings for CSV; any JSON for JSON and JSONL).
-    #[schema(value_type = Object, example = json!({"question": "Where is my order?", "expected": "tracking"}))]
-    pub values: Value,
-}
-
-impl From<datasets::DatasetRow> for RowView {
-    fn from(row: datasets::DatasetRow) -> Self {
-        Self { row_index: row.row_index, values: row.values }
-    }
-}
-
-/// A dataset with its first 100 rows.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DatasetDetailView {
-    #[serde(flatten)]
-    pub dataset: DatasetView,
-    pub preview: Vec<RowView>,
-}
-
-impl From<datasets::DatasetDetail> for DatasetDetailView {
-    fn from(detail: datasets::DatasetDetail) -> Self {
-        Self {
-            dataset: detail.dataset.into(),
-            preview: detail.preview.into_iter().map(Into::into).collect(),
-        }
-    }
-}
-
-/// A slice of a dataset's rows.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RowsView {
-    pub items: Vec<RowView>,
-    pub offset: i64,
-    pub limit: u32,
-    /// The dataset's row count.
-    pub total: i32,
-}
-
 // ---- handlers ---------------------------------------------------------------------------------
 
 /// List datasets, newest first.
 #[utoipa::path(get, path = "/datasets", tag = "datasets", params(ListDatasetsQuery),
-    responses((status = 200, body = PageOf<DatasetView>)))]
+    responses((status = 200, body = PageOf<Dataset>)))]
 pub async fn list_datasets(
     state: AppState,
     Authenticated(user): Authenticated,
     ApiQuery(query): ApiQuery<ListDatasetsQuery>,
-) -> ApiResult<Json<PageOf<DatasetView>>> {
+) -> ApiResult<Json<PageOf<Dataset>>> {
     let mut tx = state.db.begin_as(&user).await?;
     let page = datasets::list(&mut tx, &page_request(query.limit, query.cursor)).await?;
     tx.commit().await?;
@@ -225,7 +113,7 @@ pub async fn list_datasets(
 #[utoipa::path(post, path = "/datasets", tag = "datasets",
     request_body(content = UploadDataset, content_type = "multipart/form-data"),
     responses(
-        (status = 201, description = "The dataset and its first 100 rows", body = DatasetDetailView,
+        (status = 201, description = "The dataset and its first 100 rows", body = DatasetDetail,
             headers(("location" = String))),
         (status = 413, description = "The file is over MAX_UPLOAD_BYTES (`file_too_large`)",
             body = crate::error::Problem, content_type = "application/problem+json"),
@@ -238,7 +126,7 @@ pub async fn create_dataset(
     state: AppState,
     Authenticated(user): Authenticated,
     multipart: Result<Multipart, MultipartRejection>,
-) -> ApiResult<(StatusCode, HeaderMap, Json<DatasetDetailView>)> {
+) -> ApiResult<(StatusCode, HeaderMap, Json<DatasetDetail>)> {
     let multipart = multipart.map_err(|_| {
         ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -251,45 +139,45 @@ pub async fn create_dataset(
         datasets::upload(&state.db, state.storage.clone(), &user, upload, state.dataset_limits)
             .await?;
     let location = location(&format!("/v1/datasets/{}", detail.dataset.id));
-    Ok((StatusCode::CREATED, location, Json(detail.into())))
+    Ok((StatusCode::CREATED, location, Json(detail)))
 }
 
 /// Get a dataset with its first 100 rows.
-#[utoipa::path(get, path = "/datasets/{id}", tag = "datasets", params(("id" = Uuid, Path)),
-    responses((status = 200, body = DatasetDetailView)))]
+#[utoipa::path(get, path = "/datasets/{id}", tag = "datasets", params(DatasetPath),
+    responses((status = 200, body = DatasetDetail)))]
 pub async fn get_dataset(
     state: AppState,
     Authenticated(user): Authenticated,
-    ApiPath(IdPath { id }): ApiPath<IdPath>,
-) -> ApiResult<Json<DatasetDetailView>> {
+    ApiPath(DatasetPath { id }): ApiPath<DatasetPath>,
+) -> ApiResult<Json<DatasetDetail>> {
     let mut tx = state.db.begin_as(&user).await?;
     let detail = datasets::get(&mut tx, id).await?;
     tx.commit().await?;
-    Ok(Json(detail.into()))
+    Ok(Json(detail))
 }
 
 /// Rename a dataset.
-#[utoipa::path(patch, path = "/datasets/{id}", tag = "datasets", params(("id" = Uuid, Path)),
-    request_body = UpdateDataset, responses((status = 200, body = DatasetView)))]
+#[utoipa::path(patch, path = "/datasets/{id}", tag = "datasets", params(DatasetPath),
+    request_body = UpdateDataset, responses((status = 200, body = Dataset)))]
 pub async fn update_dataset(
     state: AppState,
     Authenticated(user): Authenticated,
-    ApiPath(IdPath { id }): ApiPath<IdPath>,
+    ApiPath(DatasetPath { id }): ApiPath<DatasetPath>,
     ApiJson(req): ApiJson<UpdateDataset>,
-) -> ApiResult<Json<DatasetView>> {
+) -> ApiResult<Json<Dataset>> {
     let mut tx = state.db.begin_as(&user).await?;
     let dataset = datasets::rename(&mut tx, id, &req.name).await?;
     tx.commit().await?;
-    Ok(Json(dataset.into()))
+    Ok(Json(dataset))
 }
 
 /// Delete a dataset, its rows and its original file.
-#[utoipa::path(delete, path = "/datasets/{id}", tag = "datasets", params(("id" = Uuid, Path)),
+#[utoipa::path(delete, path = "/datasets/{id}", tag = "datasets", params(DatasetPath),
     responses((status = 204, description = "Deleted")))]
 pub async fn delete_dataset(
     state: AppState,
     Authenticated(user): Authenticated,
-    ApiPath(IdPath { id }): ApiPath<IdPath>,
+    ApiPath(DatasetPath { id }): ApiPath<DatasetPath>,
 ) -> ApiResult<StatusCode> {
     datasets::delete(&state.db, &*state.storage, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -297,23 +185,22 @@ pub async fn delete_dataset(
 
 /// Read a dataset's rows by position.
 #[utoipa::path(get, path = "/datasets/{id}/rows", tag = "datasets",
-    params(("id" = Uuid, Path), RowsQuery), responses((status = 200, body = RowsView)))]
+    params(DatasetPath, RowsQuery), responses((status = 200, body = RowsPage)))]
 pub async fn list_dataset_rows(
     state: AppState,
     Authenticated(user): Authenticated,
-    ApiPath(IdPath { id }): ApiPath<IdPath>,
+    ApiPath(DatasetPath { id }): ApiPath<DatasetPath>,
     ApiQuery(query): ApiQuery<RowsQuery>,
-) -> ApiResult<Json<RowsView>> {
+) -> ApiResult<Json<RowsPage>> {
     let (offset, limit) = (query.offset.unwrap_or(0), query.limit.unwrap_or(100));
     let mut tx = state.db.begin_as(&user).await?;
-    let page = datasets::rows(&mut tx, id, offset, i64::from(limit)).await?;
+    let page = datasets::rows(&mut tx, id, offset, limit).await?;
     tx.commit().await?;
-    let items = page.rows.into_iter().map(Into::into).collect();
-    Ok(Json(RowsView { items, offset, limit, total: page.total }))
+    Ok(Json(page))
 }
 
 /// Download the original file, byte for byte, with the content type of its format.
-#[utoipa::path(get, path = "/datasets/{id}/file", tag = "datasets", params(("id" = Uuid, Path)),
+#[utoipa::path(get, path = "/datasets/{id}/file", tag = "datasets", params(DatasetPath),
     responses((status = 200, description = "The file as uploaded: `text/csv; charset=utf-8`, \
         `application/json` or `application/x-ndjson`, as its `format` says",
         content(
@@ -325,7 +212,7 @@ pub async fn list_dataset_rows(
 pub async fn download_dataset_file(
     state: AppState,
     Authenticated(user): Authenticated,
-    ApiPath(IdPath { id }): ApiPath<IdPath>,
+    ApiPath(DatasetPath { id }): ApiPath<DatasetPath>,
 ) -> ApiResult<Response> {
     let mut tx = state.db.begin_as(&user).await?;
     let (dataset, stream) = datasets::open_file(&mut tx, &*state.storage, &user, id).await?;
@@ -362,17 +249,14 @@ async fn read_upload_form(
             "file" => return Err(form_error("file", "send exactly one file")),
             "name" => {
                 let text = text_field(field).await?;
-                if !(1..=200).contains(&text.trim().chars().count()) {
-                    return Err(form_error("name", "must be 1 to 200 characters"));
-                }
-                name = Some(text);
+                name = Some(Name::parse(&text).map_err(|e| form_error("name", &e.to_string()))?);
             }
             "format" => {
                 let text = text_field(field).await?;
                 let parsed =
-                    serde_json::from_value::<DatasetFormat>(Value::String(text.trim().to_owned()))
+                    serde_json::from_value::<Format>(Value::String(text.trim().to_owned()))
                         .map_err(|_| form_error("format", "must be csv, json or jsonl"))?;
-                format = Some(parsed.into());
+                format = Some(parsed);
             }
             other => {
                 let message = format!("unknown form field `{other}`; expected file, name, format");

@@ -4,21 +4,20 @@ use axum::{
     Json,
     http::{HeaderMap, StatusCode},
 };
-use chrono::{DateTime, Utc};
-use platform::pagination::MAX_LIMIT;
-use prompts::limits::{
-    BODY_MAX_BYTES, DESCRIPTION_MAX_CHARS, NAME_MAX_CHARS, NOTE_MAX_CHARS, TAG_MAX_CHARS, TAGS_MAX,
+use platform::{Name, pagination::MAX_LIMIT};
+use prompts::{
+    Prompt, PromptDetail, PromptId, PromptKind, PromptVersion,
+    limits::{BODY_MAX_BYTES, DESCRIPTION_MAX_CHARS, NOTE_MAX_CHARS, TAG_MAX_CHARS, TAGS_MAX},
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
-use uuid::Uuid;
 use validator::{Validate, ValidationError};
 
 use crate::{
     error::ApiResult,
     extract::{ApiJson, ApiPath, ApiQuery, Authenticated},
-    routes::{IdPath, PageOf, location, page_request},
+    routes::{PageOf, location, page_request},
     state::AppState,
 };
 
@@ -31,44 +30,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(restore_prompt_version))
 }
 
-// ---- request and response types -------------------------------------------------------------
+/// A name query longer than any name matches nothing.
+const QUERY_MAX_CHARS: u64 = Name::MAX_CHARS as u64;
 
-/// What a prompt is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum PromptKind {
-    /// Produces outputs from a dataset row.
-    Generator,
-    /// Grades a generator's output (sees `{{output}}`, `{{input}}`, `{{expected}}`).
-    Grader,
-}
-
-impl From<PromptKind> for prompts::PromptKind {
-    fn from(kind: PromptKind) -> Self {
-        match kind {
-            PromptKind::Generator => Self::Generator,
-            PromptKind::Grader => Self::Grader,
-        }
-    }
-}
-
-impl From<prompts::PromptKind> for PromptKind {
-    fn from(kind: prompts::PromptKind) -> Self {
-        match kind {
-            prompts::PromptKind::Generator => Self::Generator,
-            prompts::PromptKind::Grader => Self::Grader,
-        }
-    }
-}
+// ---- request types ----------------------------------------------------------------------------
 
 /// A new prompt and the body of its version 1.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePrompt {
     /// 1–200 characters; surrounding spaces are dropped.
-    #[validate(custom(function = "crate::routes::valid_name"))]
-    #[schema(example = "Support reply")]
-    pub name: String,
+    #[schema(value_type = String, example = "Support reply")]
+    pub name: Name,
     pub kind: PromptKind,
     /// Up to 20 tags of 1–50 characters; duplicates are dropped.
     #[serde(default)]
@@ -90,7 +63,7 @@ impl From<CreatePrompt> for prompts::NewPrompt {
     fn from(req: CreatePrompt) -> Self {
         Self {
             name: req.name,
-            kind: req.kind.into(),
+            kind: req.kind,
             tags: req.tags,
             description: req.description,
             body: req.body,
@@ -103,8 +76,8 @@ impl From<CreatePrompt> for prompts::NewPrompt {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePrompt {
-    #[validate(custom(function = "crate::routes::valid_name"))]
-    pub name: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Name>,
     #[validate(custom(function = "valid_tags"))]
     pub tags: Option<Vec<String>>,
     /// `null` clears the description.
@@ -149,10 +122,21 @@ pub struct RestorePromptVersion {
     pub version: i32,
 }
 
+/// `/prompts/{id}`
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct PromptPath {
+    #[param(value_type = Uuid)]
+    pub id: PromptId,
+}
+
 /// `/prompts/{id}/versions/{version}`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
 pub struct VersionPath {
-    pub id: Uuid,
+    #[param(value_type = Uuid)]
+    pub id: PromptId,
+    #[param(minimum = 1)]
     pub version: i32,
 }
 
@@ -164,7 +148,7 @@ pub struct ListPromptsQuery {
     /// Only prompts with this tag.
     pub tag: Option<String>,
     /// Only prompts whose name contains this text (case-insensitive).
-    #[validate(length(max = NAME_MAX_CHARS))]
+    #[validate(length(max = QUERY_MAX_CHARS))]
     pub q: Option<String>,
     /// Page size, 1–200 (default 50).
     #[validate(range(min = 1, max = MAX_LIMIT))]
@@ -183,103 +167,17 @@ pub struct ListVersionsQuery {
     pub cursor: Option<String>,
 }
 
-/// A prompt, without its body.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PromptView {
-    pub id: Uuid,
-    #[schema(example = "Support reply")]
-    pub name: String,
-    pub kind: PromptKind,
-    pub tags: Vec<String>,
-    pub description: Option<String>,
-    /// The number of the current version.
-    #[schema(example = 3)]
-    pub current_version: i32,
-    /// The highest version number (above `current_version` after a restore).
-    #[schema(example = 4)]
-    pub latest_version: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<prompts::Prompt> for PromptView {
-    fn from(p: prompts::Prompt) -> Self {
-        Self {
-            id: p.id,
-            name: p.name,
-            kind: p.kind.into(),
-            tags: p.tags,
-            description: p.description,
-            current_version: p.current_version,
-            latest_version: p.latest_version,
-            created_at: p.created_at,
-            updated_at: p.updated_at,
-        }
-    }
-}
-
-/// A prompt with its current version.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PromptDetailView {
-    #[serde(flatten)]
-    pub prompt: PromptView,
-    /// The current version, body included.
-    pub version: VersionView,
-}
-
-impl From<prompts::PromptDetail> for PromptDetailView {
-    fn from(detail: prompts::PromptDetail) -> Self {
-        Self { prompt: detail.prompt.into(), version: detail.current_version.into() }
-    }
-}
-
-/// One immutable version of a prompt.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct VersionView {
-    pub id: Uuid,
-    pub prompt_id: Uuid,
-    #[schema(example = 1)]
-    pub version: i32,
-    pub body: String,
-    /// The distinct `{{placeholder}}` names of the body, in order of appearance.
-    #[schema(example = json!(["question"]))]
-    pub placeholders: Vec<String>,
-    /// Hex SHA-256 of the body.
-    pub body_sha256: String,
-    pub note: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<prompts::PromptVersion> for VersionView {
-    fn from(v: prompts::PromptVersion) -> Self {
-        Self {
-            id: v.id,
-            prompt_id: v.prompt_id,
-            version: v.version,
-            body: v.body,
-            placeholders: v.placeholders,
-            body_sha256: v.body_sha256,
-            note: v.note,
-            created_at: v.created_at,
-        }
-    }
-}
-
 // ---- handlers ---------------------------------------------------------------------------------
 
 /// List prompts, most recently updated first.
 #[utoipa::path(get, path = "/prompts", tag = "prompts", params(ListPromptsQuery),
-    responses((status = 200, body = PageOf<PromptView>)))]
+    responses((status = 200, body = PageOf<Prompt>)))]
 pub async fn list_prompts(
     state: AppState,
     Authenticated(user): Authenticated,
     ApiQuery(query): ApiQuery<ListPromptsQuery>,
-) -> ApiResult<Json<PageOf<PromptView>>> {
-    let filter = prompts::PromptFilter {
-        kind: query.kind.map(Into::into),
-        tag: query.tag,
-        name_contains: query.q,
-    };
+) -> ApiResult<Json<PageOf<Prompt>>> {
+    let filter = prompts::PromptFilter { kind: query.kind, tag: query.tag, name_contains: query.q };
     let mut tx = state.db.begin_as(&user).await?;
     let page = prompts::list(&mut tx, &filter, &page_request(query.limit, query.cursor)).await?;
     tx.commit().await?;
@@ -288,55 +186,55 @@ pub async fn list_prompts(
 
 /// Create a prompt with its version 1.
 #[utoipa::path(post, path = "/prompts", tag = "prompts", request_body = CreatePrompt,
-    responses((status = 201, body = PromptDetailView, headers(("location" = String)))))]
+    responses((status = 201, body = PromptDetail, headers(("location" = String)))))]
 pub async fn create_prompt(
     state: AppState,
     Authenticated(user): Authenticated,
     ApiJson(req): ApiJson<CreatePrompt>,
-) -> ApiResult<(StatusCode, HeaderMap, Json<PromptDetailView>)> {
+) -> ApiResult<(StatusCode, HeaderMap, Json<PromptDetail>)> {
     let mut tx = state.db.begin_as(&user).await?;
     let detail = prompts::create(&mut tx, req.into()).await?;
     tx.commit().await?;
     let location = location(&format!("/v1/prompts/{}", detail.prompt.id));
-    Ok((StatusCode::CREATED, location, Json(detail.into())))
+    Ok((StatusCode::CREATED, location, Json(detail)))
 }
 
 /// Get a prompt with its current version.
-#[utoipa::path(get, path = "/prompts/{id}", tag = "prompts", params(("id" = Uuid, Path)),
-    responses((status = 200, body = PromptDetailView)))]
+#[utoipa::path(get, path = "/prompts/{id}", tag = "prompts", params(PromptPath),
+    responses((status = 200, body = PromptDetail)))]
 pub async fn get_prompt(
     state: AppState,
     Authenticated(user): Authenticated,
-    ApiPath(IdPath { id }): ApiPath<IdPath>,
-) -> ApiResult<Json<PromptDetailView>> {
+    ApiPath(PromptPath { id }): ApiPath<PromptPath>,
+) -> ApiResult<Json<PromptDetail>> {
     let mut tx = state.db.begin_as(&user).await?;
     let detail = prompts::get(&mut tx, id).await?;
     tx.commit().await?;
-    Ok(Json(detail.into()))
+    Ok(Json(detail))
 }
 
 /// Change a prompt's name, tags or description (versions are changed by saving a new one).
-#[utoipa::path(patch, path = "/prompts/{id}", tag = "prompts", params(("id" = Uuid, Path)),
-    request_body = UpdatePrompt, responses((status = 200, body = PromptDetailView)))]
+#[utoipa::path(patch, path = "/prompts/{id}", tag = "prompts", params(PromptPath),
+    request_body = UpdatePrompt, responses((status = 200, body = PromptDetail)))]
 pub async fn update_prompt(
     state: AppState,
     Authenticated(user): Authenticated,
-    ApiPath(IdPath { id }): ApiPath<IdPath>,
+    ApiPath(PromptPath { id }): ApiPath<PromptPath>,
     ApiJson(req): ApiJson<UpdatePrompt>,
-) -> ApiResult<Json<PromptDetailView>> {
+) -> ApiResult<Json<PromptDetail>> {
     let mut tx = state.db.begin_as(&user).await?;
     let detail = prompts::update(&mut tx, id, req.into()).await?;
     tx.commit().await?;
-    Ok(Json(detail.into()))
+    Ok(Json(detail))
 }
 
 /// Delete a prompt and all its versions.
-#[utoipa::path(delete, path = "/prompts/{id}", tag = "prompts", params(("id" = Uuid, Path)),
+#[utoipa::path(delete, path = "/prompts/{id}", tag = "prompts", params(PromptPath),
     responses((status = 204, description = "Deleted")))]
 pub async fn delete_prompt(
     state: AppState,
     Authenticated(user): Authenticated,
-    ApiPath(IdPath { id }): ApiPath<IdPath>,
+    ApiPath(PromptPath { id }): ApiPath<PromptPath>,
 ) -> ApiResult<StatusCode> {
     let mut tx = state.db.begin_as(&user).await?;
     prompts::delete(&mut tx, id).await?;
@@ -346,14 +244,14 @@ pub async fn delete_prompt(
 
 /// List a prompt's versions, newest first.
 #[utoipa::path(get, path = "/prompts/{id}/versions", tag = "prompts",
-    params(("id" = Uuid, Path), ListVersionsQuery),
-    responses((status = 200, body = PageOf<VersionView>)))]
+    params(PromptPath, ListVersionsQuery),
+    responses((status = 200, body = PageOf<PromptVersion>)))]
 pub async fn list_prompt_versions(
     state: AppState,
     Authenticated(user): Authenticated,
-    ApiPath(IdPath { id }): ApiPath<IdPath>,
+    ApiPath(PromptPath { id }): ApiPath<PromptPath>,
     ApiQuery(query): ApiQuery<ListVersionsQuery>,
-) -> ApiResult<Json<PageOf<VersionView>>> {
+) -> ApiResult<Json<PageOf<PromptVersion>>> {
     let mut tx = state.db.begin_as(&user).await?;
     let page =
         prompts::list_versions(&mut tx, id, &page_request(query.limit, query.cursor)).await?;
@@ -363,53 +261,53 @@ pub async fn list_prompt_versions(
 
 /// Save a new version, which becomes current. A body identical to the current version's
 /// creates nothing and returns that version with 200.
-#[utoipa::path(post, path = "/prompts/{id}/versions", tag = "prompts", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/prompts/{id}/versions", tag = "prompts", params(PromptPath),
     request_body = CreatePromptVersion,
     responses(
-        (status = 201, description = "A new version", body = VersionView),
-        (status = 200, description = "Same body as the current version: nothing created", body = VersionView),
+        (status = 201, description = "A new version", body = PromptVersion),
+        (status = 200, description = "Same body as the current version: nothing created", body = PromptVersion),
     ))]
 pub async fn create_prompt_version(
     state: AppState,
     Authenticated(user): Authenticated,
-    ApiPath(IdPath { id }): ApiPath<IdPath>,
+    ApiPath(PromptPath { id }): ApiPath<PromptPath>,
     ApiJson(req): ApiJson<CreatePromptVersion>,
-) -> ApiResult<(StatusCode, Json<VersionView>)> {
+) -> ApiResult<(StatusCode, Json<PromptVersion>)> {
     let mut tx = state.db.begin_as(&user).await?;
     let saved = prompts::save_version(&mut tx, id, req.into()).await?;
     tx.commit().await?;
     let status = if saved.created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(saved.version.into())))
+    Ok((status, Json(saved.version)))
 }
 
 /// Get one version of a prompt.
 #[utoipa::path(get, path = "/prompts/{id}/versions/{version}", tag = "prompts",
-    params(("id" = Uuid, Path), ("version" = i32, Path, minimum = 1)),
-    responses((status = 200, body = VersionView)))]
+    params(VersionPath),
+    responses((status = 200, body = PromptVersion)))]
 pub async fn get_prompt_version(
     state: AppState,
     Authenticated(user): Authenticated,
     ApiPath(VersionPath { id, version }): ApiPath<VersionPath>,
-) -> ApiResult<Json<VersionView>> {
+) -> ApiResult<Json<PromptVersion>> {
     let mut tx = state.db.begin_as(&user).await?;
     let version = prompts::get_version(&mut tx, id, version).await?;
     tx.commit().await?;
-    Ok(Json(version.into()))
+    Ok(Json(version))
 }
 
 /// Make an existing version current again (creates no version).
-#[utoipa::path(post, path = "/prompts/{id}/restore", tag = "prompts", params(("id" = Uuid, Path)),
-    request_body = RestorePromptVersion, responses((status = 200, body = PromptDetailView)))]
+#[utoipa::path(post, path = "/prompts/{id}/restore", tag = "prompts", params(PromptPath),
+    request_body = RestorePromptVersion, responses((status = 200, body = PromptDetail)))]
 pub async fn restore_prompt_version(
     state: AppState,
     Authenticated(user): Authenticated,
-    ApiPath(IdPath { id }): ApiPath<IdPath>,
+    ApiPath(PromptPath { id }): ApiPath<PromptPath>,
     ApiJson(req): ApiJson<RestorePromptVersion>,
-) -> ApiResult<Json<PromptDetailView>> {
+) -> ApiResult<Json<PromptDetail>> {
     let mut tx = state.db.begin_as(&user).await?;
     let detail = prompts::restore(&mut tx, id, req.version).await?;
     tx.commit().await?;
-    Ok(Json(detail.into()))
+    Ok(Json(detail))
 }
 
 // ---- helpers ----------------------------------------------------------------------------------

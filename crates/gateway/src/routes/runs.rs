@@ -2,10 +2,8 @@
 //! retry failed cells.
 
 mod input;
-mod views;
 
 pub use input::*;
-pub use views::*;
 
 use std::{convert::Infallible, time::Duration};
 
@@ -15,17 +13,15 @@ use axum::{
     response::sse::{Event, KeepAlive, Sse},
 };
 use futures::{Stream, StreamExt, stream};
-use platform::User;
-use tokio::sync::broadcast::{Receiver, error::RecvError};
+use runs::{Cell, Run, RunDetail, events::Change};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     error::ApiResult,
     extract::{ApiJson, ApiPath, ApiQuery, Authenticated},
-    routes::{IdPath, PageOf, location, page_request},
+    routes::{PageOf, location, page_request},
     state::AppState,
 };
-use runs::events::{EventKind, RunEvent};
 
 /// The longest `?wait=` honoured.
 const MAX_WAIT_SECONDS: u64 = 60;
@@ -47,12 +43,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// List runs, newest first.
 #[utoipa::path(get, path = "/runs", tag = "runs", params(ListRunsQuery),
-    responses((status = 200, body = PageOf<RunListItem>)))]
+    responses((status = 200, body = PageOf<Run>)))]
 pub async fn list_runs(
     state: AppState,
     Authenticated(user): Authenticated,
     ApiQuery(query): ApiQuery<ListRunsQuery>,
-) -> ApiResult<Json<PageOf<RunListItem>>> {
+) -> ApiResult<Json<PageOf<Run>>> {
     let filter = runs::RunFilter { prompt_id: query.prompt_id };
     let mut tx = state.db.begin_as(&user).await?;
     let page = runs::list(&mut tx, &filter, &page_request(query.limit, query.cursor)).await?;
@@ -64,75 +60,71 @@ pub async fn list_runs(
 /// then the run and one cell per (model, row) are queued for the workers.
 #[utoipa::path(post, path = "/runs", tag = "runs", params(CreateRunQuery), request_body = CreateRun,
     responses(
-        (status = 202, description = "Queued (or still running after `wait`)", body = RunView, headers(("location" = String))),
-        (status = 200, description = "Ended within `wait`", body = RunView, headers(("location" = String))),
+        (status = 202, description = "Queued (or still running after `wait`)", body = RunDetail, headers(("location" = String))),
+        (status = 200, description = "Ended within `wait`", body = RunDetail, headers(("location" = String))),
     ))]
 pub async fn create_run(
     state: AppState,
     Authenticated(user): Authenticated,
     ApiQuery(query): ApiQuery<CreateRunQuery>,
     ApiJson(req): ApiJson<CreateRun>,
-) -> ApiResult<(StatusCode, HeaderMap, Json<RunView>)> {
+) -> ApiResult<(StatusCode, HeaderMap, Json<RunDetail>)> {
     let new = runs::NewRun::try_from(req)?;
-    // Subscribed before the commit, so the end of a quick run cannot slip past.
-    let events = state.events.subscribe();
     let mut tx = state.db.begin_as(&user).await?;
     let mut run = runs::create(&mut tx, &state.providers, &state.run_limits, new).await?;
+    // Followed before the commit, so the end of a quick run cannot slip past.
+    let follower = state.events.follow(run.run.id);
     tx.commit().await?;
     if let Some(wait) = query.wait.filter(|w| *w > 0) {
-        run = wait_for_end(
-            &state,
-            &user,
-            run,
-            events,
-            Duration::from_secs(wait.min(MAX_WAIT_SECONDS)),
-        )
-        .await?;
+        follower.until_ended(Duration::from_secs(wait.min(MAX_WAIT_SECONDS))).await;
+        let mut tx = state.db.begin_as(&user).await?;
+        run = runs::get(&mut tx, run.run.id).await?;
+        tx.commit().await?;
     }
     let status = if run.run.status.is_terminal() { StatusCode::OK } else { StatusCode::ACCEPTED };
     let location = location(&format!("/v1/runs/{}", run.run.id));
-    Ok((status, location, Json(run.into())))
+    Ok((status, location, Json(run)))
 }
 
 /// Get a run: status, models with per-model totals, cells by state.
-#[utoipa::path(get, path = "/runs/{id}", tag = "runs", params(("id" = Uuid, Path)),
-    responses((status = 200, body = RunView)))]
+#[utoipa::path(get, path = "/runs/{id}", tag = "runs", params(RunPath),
+    responses((status = 200, body = RunDetail)))]
 pub async fn get_run(
     state: AppState,
     Authenticated(user): Authenticated,
-    ApiPath(IdPath { id }): ApiPath<IdPath>,
-) -> ApiResult<Json<RunView>> {
+    ApiPath(RunPath { id }): ApiPath<RunPath>,
+) -> ApiResult<Json<RunDetail>> {
     let mut tx = state.db.begin_as(&user).await?;
     let run = runs::get(&mut tx, id).await?;
     tx.commit().await?;
-    Ok(Json(run.into()))
+    Ok(Json(run))
 }
 
 /// Cancel a run: queued and running cells are cancelled; results still arriving are dropped.
-#[utoipa::path(post, path = "/runs/{id}/cancel", tag = "runs", params(("id" = Uuid, Path)),
+#[utoipa::path(post, path = "/runs/{id}/cancel", tag = "runs", params(RunPath),
     responses(
-        (status = 200, body = RunView),
+        (status = 200, body = RunDetail),
         (status = 409, description = "The run already ended (`run_finished`)", body = crate::error::Problem,
             content_type = "application/problem+json"),
     ))]
 pub async fn cancel_run(
     state: AppState,
     Authenticated(user): Authenticated,
-    ApiPath(IdPath { id }): ApiPath<IdPath>,
-) -> ApiResult<Json<RunView>> {
+    ApiPath(RunPath { id }): ApiPath<RunPath>,
+) -> ApiResult<Json<RunDetail>> {
     let mut tx = state.db.begin_as(&user).await?;
     let run = runs::cancel(&mut tx, id).await?;
     tx.commit().await?;
-    Ok(Json(run.into()))
+    Ok(Json(run))
 }
 
 /// Delete a run and its cells.
-#[utoipa::path(delete, path = "/runs/{id}", tag = "runs", params(("id" = Uuid, Path)),
+#[utoipa::path(delete, path = "/runs/{id}", tag = "runs", params(RunPath),
     responses((status = 204, description = "Deleted")))]
 pub async fn delete_run(
     state: AppState,
     Authenticated(user): Authenticated,
-    ApiPath(IdPath { id }): ApiPath<IdPath>,
+    ApiPath(RunPath { id }): ApiPath<RunPath>,
 ) -> ApiResult<StatusCode> {
     let mut tx = state.db.begin_as(&user).await?;
     runs::delete(&mut tx, id).await?;
@@ -141,45 +133,43 @@ pub async fn delete_run(
 }
 
 /// A run's cells, least recently changed first: poll with `updated_since` for changes.
-#[utoipa::path(get, path = "/runs/{id}/cells", tag = "runs", params(("id" = Uuid, Path), ListCellsQuery),
-    responses((status = 200, body = PageOf<CellView>)))]
+#[utoipa::path(get, path = "/runs/{id}/cells", tag = "runs", params(RunPath, ListCellsQuery),
+    responses((status = 200, body = PageOf<Cell>)))]
 pub async fn list_run_cells(
     state: AppState,
     Authenticated(user): Authenticated,
-    ApiPath(IdPath { id }): ApiPath<IdPath>,
+    ApiPath(RunPath { id }): ApiPath<RunPath>,
     ApiQuery(query): ApiQuery<ListCellsQuery>,
-) -> ApiResult<Json<PageOf<CellView>>> {
+) -> ApiResult<Json<PageOf<Cell>>> {
     let page = platform::pagination::PageRequest {
         limit: query.limit.unwrap_or(CELLS_DEFAULT_LIMIT),
         cursor: query.cursor,
     };
     let mut tx = state.db.begin_as(&user).await?;
-    let cells =
-        runs::list_cells(&mut tx, id, query.updated_since, query.status.map(Into::into), &page)
-            .await?;
+    let cells = runs::list_cells(&mut tx, id, query.updated_since, query.status, &page).await?;
     tx.commit().await?;
     Ok(Json(cells.into()))
 }
 
 /// One cell: rendered prompt, output or error, tokens, cost, latency.
 #[utoipa::path(get, path = "/runs/{id}/cells/{cell_id}", tag = "runs",
-    params(("id" = Uuid, Path), ("cell_id" = Uuid, Path)), responses((status = 200, body = CellView)))]
+    params(CellPath), responses((status = 200, body = Cell)))]
 pub async fn get_run_cell(
     state: AppState,
     Authenticated(user): Authenticated,
     ApiPath(CellPath { id, cell_id }): ApiPath<CellPath>,
-) -> ApiResult<Json<CellView>> {
+) -> ApiResult<Json<Cell>> {
     let mut tx = state.db.begin_as(&user).await?;
     let cell = runs::get_cell(&mut tx, id, cell_id).await?;
     tx.commit().await?;
-    Ok(Json(cell.into()))
+    Ok(Json(cell))
 }
 
 /// Queue a failed cell again.
 #[utoipa::path(post, path = "/runs/{id}/cells/{cell_id}/retry", tag = "runs",
-    params(("id" = Uuid, Path), ("cell_id" = Uuid, Path)),
+    params(CellPath),
     responses(
-        (status = 200, body = CellView),
+        (status = 200, body = Cell),
         (status = 409, description = "The cell did not fail (`cell_not_failed`) or the run is cancelled (`run_cancelled`)",
             body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
@@ -187,104 +177,60 @@ pub async fn retry_run_cell(
     state: AppState,
     Authenticated(user): Authenticated,
     ApiPath(CellPath { id, cell_id }): ApiPath<CellPath>,
-) -> ApiResult<Json<CellView>> {
+) -> ApiResult<Json<Cell>> {
     let mut tx = state.db.begin_as(&user).await?;
     let cell = runs::retry_cell(&mut tx, id, cell_id).await?;
     tx.commit().await?;
-    Ok(Json(cell.into()))
+    Ok(Json(cell))
 }
 
 /// Follow a run as Server-Sent Events: `run` (status and counts, first and on every change),
 /// `cell` (`{"cell_id", "status"}` on every cell change) and `resync` (events were missed: reread).
 /// The stream ends after the run does.
-#[utoipa::path(get, path = "/runs/{id}/events", tag = "runs", params(("id" = Uuid, Path)),
+#[utoipa::path(get, path = "/runs/{id}/events", tag = "runs", params(RunPath),
     responses((status = 200, description = "An event stream", content_type = "text/event-stream", body = String)))]
 pub async fn stream_run_events(
     state: AppState,
     Authenticated(user): Authenticated,
-    ApiPath(IdPath { id }): ApiPath<IdPath>,
+    ApiPath(RunPath { id }): ApiPath<RunPath>,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let slot = state.streams.take(user.id())?;
-    let events = state.events.subscribe();
+    let follower = state.events.follow(id);
     let mut tx = state.db.begin_as(&user).await?;
     let run = runs::get(&mut tx, id).await?;
     tx.commit().await?;
     let first = run_event(&run);
-    let done = run.run.status.is_terminal();
-    // The slot lives in the stream's state: it is freed when the stream ends or the client leaves.
-    let updates =
-        stream::unfold((events, done, slot), move |(mut events, done, slot)| async move {
-            if done {
-                return None;
-            }
-            loop {
-                let (event, ended) = match events.recv().await {
-                    Ok(event) if event.kind == EventKind::Resync => {
-                        (Event::default().event("resync").data("{}"), false)
-                    }
-                    Ok(event) if event.run_id != id => continue,
-                    Ok(event) => sse_event(&event),
-                    Err(RecvError::Lagged(_)) => {
-                        (Event::default().event("resync").data("{}"), false)
-                    }
-                    Err(RecvError::Closed) => return None,
-                };
-                return Some((Ok(event), (events, ended, slot)));
-            }
+    let updates = (!run.run.status.is_terminal())
+        .then(|| follower.into_stream().map(move |change| change_event(id, change)));
+    let stream = stream::once(async move { first })
+        .chain(stream::iter(updates).flatten())
+        // The slot lives in the stream: freed when the stream ends or the client leaves.
+        .map(move |event| {
+            let _open = &slot;
+            Ok::<_, Infallible>(event)
         });
-    let stream = stream::once(async move { Ok(first) }).chain(updates);
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
 // ---- helpers ----------------------------------------------------------------------------------
 
-fn run_event(run: &runs::RunDetail) -> Event {
-    let counts = CellCounts::from(run.counts);
-    let data = serde_json::json!({"run_id": run.run.id, "status": run.run.status.as_str(), "counts": counts});
+fn run_event(run: &RunDetail) -> Event {
+    let data =
+        serde_json::json!({"run_id": run.run.id, "status": run.run.status, "counts": run.counts});
     Event::default().event("run").data(data.to_string())
 }
 
-/// The SSE form of a change, and whether it ends the run.
-fn sse_event(event: &RunEvent) -> (Event, bool) {
-    match event.kind {
-        EventKind::Cell => {
-            let data = serde_json::json!({"cell_id": event.cell_id, "status": event.status});
-            (Event::default().event("cell").data(data.to_string()), false)
+/// The SSE form of a change of run `run_id`.
+fn change_event(run_id: runs::RunId, change: Change) -> Event {
+    match change {
+        Change::Cell { cell_id, status } => {
+            let data = serde_json::json!({"cell_id": cell_id, "status": status});
+            Event::default().event("cell").data(data.to_string())
         }
-        _ => {
-            let data = serde_json::json!({"run_id": event.run_id, "status": event.status});
-            let ended = matches!(event.status.as_str(), "completed" | "failed" | "cancelled");
-            (Event::default().event("run").data(data.to_string()), ended)
+        Change::Run { status } => {
+            let data = serde_json::json!({"run_id": run_id, "status": status});
+            Event::default().event("run").data(data.to_string())
         }
+        Change::Resync => Event::default().event("resync").data("{}"),
     }
-}
-
-/// Waits (up to `limit`) for the run to end, then rereads it.
-async fn wait_for_end(
-    state: &AppState,
-    user: &User,
-    run: runs::RunDetail,
-    mut events: Receiver<RunEvent>,
-    limit: Duration,
-) -> ApiResult<runs::RunDetail> {
-    let id = run.run.id;
-    let ended = async {
-        loop {
-            match events.recv().await {
-                Ok(event) if event.run_id == id && event.kind == EventKind::Run => {
-                    if matches!(event.status.as_str(), "completed" | "failed" | "cancelled") {
-                        return;
-                    }
-                }
-                Ok(_) => {}
-                // Missed events: fall back to rereading.
-                Err(_) => return,
-            }
-        }
-    };
-    let _ = tokio::time::timeout(limit, ended).await;
-    let mut tx = state.db.begin_as(user).await?;
-    let run = runs::get(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(run)
 }

@@ -224,7 +224,8 @@ async fn invalid_runs_name_every_problem_and_write_nothing() {
         (json!({"prompt_id": id(&generator), "models": []}), "models"),
         (
             json!({"prompt_id": id(&generator), "models": [{"provider": "mock", "model": "echo", "params": {"temperature": 3}}]}),
-            "models[0].params.temperature",
+            // The field, and the message names the parameter: "`temperature` must be ...".
+            "models[0].params",
         ),
         (json!({"prompt_id": id(&generator), "models": echo, "concurrency": 0}), "concurrency"),
     ];

@@ -2,14 +2,15 @@
 
 use uuid::Uuid;
 
-use super::{Worker, execute::error_kind};
+use super::Worker;
+use crate::{CellId, ErrorKind, RunId, RunModelId};
 
 /// A cell this worker now holds the lease of.
 #[derive(Debug, sqlx::FromRow)]
 pub(super) struct Claimed {
-    pub id: Uuid,
-    pub run_id: Uuid,
-    pub run_model_id: Uuid,
+    pub id: CellId,
+    pub run_id: RunId,
+    pub run_model_id: RunModelId,
     pub owner_id: Uuid,
     /// The dataset row's values as JSON text (none for a run over variables), decoded by the
     /// cell itself: a row no reader takes fails its cell, not the claim of every tenant's cells.
@@ -37,7 +38,7 @@ impl Worker {
     }
 
     /// Gives back cells this worker claimed but will not start (it is stopping).
-    pub(super) async fn release(&self, cells: &[Uuid]) -> Result<(), sqlx::Error> {
+    pub(super) async fn release(&self, cells: &[CellId]) -> Result<(), sqlx::Error> {
         if cells.is_empty() {
             return Ok(());
         }
@@ -61,7 +62,7 @@ impl Worker {
     /// its workers down is not retried forever.
     pub(super) async fn reap(&self) -> Result<(), sqlx::Error> {
         let mut tx = self.db.begin_service().await?;
-        let failed_runs: Vec<Uuid> = sqlx::query_scalar::<_, Option<Uuid>>(
+        let failed_runs: Vec<RunId> = sqlx::query_scalar::<_, Option<RunId>>(
             "with expired as (
                select id from public.run_cell
                where status = 'running' and lease_expires_at < now()
@@ -78,7 +79,7 @@ impl Worker {
              returning case when c.status = 'failed' then c.run_id end",
         )
         .bind(self.config.max_claims)
-        .bind(error_kind::ABANDONED)
+        .bind(ErrorKind::Abandoned)
         .fetch_all(&mut *tx)
         .await?
         .into_iter()

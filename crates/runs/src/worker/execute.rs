@@ -8,37 +8,23 @@
 
 use std::{borrow::Cow, collections::HashMap, sync::Arc};
 
-use grading::{Check, CheckResult, CompiledCheck, ScoreScale, parse_verdict};
+use grading::{CheckResult, CompiledCheck, ScoreScale, parse_verdict};
 use prompts::placeholders::RenderError;
 use providers::{ChatRequest, ChatResponse, ModelParams, ModelProblem, ProviderError};
-use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use super::{Claimed, Worker};
 use crate::{
-    CellStatus, GradeStatus,
+    CellError, CellId, CellStatus, ErrorKind, Generation, GradeStatus, Judgement, RunDetail, RunId,
+    RunModelId,
     create::GraderSnapshot,
     render::{render, render_with, value_text},
+    store::RUN_DETAIL_COLUMNS,
 };
 
 /// Inputs smaller than this are worked on in place; larger ones on the blocking pool.
 const OFFLOAD_BYTES: usize = 64 * 1024;
-
-/// Why a cell failed, as stored in `error_kind` (besides the providers' own kinds).
-pub(super) mod error_kind {
-    /// The cell's inputs cannot be used: an unreadable row, a placeholder without a value, a
-    /// model or parameters the run should never have had.
-    pub const INVALID_INPUT: &str = "invalid_input";
-    /// The rendered prompt is longer than MAX_RENDERED_PROMPT_BYTES.
-    pub const PROMPT_TOO_LARGE: &str = "prompt_too_large";
-    /// The provider is not configured on this worker.
-    pub const UNAVAILABLE: &str = "unavailable";
-    /// The result could not be stored.
-    pub const INTERNAL: &str = "internal";
-    /// Claimed too often without a result (its workers keep dying).
-    pub const ABANDONED: &str = "abandoned";
-}
 
 /// What every cell of a run needs, read once per run and cached (runs do not change). A run
 /// whose stored spec cannot be used is cached as the reason, so its cells fail at once.
@@ -50,7 +36,7 @@ pub(super) struct RunSpec {
     system_prompt: Option<String>,
     variables: Map<String, Value>,
     /// Each of the run's models, or why it cannot be called.
-    models: HashMap<Uuid, Result<ModelSpec, String>>,
+    models: HashMap<RunModelId, Result<ModelSpec, String>>,
     grader: Option<GraderSnapshot>,
     checks: Vec<CompiledCheck>,
     expected_column: Option<String>,
@@ -58,24 +44,11 @@ pub(super) struct RunSpec {
     pass_threshold: f64,
 }
 
-/// The run as stored; JSON columns come as text and are decoded here, so that a value no reader
-/// takes is this run's problem, not a failed query.
-#[derive(Debug, sqlx::FromRow)]
-struct RunRow {
-    prompt_body: String,
-    system_prompt: Option<String>,
-    variables: String,
-    grader: Option<String>,
-    checks: String,
-    expected_column: Option<String>,
-    score_min: f64,
-    score_max: f64,
-    pass_threshold: f64,
-}
-
+/// What the worker needs of a run's model. `params` comes as text and is decoded here, so that
+/// parameters no reader takes are this model's problem, not a failed query.
 #[derive(Debug, sqlx::FromRow)]
 struct ModelRow {
-    id: Uuid,
+    id: RunModelId,
     provider: String,
     model: String,
     params: String,
@@ -95,96 +68,83 @@ struct ModelSpec {
 /// The outcome of a cell, ready to be written.
 #[derive(Debug)]
 pub(super) struct CellResult {
-    pub id: Uuid,
+    pub id: CellId,
     pub status: CellStatus,
     /// Model calls made by this claim.
     pub attempts: i32,
-    pub rendered_system: Option<String>,
-    pub rendered_prompt: Option<String>,
-    pub output: Option<String>,
-    pub output_truncated: bool,
-    pub error_kind: Option<String>,
-    pub error_message: Option<String>,
-    pub finish_reason: Option<String>,
-    pub latency_ms: Option<i32>,
-    pub tokens_in: Option<i32>,
-    pub tokens_out: Option<i32>,
-    pub cost_usd: Option<f64>,
-    pub judge: Option<Judged>,
-    pub check_results: Option<Vec<CheckResult>>,
+    pub generation: Generation,
+    pub error: Option<CellError>,
+    pub judge: Option<Judgement>,
+    pub assertion_results: Option<Vec<CheckResult>>,
     pub auto_pass: Option<bool>,
 }
 
-/// What the judge made of an output.
-#[derive(Debug)]
-pub(super) struct Judged {
-    pub status: GradeStatus,
-    pub score: Option<f64>,
-    pub pass: Option<bool>,
-    pub reason: Option<String>,
-    /// The judge's raw answer, kept whatever it said (up to MAX_OUTPUT_BYTES).
-    pub output: Option<String>,
-    pub output_truncated: bool,
-    pub error: Option<String>,
-    pub tokens_in: Option<i32>,
-    pub tokens_out: Option<i32>,
-    pub cost_usd: Option<f64>,
-    pub latency_ms: Option<i32>,
-}
-
 impl CellResult {
-    fn new(id: Uuid, status: CellStatus) -> Self {
+    fn new(id: CellId, status: CellStatus) -> Self {
         Self {
             id,
             status,
             attempts: 0,
-            rendered_system: None,
-            rendered_prompt: None,
-            output: None,
-            output_truncated: false,
-            error_kind: None,
-            error_message: None,
-            finish_reason: None,
-            latency_ms: None,
-            tokens_in: None,
-            tokens_out: None,
-            cost_usd: None,
+            generation: Generation::default(),
+            error: None,
             judge: None,
-            check_results: None,
+            assertion_results: None,
             auto_pass: None,
         }
     }
 
-    pub(super) fn failed(id: Uuid, kind: &str, message: impl Into<String>) -> Self {
-        Self {
-            error_kind: Some(kind.to_owned()),
-            error_message: Some(message.into()),
-            ..Self::new(id, CellStatus::Failed)
-        }
+    pub(super) fn failed(id: CellId, kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self { error: Some(CellError::new(kind, message)), ..Self::new(id, CellStatus::Failed) }
     }
 
     /// Makes every text storable: PostgreSQL text and jsonb cannot hold NUL, which a model told
     /// to echo can answer. Each NUL becomes U+FFFD (the replacement character), so the text keeps
     /// its shape and shows where something was.
     pub(super) fn make_storable(&mut self) {
-        let texts = [
-            &mut self.rendered_system,
-            &mut self.rendered_prompt,
-            &mut self.output,
-            &mut self.error_kind,
-            &mut self.error_message,
-            &mut self.finish_reason,
-        ];
-        texts.into_iter().flatten().for_each(replace_nul);
+        let generation = &mut self.generation;
+        [
+            &mut generation.rendered_system,
+            &mut generation.rendered_prompt,
+            &mut generation.output,
+            &mut generation.finish_reason,
+        ]
+        .into_iter()
+        .flatten()
+        .for_each(replace_nul);
+        if let Some(error) = &mut self.error {
+            replace_nul(&mut error.message);
+        }
         if let Some(judge) = &mut self.judge {
             [&mut judge.reason, &mut judge.output, &mut judge.error]
                 .into_iter()
                 .flatten()
                 .for_each(replace_nul);
         }
-        for check in self.check_results.iter_mut().flatten() {
+        for check in self.assertion_results.iter_mut().flatten() {
             replace_nul(&mut check.reason);
         }
+    }
+
+    /// This result as a `run_cell` row: column name to value, as `jsonb_populate_recordset`
+    /// reads it. The generation's fields are columns of the same names; the judgement's are
+    /// `judge_<field>`.
+    pub(super) fn row(&self) -> Value {
+        let Value::Object(mut row) = json!(self.generation) else {
+            unreachable!("a generation serializes as an object")
+        };
+        row.insert("id".into(), json!(self.id));
+        row.insert("status".into(), json!(self.status));
+        row.insert("attempts".into(), json!(self.attempts));
+        if let Some(error) = &self.error {
+            row.insert("error_kind".into(), json!(error.kind));
+            row.insert("error_message".into(), json!(error.message));
+        }
+        if let Some(Value::Object(judge)) = self.judge.as_ref().map(|j| json!(j)) {
+            row.extend(judge.into_iter().map(|(field, value)| (format!("judge_{field}"), value)));
+        }
+        row.insert("check_results".into(), json!(self.assertion_results));
+        row.insert("auto_pass".into(), json!(self.auto_pass));
+        Value::Object(row)
     }
 }
 
@@ -233,23 +193,23 @@ impl Worker {
         let spec = match entry.as_ref() {
             Ok(spec) => spec,
             Err(problem) => {
-                return Some(CellResult::failed(cell.id, error_kind::INVALID_INPUT, problem));
+                return Some(CellResult::failed(cell.id, ErrorKind::InvalidInput, problem));
             }
         };
         let model = match spec.models.get(&cell.run_model_id) {
             Some(Ok(model)) => model,
             Some(Err(problem)) => {
-                return Some(CellResult::failed(cell.id, error_kind::INVALID_INPUT, problem));
+                return Some(CellResult::failed(cell.id, ErrorKind::InvalidInput, problem));
             }
             None => {
                 let problem = "the cell's model is not one of its run's models";
-                return Some(CellResult::failed(cell.id, error_kind::INVALID_INPUT, problem));
+                return Some(CellResult::failed(cell.id, ErrorKind::InvalidInput, problem));
             }
         };
         let row = match cell.row.as_deref().map(decode_row).transpose() {
             Ok(row) => row,
             Err(problem) => {
-                return Some(CellResult::failed(cell.id, error_kind::INVALID_INPUT, problem));
+                return Some(CellResult::failed(cell.id, ErrorKind::InvalidInput, problem));
             }
         };
         let max_prompt = self.config.limits.max_rendered_prompt_bytes;
@@ -273,18 +233,18 @@ impl Worker {
             Err(error @ RenderError::MissingValue(_)) => {
                 return Some(CellResult::failed(
                     cell.id,
-                    error_kind::INVALID_INPUT,
+                    ErrorKind::InvalidInput,
                     error.to_string(),
                 ));
             }
             Err(error @ RenderError::TooLarge { .. }) => {
                 let message = format!("{error} (MAX_RENDERED_PROMPT_BYTES)");
-                return Some(CellResult::failed(cell.id, error_kind::PROMPT_TOO_LARGE, message));
+                return Some(CellResult::failed(cell.id, ErrorKind::PromptTooLarge, message));
             }
         };
         let Some(provider) = self.providers.get(&model.provider) else {
             let message = format!("provider `{}` is not configured on this worker", model.provider);
-            return Some(CellResult::failed(cell.id, error_kind::UNAVAILABLE, message));
+            return Some(CellResult::failed(cell.id, ErrorKind::Unavailable, message));
         };
 
         let request =
@@ -294,26 +254,28 @@ impl Worker {
         result.attempts = i32::try_from(call.attempts).unwrap_or(i32::MAX);
         match call.result {
             Ok(response) => {
-                result.cost_usd =
-                    Some(cost(&response, model.input_per_mtok, model.output_per_mtok));
                 let usage = Usage::of(&response);
-                (result.latency_ms, result.tokens_in, result.tokens_out) =
-                    (usage.latency_ms, usage.tokens_in, usage.tokens_out);
-                result.finish_reason = response.finish_reason;
                 let (output, truncated) =
                     bounded(response.text, self.config.limits.max_output_bytes);
                 self.grade(&entry, row, &request.user, &output, &mut result).await;
-                result.output = Some(output);
-                result.output_truncated = truncated;
+                result.generation = Generation {
+                    output: Some(output),
+                    output_truncated: truncated,
+                    finish_reason: response.finish_reason,
+                    latency_ms: usage.latency_ms,
+                    tokens_in: usage.tokens_in,
+                    tokens_out: usage.tokens_out,
+                    cost_usd: Some(usage.cost(model.input_per_mtok, model.output_per_mtok)),
+                    ..Generation::default()
+                };
             }
             Err(error) => {
                 result.status = CellStatus::Failed;
-                result.error_kind = Some(error.kind.as_str().to_owned());
-                result.error_message = Some(error.message);
+                result.error = Some(CellError::new(error.kind.into(), error.message));
             }
         }
-        result.rendered_system = request.system;
-        result.rendered_prompt = Some(request.user);
+        result.generation.rendered_system = request.system;
+        result.generation.rendered_prompt = Some(request.user);
         Some(result)
     }
 
@@ -358,7 +320,7 @@ impl Worker {
             (_, Some(judge)) => judge,
             (checks, None) => checks,
         };
-        result.check_results = checks;
+        result.assertion_results = checks;
         result.judge = judged;
     }
 
@@ -369,8 +331,8 @@ impl Worker {
         row: Option<&Map<String, Value>>,
         input: &str,
         output: &str,
-    ) -> Judged {
-        let error = |message: String| Judged {
+    ) -> Judgement {
+        let error = |message: String| Judgement {
             status: GradeStatus::Error,
             score: None,
             pass: None,
@@ -422,7 +384,7 @@ impl Worker {
             }
         };
         let usage = Usage::of(&response);
-        let cost_usd = Some(cost(&response, grader.input_per_mtok, grader.output_per_mtok));
+        let cost_usd = Some(usage.cost(grader.input_per_mtok, grader.output_per_mtok));
         let (scale, threshold) = (spec.scale, spec.pass_threshold);
         let max_output = self.config.limits.max_output_bytes;
         let text = response.text;
@@ -438,7 +400,7 @@ impl Worker {
             Err(parse) => (GradeStatus::ParseError, None, None, None, Some(parse.0)),
         };
         let (output, output_truncated) = bounded(text, max_output);
-        Judged {
+        Judgement {
             status,
             score,
             pass,
@@ -457,33 +419,41 @@ impl Worker {
     /// is keyed by the run and its owner, so it can only ever serve a run's own data back to it.
     async fn spec(
         &self,
-        run_id: Uuid,
+        run_id: RunId,
         owner_id: Uuid,
     ) -> Result<Option<Arc<SpecEntry>>, sqlx::Error> {
         if let Some(entry) = self.specs.lock().await.get(&(run_id, owner_id)) {
             return Ok(Some(entry.clone()));
         }
         let mut tx = self.db.begin_service().await?;
-        let run: Option<RunRow> = sqlx::query_as(
-            "select prompt_body, system_prompt, variables::text as variables,
-                    grader::text as grader, checks::text as checks, expected_column,
-                    score_min, score_max, pass_threshold
-             from public.run where id = $1 and owner_id = $2",
-        )
+        let run: Result<Option<RunDetail>, sqlx::Error> = sqlx::query_as(&format!(
+            "select {RUN_DETAIL_COLUMNS} from public.run r where r.id = $1 and r.owner_id = $2"
+        ))
         .bind(run_id)
         .bind(owner_id)
         .fetch_optional(&mut *tx)
-        .await?;
-        let Some(run) = run else { return Ok(None) };
-        let models: Vec<ModelRow> = sqlx::query_as(
-            "select id, provider, model, params::text as params, input_per_mtok, output_per_mtok
-             from public.run_model where run_id = $1",
-        )
-        .bind(run_id)
-        .fetch_all(&mut *tx)
-        .await?;
+        .await;
+        let entry = match run {
+            Ok(None) => return Ok(None),
+            // A stored value no reader takes: this run's problem, not the database's.
+            Err(error @ (sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_))) => {
+                Err(format!("the run cannot be read: {error}"))
+            }
+            Err(error) => return Err(error),
+            Ok(Some(run)) => {
+                let models: Vec<ModelRow> = sqlx::query_as(
+                    "select id, provider, model, params::text as params, input_per_mtok,
+                            output_per_mtok
+                     from public.run_model where run_id = $1",
+                )
+                .bind(run_id)
+                .fetch_all(&mut *tx)
+                .await?;
+                Ok(self.read_spec(run, models))
+            }
+        };
         tx.commit().await?;
-        let entry = Arc::new(self.read_spec(run_id, run, models));
+        let entry = Arc::new(entry);
         let mut specs = self.specs.lock().await;
         // Bounded: a long-lived worker sees many runs; rereading one is cheap.
         if specs.len() >= 256 {
@@ -493,14 +463,12 @@ impl Worker {
         Ok(Some(entry))
     }
 
-    /// Decodes a stored run and checks again what it would execute: the run was validated when
+    /// Compiles a stored run and checks again what it would execute: the run was validated when
     /// it was created, but a worker runs whatever the table holds.
-    fn read_spec(&self, run_id: Uuid, run: RunRow, models: Vec<ModelRow>) -> SpecEntry {
-        let variables: Map<String, Value> = decode("variables", &run.variables)?;
-        let grader: Option<GraderSnapshot> =
-            run.grader.as_deref().map(|g| decode("grader", g)).transpose()?;
-        let checks: Vec<Check> = decode("checks", &run.checks)?;
-        let checks = checks
+    fn read_spec(&self, run: RunDetail, models: Vec<ModelRow>) -> RunSpec {
+        let run_id = run.run.id;
+        let checks = run
+            .assertions
             .iter()
             .filter_map(|check| {
                 let column: Vec<&str> = check.column.iter().map(String::as_str).collect();
@@ -510,15 +478,18 @@ impl Worker {
                     .ok()
             })
             .collect();
-        if let Some(grader) = &grader {
+        let grader_problem = run.grader.as_ref().and_then(|grader| {
             self.check_model(&grader.provider, &grader.model, &grader.params)
                 .and_then(|()| check_prices(grader.input_per_mtok, grader.output_per_mtok))
-                .map_err(|problem| format!("the grader: {problem}"))?;
-        }
+                .err()
+                .map(|problem| format!("the grader: {problem}"))
+        });
         let models = models
             .into_iter()
             .map(|row| {
-                let model = decode::<ModelParams>("params", &row.params).and_then(|params| {
+                let model = grader_problem.clone().map_or(Ok(()), Err).and_then(|()| {
+                    let params: ModelParams = serde_json::from_str(&row.params)
+                        .map_err(|e| format!("the model's params cannot be read: {e}"))?;
                     self.check_model(&row.provider, &row.model, &params)?;
                     check_prices(row.input_per_mtok, row.output_per_mtok)?;
                     Ok(ModelSpec {
@@ -532,17 +503,17 @@ impl Worker {
                 (row.id, model)
             })
             .collect();
-        Ok(RunSpec {
+        RunSpec {
             prompt_body: run.prompt_body,
-            system_prompt: run.system_prompt,
-            variables,
+            system_prompt: run.system,
+            variables: run.variables,
             models,
-            grader,
+            grader: run.grader,
             checks,
             expected_column: run.expected_column,
-            scale: ScoreScale { min: run.score_min, max: run.score_max },
+            scale: run.score_scale,
             pass_threshold: run.pass_threshold,
-        })
+        }
     }
 
     /// A model this server may call, with parameters in range. An unconfigured provider is
@@ -565,10 +536,6 @@ fn check_prices(input_per_mtok: f64, output_per_mtok: f64) -> Result<(), String>
     }
 }
 
-fn decode<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, String> {
-    serde_json::from_str(text).map_err(|e| format!("the run's {what} cannot be read: {e}"))
-}
-
 /// A dataset row, as the claim returned it.
 fn decode_row(text: &str) -> Result<Map<String, Value>, String> {
     serde_json::from_str(text).map_err(|e| format!("the dataset row cannot be read: {e}"))
@@ -589,13 +556,13 @@ impl Usage {
             latency_ms: Some(i32::try_from(response.latency.as_millis()).unwrap_or(i32::MAX)),
         }
     }
-}
 
-/// USD for a call at prices per million tokens.
-fn cost(response: &ChatResponse, input_per_mtok: f64, output_per_mtok: f64) -> f64 {
-    (f64::from(response.tokens_in) * input_per_mtok
-        + f64::from(response.tokens_out) * output_per_mtok)
-        / 1_000_000.0
+    /// USD for the call at prices per million tokens.
+    fn cost(&self, input_per_mtok: f64, output_per_mtok: f64) -> f64 {
+        let tokens = |n: Option<i32>| f64::from(n.unwrap_or(0));
+        (tokens(self.tokens_in) * input_per_mtok + tokens(self.tokens_out) * output_per_mtok)
+            / 1_000_000.0
+    }
 }
 
 #[cfg(test)]
@@ -611,17 +578,44 @@ mod tests {
 
     #[test]
     fn results_lose_their_nul_characters_and_nothing_else() {
-        let mut result = CellResult::failed(Uuid::nil(), "x", "a\0b");
-        result.output = Some("\0".into());
-        result.check_results = Some(vec![CheckResult {
+        let mut result = CellResult::failed(CellId(Uuid::nil()), ErrorKind::Internal, "a\0b");
+        result.generation.output = Some("\0".into());
+        result.assertion_results = Some(vec![CheckResult {
             kind: grading::CheckKind::Equals,
             passed: false,
             reason: "x\0y".into(),
         }]);
         result.make_storable();
-        assert_eq!(result.error_message.as_deref(), Some("a\u{FFFD}b"));
-        assert_eq!(result.output.as_deref(), Some("\u{FFFD}"));
-        assert_eq!(result.check_results.unwrap()[0].reason, "x\u{FFFD}y");
+        assert_eq!(result.error.as_ref().unwrap().message, "a\u{FFFD}b");
+        assert_eq!(result.generation.output.as_deref(), Some("\u{FFFD}"));
+        assert_eq!(result.assertion_results.as_ref().unwrap()[0].reason, "x\u{FFFD}y");
+    }
+
+    #[test]
+    fn a_result_is_a_row_of_run_cell_columns() {
+        let mut result = CellResult::new(CellId(Uuid::nil()), CellStatus::Succeeded);
+        result.generation.output = Some("hi".into());
+        result.judge = Some(Judgement {
+            status: GradeStatus::Graded,
+            score: Some(1.0),
+            pass: Some(true),
+            reason: None,
+            output: None,
+            output_truncated: false,
+            error: None,
+            tokens_in: Some(3),
+            tokens_out: None,
+            cost_usd: None,
+            latency_ms: None,
+        });
+        let row = result.row();
+        assert_eq!(row["output"], "hi");
+        assert_eq!(row["status"], "succeeded");
+        assert_eq!(
+            (row["judge_status"].as_str(), row["judge_tokens_in"].as_i64()),
+            (Some("graded"), Some(3))
+        );
+        assert!(row.get("error_kind").is_none() && row.get("status_kind").is_none());
     }
 
     #[test]

@@ -7,13 +7,11 @@
 use std::sync::Arc;
 
 use platform::db::{DbFailure, classify};
+use serde_json::Value;
 use tokio::sync::mpsc;
-use uuid::Uuid;
 
-use super::{
-    CellResult, Worker,
-    execute::{Judged, error_kind},
-};
+use super::{CellResult, Worker};
+use crate::{CellId, ErrorKind, RunId};
 
 /// Results written per statement, at most.
 const BATCH: usize = 256;
@@ -27,7 +25,7 @@ impl Worker {
                 result.make_storable();
             }
             let runs = self.store(&batch).await;
-            let ids: Vec<Uuid> = batch.iter().map(|r| r.id).collect();
+            let ids: Vec<CellId> = batch.iter().map(|r| r.id).collect();
             self.let_go(&ids);
             self.written.notify_one();
             if let Err(error) = self.finish_runs(&runs).await {
@@ -38,7 +36,7 @@ impl Worker {
     }
 
     /// Stores `results`, as one batch or else one by one; returns the runs touched.
-    async fn store(&self, results: &[CellResult]) -> Vec<Uuid> {
+    async fn store(&self, results: &[CellResult]) -> Vec<RunId> {
         let error = match self.write(results).await {
             Ok(runs) => return runs,
             Err(error) => error,
@@ -65,7 +63,7 @@ impl Worker {
 
     /// A result that cannot be written. If the database is away, the lease runs out and the cell
     /// is worked on again; if the result itself is the problem, the cell fails as `internal`.
-    async fn give_up_on(&self, result: &CellResult, error: &sqlx::Error) -> Vec<Uuid> {
+    async fn give_up_on(&self, result: &CellResult, error: &sqlx::Error) -> Vec<RunId> {
         let description = platform::db::describe(error);
         if classify(error) == DbFailure::Unavailable {
             tracing::warn!(error = %description, cell.id = %result.id, "could not write a result; the cell will be claimed again");
@@ -87,7 +85,7 @@ impl Worker {
         &self,
         result: &CellResult,
         message: &str,
-    ) -> Result<Vec<Uuid>, sqlx::Error> {
+    ) -> Result<Vec<RunId>, sqlx::Error> {
         let mut tx = self.db.begin_service().await?;
         let runs = sqlx::query_scalar(
             "update public.run_cell
@@ -98,7 +96,7 @@ impl Worker {
         )
         .bind(result.id)
         .bind(self.id)
-        .bind(error_kind::INTERNAL)
+        .bind(ErrorKind::Internal)
         .bind(message)
         .bind(result.attempts)
         .fetch_all(&mut *tx)
@@ -108,72 +106,35 @@ impl Worker {
         Ok(runs)
     }
 
-    /// Writes the results whose lease this worker still holds; returns the runs touched.
-    async fn write(&self, results: &[CellResult]) -> Result<Vec<Uuid>, sqlx::Error> {
+    /// Writes the results whose lease this worker still holds; returns the runs touched. Each
+    /// result is a row of named columns (`CellResult::row`), read back into `run_cell`'s own
+    /// column types by `jsonb_populate_recordset`.
+    async fn write(&self, results: &[CellResult]) -> Result<Vec<RunId>, sqlx::Error> {
+        let rows = Value::Array(results.iter().map(CellResult::row).collect());
         let mut tx = self.db.begin_service().await?;
-        let mut runs: Vec<Uuid> = sqlx::query_scalar(
+        let mut runs: Vec<RunId> = sqlx::query_scalar(
             "update public.run_cell c set
-               status = u.status::public.cell_status, attempts = c.attempts + u.attempts,
+               status = u.status, attempts = c.attempts + u.attempts,
                rendered_system = u.rendered_system, rendered_prompt = u.rendered_prompt,
                output = u.output, output_truncated = u.output_truncated,
+               finish_reason = u.finish_reason, latency_ms = u.latency_ms,
+               tokens_in = u.tokens_in, tokens_out = u.tokens_out, cost_usd = u.cost_usd,
                error_kind = u.error_kind, error_message = u.error_message,
-               finish_reason = u.finish_reason, latency_ms = u.latency_ms, tokens_in = u.tokens_in,
-               tokens_out = u.tokens_out, cost_usd = u.cost_usd,
-               judge_status = u.judge_status::public.grade_status, judge_score = u.judge_score,
+               judge_status = u.judge_status, judge_score = u.judge_score,
                judge_pass = u.judge_pass, judge_reason = u.judge_reason,
                judge_output = u.judge_output,
                judge_output_truncated = coalesce(u.judge_output_truncated, false),
-               judge_error = u.judge_error,
-               grader_tokens_in = u.grader_tokens_in, grader_tokens_out = u.grader_tokens_out,
-               grader_cost_usd = u.grader_cost_usd, grader_latency_ms = u.grader_latency_ms,
+               judge_error = u.judge_error, judge_tokens_in = u.judge_tokens_in,
+               judge_tokens_out = u.judge_tokens_out, judge_cost_usd = u.judge_cost_usd,
+               judge_latency_ms = u.judge_latency_ms,
                check_results = u.check_results, auto_pass = u.auto_pass,
                lease_expires_at = null, finished_at = now()
-             from unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[],
-                         $8::bool[], $9::text[], $10::text[], $11::text[], $12::int[], $13::int[],
-                         $14::int[], $15::float8[], $16::text[], $17::float8[], $18::bool[],
-                         $19::text[], $20::text[], $21::bool[], $22::text[], $23::int[],
-                         $24::int[], $25::float8[], $26::int[], $27::jsonb[], $28::bool[])
-               as u(id, status, attempts, rendered_system, rendered_prompt, output,
-                    output_truncated, error_kind, error_message, finish_reason, latency_ms,
-                    tokens_in, tokens_out, cost_usd, judge_status, judge_score, judge_pass,
-                    judge_reason, judge_output, judge_output_truncated, judge_error,
-                    grader_tokens_in, grader_tokens_out, grader_cost_usd, grader_latency_ms,
-                    check_results, auto_pass)
+             from jsonb_populate_recordset(null::public.run_cell, $2) as u
              where c.id = u.id and c.lease_owner = $1 and c.status = 'running'
              returning c.run_id",
         )
         .bind(self.id)
-        .bind(column(results, |r| r.id))
-        .bind(column(results, |r| r.status.as_str()))
-        .bind(column(results, |r| r.attempts))
-        .bind(column(results, |r| r.rendered_system.as_deref()))
-        .bind(column(results, |r| r.rendered_prompt.as_deref()))
-        .bind(column(results, |r| r.output.as_deref()))
-        .bind(column(results, |r| r.output_truncated))
-        .bind(column(results, |r| r.error_kind.as_deref()))
-        .bind(column(results, |r| r.error_message.as_deref()))
-        .bind(column(results, |r| r.finish_reason.as_deref()))
-        .bind(column(results, |r| r.latency_ms))
-        .bind(column(results, |r| r.tokens_in))
-        .bind(column(results, |r| r.tokens_out))
-        .bind(column(results, |r| r.cost_usd))
-        .bind(judge_column(results, |j| Some(j.status.as_str())))
-        .bind(judge_column(results, |j| j.score))
-        .bind(judge_column(results, |j| j.pass))
-        .bind(judge_column(results, |j| j.reason.as_deref()))
-        .bind(judge_column(results, |j| j.output.as_deref()))
-        .bind(judge_column(results, |j| Some(j.output_truncated)))
-        .bind(judge_column(results, |j| j.error.as_deref()))
-        .bind(judge_column(results, |j| j.tokens_in))
-        .bind(judge_column(results, |j| j.tokens_out))
-        .bind(judge_column(results, |j| j.cost_usd))
-        .bind(judge_column(results, |j| j.latency_ms))
-        .bind(column(results, |r| {
-            r.check_results
-                .as_ref()
-                .map(|c| serde_json::to_value(c).expect("check results serialize"))
-        }))
-        .bind(column(results, |r| r.auto_pass))
+        .bind(rows)
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -200,17 +161,4 @@ fn sqlstate(error: &sqlx::Error) -> String {
         sqlx::Error::Database(db) => format!("SQLSTATE {}", db.code().unwrap_or_default()),
         other => other.to_string(),
     }
-}
-
-/// One field of every result, as the array bound to one `unnest` column.
-fn column<'a, T>(results: &'a [CellResult], field: impl Fn(&'a CellResult) -> T) -> Vec<T> {
-    results.iter().map(field).collect()
-}
-
-/// One field of every result's judgement; null where the cell was not judged.
-fn judge_column<'a, T>(
-    results: &'a [CellResult],
-    field: impl Fn(&'a Judged) -> Option<T>,
-) -> Vec<Option<T>> {
-    results.iter().map(|r| r.judge.as_ref().and_then(&field)).collect()
 }

@@ -1,62 +1,19 @@
 //! What clients send to `/v1/runs`: the run to start, and the query and path parameters.
 
 use chrono::{DateTime, Utc};
+use datasets::DatasetId;
+use grading::{Check, ScoreScale};
 use platform::pagination::MAX_LIMIT;
+use prompts::{PromptId, PromptVersionId};
+use providers::ModelParams;
+use runs::{CellId, CellStatus, RunId};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
-use validator::Validate;
+use validator::{Validate, ValidationError};
 
-use super::{CELLS_MAX_LIMIT, CellStatus};
+use super::CELLS_MAX_LIMIT;
 use crate::error::{ApiError, ApiResult, FieldError};
-
-/// Generation parameters; omitted ones keep the provider's defaults.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ModelParams {
-    #[validate(range(min = 0.0, max = 2.0))]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = 0.2)]
-    pub temperature: Option<f64>,
-    #[validate(range(min = 1, max = 1_000_000))]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = 512)]
-    pub max_tokens: Option<u32>,
-    #[validate(range(min = 0.0, max = 1.0))]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub top_p: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seed: Option<i64>,
-    /// Up to 4 stop sequences.
-    #[validate(length(max = 4))]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stop: Option<Vec<String>>,
-}
-
-impl From<ModelParams> for providers::ModelParams {
-    fn from(p: ModelParams) -> Self {
-        Self {
-            temperature: p.temperature,
-            max_tokens: p.max_tokens,
-            top_p: p.top_p,
-            seed: p.seed,
-            stop: p.stop.unwrap_or_default(),
-        }
-    }
-}
-
-impl From<providers::ModelParams> for ModelParams {
-    fn from(p: providers::ModelParams) -> Self {
-        Self {
-            temperature: p.temperature,
-            max_tokens: p.max_tokens,
-            top_p: p.top_p,
-            seed: p.seed,
-            stop: (!p.stop.is_empty()).then_some(p.stop),
-        }
-    }
-}
 
 /// A model to run the prompt on.
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
@@ -73,7 +30,7 @@ pub struct RunModelInput {
     /// How the model is shown; defaults to the catalog's label. Distinct within a run.
     #[validate(length(min = 1, max = 100))]
     pub label: Option<String>,
-    #[validate(nested)]
+    #[validate(custom(function = "valid_params"))]
     pub params: Option<ModelParams>,
 }
 
@@ -83,7 +40,7 @@ impl From<RunModelInput> for runs::NewRunModel {
             provider: m.provider,
             model: m.model,
             label: m.label,
-            params: m.params.unwrap_or_default().into(),
+            params: m.params.unwrap_or_default(),
         }
     }
 }
@@ -93,15 +50,17 @@ impl From<RunModelInput> for runs::NewRunModel {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GraderInput {
-    pub prompt_version_id: Option<Uuid>,
-    pub prompt_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub prompt_version_id: Option<PromptVersionId>,
+    #[schema(value_type = Option<Uuid>)]
+    pub prompt_id: Option<PromptId>,
     #[validate(length(min = 1, max = 50))]
     #[schema(example = "mock")]
     pub provider: String,
     #[validate(length(min = 1, max = 200))]
     #[schema(example = "judge")]
     pub model: String,
-    #[validate(nested)]
+    #[validate(custom(function = "valid_params"))]
     pub params: Option<ModelParams>,
 }
 
@@ -110,10 +69,13 @@ pub struct GraderInput {
 #[serde(deny_unknown_fields)]
 pub struct CreateRun {
     /// The prompt version to run; or give `prompt_id` for its current version.
-    pub prompt_version_id: Option<Uuid>,
-    pub prompt_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub prompt_version_id: Option<PromptVersionId>,
+    #[schema(value_type = Option<Uuid>)]
+    pub prompt_id: Option<PromptId>,
     /// Run over every row of this dataset. Without one, the run is one cell per model.
-    pub dataset_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub dataset_id: Option<DatasetId>,
     /// Values for placeholders that no dataset column provides.
     #[schema(value_type = Option<Object>, example = json!({"tone": "friendly"}))]
     pub variables: Option<Map<String, Value>>,
@@ -134,7 +96,7 @@ pub struct CreateRun {
     #[validate(length(min = 1, max = 200))]
     pub expected_column: Option<String>,
     /// The scale the grader scores on (default 0 to 1); scores are normalised to 0..1.
-    #[validate(nested)]
+    #[validate(custom(function = "valid_scale"))]
     pub score_scale: Option<ScoreScale>,
     /// The normalised score from which a verdict without `pass` passes (default 0.5).
     #[validate(range(min = 0.0, max = 1.0))]
@@ -142,74 +104,21 @@ pub struct CreateRun {
     /// Deterministic checks of every output (up to 20); a cell passes when all of them and the
     /// grader do.
     #[validate(length(max = 20))]
-    pub assertions: Option<Vec<Assertion>>,
+    pub assertions: Option<Vec<Check>>,
 }
 
-/// A grader's scale.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[validate(schema(function = "scale_is_ordered"))]
-pub struct ScoreScale {
-    #[schema(example = 1)]
-    pub min: f64,
-    #[schema(example = 10)]
-    pub max: f64,
+/// The bounds `ModelParams` has wherever it is used (the workers check them again).
+fn valid_params(params: &ModelParams) -> Result<(), ValidationError> {
+    params
+        .problem()
+        .map_or(Ok(()), |message| Err(ValidationError::new("range").with_message(message.into())))
 }
 
-fn scale_is_ordered(scale: &ScoreScale) -> Result<(), validator::ValidationError> {
-    if scale.min.is_finite() && scale.max.is_finite() && scale.min < scale.max {
+fn valid_scale(scale: &ScoreScale) -> Result<(), ValidationError> {
+    if scale.is_valid() {
         Ok(())
     } else {
-        Err(validator::ValidationError::new("order")
-            .with_message("`min` must be below `max`".into()))
-    }
-}
-
-/// What an assertion checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AssertionType {
-    /// The output, trimmed, equals the expected text.
-    Equals,
-    Contains,
-    /// Contains, ignoring case.
-    Icontains,
-    /// The output matches the regular expression in `value`.
-    Regex,
-    StartsWith,
-    /// The whole output is JSON.
-    IsJson,
-    /// The output is JSON and its `field` (`a.b.0` or `/a/b/0`) equals the expected value.
-    JsonFieldEquals,
-}
-
-/// A deterministic check: the expected value is `value`, or the row's `column`.
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Assertion {
-    #[serde(rename = "type")]
-    pub kind: AssertionType,
-    #[schema(value_type = Option<Value>, example = "Paris")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub column: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-}
-
-impl From<Assertion> for grading::Check {
-    fn from(a: Assertion) -> Self {
-        let kind = match a.kind {
-            AssertionType::Equals => grading::CheckKind::Equals,
-            AssertionType::Contains => grading::CheckKind::Contains,
-            AssertionType::Icontains => grading::CheckKind::Icontains,
-            AssertionType::Regex => grading::CheckKind::Regex,
-            AssertionType::StartsWith => grading::CheckKind::StartsWith,
-            AssertionType::IsJson => grading::CheckKind::IsJson,
-            AssertionType::JsonFieldEquals => grading::CheckKind::JsonFieldEquals,
-        };
-        Self { kind, value: a.value, column: a.column, field: a.field }
+        Err(ValidationError::new("order").with_message("`min` must be below `max`".into()))
     }
 }
 
@@ -225,7 +134,7 @@ impl TryFrom<CreateRun> for runs::NewRun {
                     prompt: prompt_ref(g.prompt_version_id, g.prompt_id, "grader.")?,
                     provider: g.provider,
                     model: g.model,
-                    params: g.params.unwrap_or_default().into(),
+                    params: g.params.unwrap_or_default(),
                 })
             })
             .transpose()?;
@@ -239,11 +148,9 @@ impl TryFrom<CreateRun> for runs::NewRun {
             concurrency: req.concurrency,
             grading: runs::Grading {
                 expected_column: req.expected_column,
-                scale: req.score_scale.map_or_else(grading::ScoreScale::default, |s| {
-                    grading::ScoreScale { min: s.min, max: s.max }
-                }),
+                scale: req.score_scale.unwrap_or_default(),
                 pass_threshold: req.pass_threshold.unwrap_or(0.5),
-                checks: req.assertions.unwrap_or_default().into_iter().map(Into::into).collect(),
+                checks: req.assertions.unwrap_or_default(),
             },
         })
     }
@@ -251,8 +158,8 @@ impl TryFrom<CreateRun> for runs::NewRun {
 
 /// Exactly one of a version id or a prompt id.
 fn prompt_ref(
-    version: Option<Uuid>,
-    prompt: Option<Uuid>,
+    version: Option<PromptVersionId>,
+    prompt: Option<PromptId>,
     prefix: &str,
 ) -> ApiResult<runs::PromptRef> {
     match (version, prompt) {
@@ -279,7 +186,8 @@ pub struct CreateRunQuery {
 #[into_params(parameter_in = Query)]
 pub struct ListRunsQuery {
     /// Only runs of this prompt.
-    pub prompt_id: Option<Uuid>,
+    #[param(value_type = Option<Uuid>)]
+    pub prompt_id: Option<PromptId>,
     /// Page size, 1-200 (default 50).
     #[validate(range(min = 1, max = MAX_LIMIT))]
     pub limit: Option<u32>,
@@ -302,9 +210,20 @@ pub struct ListCellsQuery {
     pub cursor: Option<String>,
 }
 
+/// `/runs/{id}`
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct RunPath {
+    #[param(value_type = Uuid)]
+    pub id: RunId,
+}
+
 /// `/runs/{id}/cells/{cell_id}`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
 pub struct CellPath {
-    pub id: Uuid,
-    pub cell_id: Uuid,
+    #[param(value_type = Uuid)]
+    pub id: RunId,
+    #[param(value_type = Uuid)]
+    pub cell_id: CellId,
 }

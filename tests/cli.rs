@@ -124,6 +124,43 @@ async fn dev_fresh_starts_from_nothing_and_its_tokens_match_the_token_and_api_ke
     assert_eq!(problem["code"], "forbidden_role");
 }
 
+/// A `multipart/form-data` body with one CSV file of about `bytes` bytes.
+fn csv_upload(bytes: usize) -> (String, Vec<u8>) {
+    let boundary = "promptrefine-e2e-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\r\nq\n"
+    )
+    .into_bytes();
+    body.extend(std::iter::repeat_n(b"0123456789abcdef\n".as_slice(), bytes / 17).flatten());
+    body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn dev_honours_the_upload_limit_that_serve_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let dev = DevServer::start_with_env(dir.path(), &[], &[("MAX_UPLOAD_BYTES", "8388608")]);
+    let client = Client::new();
+    let upload = |bytes| {
+        let (content_type, body) = csv_upload(bytes);
+        client
+            .post(dev.url("/v1/datasets"))
+            .bearer_auth(&dev.tokens[0])
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    let too_big = upload(10 << 20).await.unwrap();
+    assert_eq!(too_big.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let problem: Value = too_big.json().await.unwrap();
+    assert_eq!(
+        (problem["code"].as_str(), problem["limit"].as_u64()),
+        (Some("file_too_large"), None)
+    );
+    assert!(problem["detail"].as_str().unwrap().contains("8388608"), "{problem}");
+    assert_eq!(upload(1 << 20).await.unwrap().status(), StatusCode::CREATED);
+}
+
 #[tokio::test]
 async fn serve_refuses_to_start_without_its_settings_and_names_them() {
     let mut no_database = Process::spawn(&["serve"], &[]);

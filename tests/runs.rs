@@ -41,8 +41,11 @@ fn as_pairs<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str
 
 fn worker(dev: &DevServer, dir: &Path, fake: &FakeLlm) -> Process {
     let mut env = openai_env(fake);
+    // The same settings as the API's: a worker reads them as `serve` does.
+    let secret = std::fs::read_to_string(dir.join("jwt.secret")).unwrap();
     env.extend([
         ("DATABASE_URL", dev.database_url(dir)),
+        ("SUPABASE_JWT_SECRET", secret.trim().to_owned()),
         ("WORKER_CONCURRENCY", "8".into()),
         ("WORKER_LEASE_SECONDS", "3".into()),
         ("LLM_RETRY_BASE_MS", "50".into()),

@@ -28,7 +28,7 @@ pub const PREVIEW_ROWS: i64 = 100;
 pub const MAX_NESTING_DEPTH: usize = 64;
 
 /// Upper bounds on what one upload may hold.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     pub max_upload_bytes: u64,
     pub max_columns: usize,

@@ -5,7 +5,7 @@ use std::time::Duration;
 use axum::{
     Router,
     extract::DefaultBodyLimit,
-    http::{HeaderName, HeaderValue, Method, header},
+    http::{HeaderName, Method, header},
     middleware::from_fn,
     routing::get,
 };
@@ -20,24 +20,16 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    middleware::{LogResponse, RequestSpan, X_REQUEST_ID, problem_responses, request_id},
+    middleware::{LogResponse, RequestSpan, problem_responses},
     openapi::{ApiDoc, add_problem_responses},
+    request_id::{X_REQUEST_ID, request_id},
     routes,
+    settings::CorsOrigins,
     state::AppState,
 };
 
 /// JSON bodies are small (a prompt body is at most 100 KiB); uploads raise this per route.
 const JSON_BODY_LIMIT: usize = 1024 * 1024;
-
-/// Which browser origins may call the API (the Next.js app).
-#[derive(Debug, Clone, Default)]
-pub enum CorsOrigins {
-    /// No cross-origin access (same-origin deployments, servers, tests).
-    #[default]
-    None,
-    Any,
-    List(Vec<HeaderValue>),
-}
 
 /// The routes and their OpenAPI document.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
@@ -48,10 +40,10 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 /// The whole application, ready to serve.
-pub fn router(state: AppState, cors: &CorsOrigins) -> Router {
+pub fn router(state: AppState) -> Router {
     let (routes, api) = api();
     let middleware = ServiceBuilder::new()
-        .layer(cors_layer(cors))
+        .layer(cors_layer(&state.settings.cors))
         .layer(from_fn(request_id))
         .layer(from_fn(crate::metrics::record))
         .layer(TraceLayer::new_for_http().make_span_with(RequestSpan).on_response(LogResponse))

@@ -2,31 +2,26 @@
 
 use std::{
     path::{Path, PathBuf},
-    sync::Arc,
     time::Duration,
 };
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use platform::{
-    Db, JwtVerifier,
     auth::{AccessTokenClaims, ApiKeyClaims, mint_hs256},
     db::migrate,
     env::Env,
 };
-use providers::Providers;
-use runs::{events::EventHub, worker::Worker};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::Connection;
 use tokio::net::TcpListener;
-use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use crate::{
     app, dev,
-    server::{serve, shutdown_signal},
-    settings::{self, RunSettings, Settings},
-    state::AppState,
+    server::{serve, shutdown_signal, work},
+    settings::Settings,
+    state::{App, http_client},
     telemetry,
 };
 
@@ -125,46 +120,23 @@ pub async fn run() -> anyhow::Result<()> {
 }
 
 async fn serve_production() -> anyhow::Result<()> {
-    let env = Env::from_process();
-    let settings = Settings::from_env(&env)?;
-    telemetry::init(settings.log_format);
-    let db = Db::connect(&settings.db).await.context("connecting to DATABASE_URL")?;
-    let http = http_client()?;
-    let verifier = JwtVerifier::new(settings.verifier, http.clone());
-    let storage = settings.storage.build(http.clone());
-    let state = AppState::start(
-        db,
-        verifier,
-        storage,
-        settings.dataset_limits,
-        &settings.runs,
-        &env,
-        &http,
-    )
-    .await?;
-    let listener = TcpListener::bind(settings.bind_addr)
+    let settings = Settings::from_env(&Env::from_process())?;
+    telemetry::init(settings.app.log_format);
+    let state = App::build(&settings).await?;
+    let listener = TcpListener::bind(settings.app.bind_addr)
         .await
-        .with_context(|| format!("binding {}", settings.bind_addr))?;
+        .with_context(|| format!("binding {}", settings.app.bind_addr))?;
     tracing::info!(addr = %listener.local_addr()?, "serving the API");
-    let router = app::router(state.clone(), &settings.cors);
-    serve(listener, router, &state, &settings.runs.worker, shutdown_signal()).await?;
+    serve(listener, &state, shutdown_signal()).await?;
     Ok(())
 }
 
+/// The same settings as `serve`; only the HTTP side is left out.
 async fn run_worker() -> anyhow::Result<()> {
-    let env = Env::from_process();
-    telemetry::init(env.parse_or("LOG_FORMAT", telemetry::LogFormat::Json)?);
-    let db =
-        Db::connect(&settings::db_config(&env)?).await.context("connecting to DATABASE_URL")?;
-    let runs = RunSettings::from_env(&env)?;
-    let events = EventHub::start(&db).await.context("listening for run events")?;
-    let providers = Arc::new(Providers::from_env(&env, &runs.providers, &http_client()?)?);
-    let worker = Worker::new(db, providers, events.queue_signal(), runs.worker.clone());
-    let stop = CancellationToken::new();
-    let working = tokio::spawn(worker.run(stop.clone()));
-    shutdown_signal().await;
-    stop.cancel();
-    working.await.context("the worker panicked")?;
+    let settings = Settings::from_env(&Env::from_process())?;
+    telemetry::init(settings.app.log_format);
+    let state = App::build(&settings).await?;
+    work(&state, shutdown_signal()).await;
     Ok(())
 }
 
@@ -207,14 +179,6 @@ fn signing_secret(data_dir: &Path) -> anyhow::Result<SecretString> {
             )
         }),
     }
-}
-
-pub(crate) fn http_client() -> anyhow::Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .user_agent(concat!("promptrefine/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(Duration::from_secs(5))
-        .build()
-        .context("building the HTTP client")
 }
 
 fn parse_ttl(text: &str) -> Result<Duration, String> {

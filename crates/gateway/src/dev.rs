@@ -12,9 +12,7 @@ use std::{
 use anyhow::Context;
 use clap::Args;
 use platform::{
-    Db, JwtVerifier,
     auth::{AccessTokenClaims, VerifierConfig, mint_hs256},
-    db::DbConfig,
     env::Env,
     local_pg::{GATEWAY_ROLE, LocalPgOptions, LocalPostgres, PgBinaries},
 };
@@ -24,12 +22,10 @@ use tokio::net::TcpListener;
 use uuid::Uuid;
 
 use crate::{
-    app::{self, CorsOrigins},
-    cli::http_client,
     server::{serve, shutdown_signal},
-    settings::{RunSettings, StorageSettings},
-    state::AppState,
-    telemetry::{self, LogFormat},
+    settings::{AppSettings, Defaults, Settings, StorageSettings},
+    state::App,
+    telemetry,
 };
 
 pub const DEFAULT_DATA_DIR: &str = ".promptrefine";
@@ -49,9 +45,9 @@ pub struct DevArgs {
     /// Where the database, the JWT secret and uploaded files are kept.
     #[arg(long, default_value = DEFAULT_DATA_DIR)]
     data_dir: PathBuf,
-    /// The API's port on 127.0.0.1 (0 picks a free one).
-    #[arg(long, default_value_t = 8080)]
-    port: u16,
+    /// The API's port on 127.0.0.1 (0 picks a free one); default: BIND_ADDR, else 8080.
+    #[arg(long)]
+    port: Option<u16>,
     /// Delete the data dir first and start from nothing.
     #[arg(long)]
     fresh: bool,
@@ -59,7 +55,13 @@ pub struct DevArgs {
 
 pub async fn run(args: DevArgs) -> anyhow::Result<()> {
     let env = Env::from_process();
-    telemetry::init(env.parse_or("LOG_FORMAT", LogFormat::Pretty)?);
+    // Every setting `serve` reads, read the same way; dev only brings its own database, storage
+    // and signing secret.
+    let mut app = AppSettings::from_env(&env, &Defaults::DEV)?;
+    if let Some(port) = args.port {
+        app.bind_addr = (std::net::Ipv4Addr::LOCALHOST, port).into();
+    }
+    telemetry::init(app.log_format);
     let started = Instant::now();
     if args.fresh {
         match fs::remove_dir_all(&args.data_dir) {
@@ -79,25 +81,25 @@ pub async fn run(args: DevArgs) -> anyhow::Result<()> {
     for (id, email) in DEV_USERS {
         postgres.ensure_user(DATABASE, id, email).await?;
     }
-    let db = Db::connect(&DbConfig::new(postgres.app_url(DATABASE)?)).await?;
 
     let secret = match env.secret("SUPABASE_JWT_SECRET") {
         Some(secret) => secret,
         None => dev_secret(&args.data_dir)?,
     };
-    let verifier = JwtVerifier::new(
-        VerifierConfig { hs256_secret: Some(secret.clone()), jwks_url: None, issuer: None },
-        http_client()?,
-    );
-    let http = http_client()?;
-    let storage = StorageSettings::Local { dir: args.data_dir.join("storage") }.build(http.clone());
-    let runs = RunSettings::from_env(&env)?;
-    let state =
-        AppState::start(db, verifier, storage, datasets::Limits::default(), &runs, &env, &http)
-            .await?;
-    let listener = TcpListener::bind(("127.0.0.1", args.port)).await.with_context(|| {
-        format!("binding 127.0.0.1:{} (is another server using it? try --port)", args.port)
-    })?;
+    let settings = Settings {
+        database_url: postgres.app_url(DATABASE)?,
+        verifier: VerifierConfig {
+            hs256_secret: Some(secret.clone()),
+            ..VerifierConfig::default()
+        },
+        storage: StorageSettings::Local { dir: args.data_dir.join("storage") },
+        app,
+    };
+    let state = App::build(&settings).await?;
+    let bind_addr = settings.app.bind_addr;
+    let listener = TcpListener::bind(bind_addr)
+        .await
+        .with_context(|| format!("binding {bind_addr} (is another server using it? try --port)"))?;
     let addr = listener.local_addr()?;
 
     let token = |(id, email): (Uuid, &str)| {
@@ -119,8 +121,7 @@ pub async fn run(args: DevArgs) -> anyhow::Result<()> {
     ];
     println!("{}", banner.join("\n"));
 
-    let router = app::router(state.clone(), &CorsOrigins::Any);
-    let result = serve(listener, router, &state, &runs.worker, shutdown_signal()).await;
+    let result = serve(listener, &state, shutdown_signal()).await;
     postgres.stop().await.context("stopping PostgreSQL")?;
     result.context("serving the API")
 }

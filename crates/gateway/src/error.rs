@@ -13,7 +13,7 @@ use platform::{AuthError, db::DbFailure, pagination::InvalidCursor, storage::Sto
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::middleware::current_request_id;
+use crate::request_id::current_request_id;
 
 pub type ApiResult<T> = Result<T, ApiError>;
 

@@ -9,6 +9,7 @@ pub mod extract;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
+pub mod request_id;
 pub mod routes;
 pub mod server;
 pub mod settings;

@@ -1,47 +1,19 @@
-//! Cross-cutting request handling: the request id, the request's log span, and turning every
-//! error response (ours, axum's, a layer's, a panic) into problem+json.
+//! Cross-cutting request handling: the request's log span, and turning every error response
+//! (ours, axum's, a layer's, a panic) into problem+json.
 
 use axum::{
     extract::Request,
-    http::{HeaderName, HeaderValue, StatusCode, header},
+    http::{StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use tower_http::trace::{MakeSpan, OnResponse};
 use tracing::{Level, Span};
-use uuid::Uuid;
 
-use crate::error::{ApiError, ErrorCause, PROBLEM_JSON};
-
-pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-tokio::task_local! {
-    static REQUEST_ID: String;
-}
-
-/// The id of the request being handled, if any.
-pub fn current_request_id() -> Option<String> {
-    REQUEST_ID.try_with(Clone::clone).ok()
-}
-
-/// Gives every request an id: the caller's `x-request-id` when it is a sane token (so a trace
-/// can span the frontend and us), a fresh UUID otherwise. Echoed on the response.
-pub async fn request_id(mut request: Request, next: Next) -> Response {
-    let id = request
-        .headers()
-        .get(&X_REQUEST_ID)
-        .and_then(|value| value.to_str().ok())
-        .filter(|id| {
-            (1..=64).contains(&id.len())
-                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
-        })
-        .map_or_else(|| Uuid::new_v4().to_string(), str::to_owned);
-    let header = HeaderValue::from_str(&id).expect("request ids are visible ASCII");
-    request.headers_mut().insert(X_REQUEST_ID, header.clone());
-    let mut response = REQUEST_ID.scope(id, next.run(request)).await;
-    response.headers_mut().insert(X_REQUEST_ID, header);
-    response
-}
+use crate::{
+    error::{ApiError, ErrorCause, PROBLEM_JSON},
+    request_id::X_REQUEST_ID,
+};
 
 /// Logs the cause of an error response once, inside the request span, and replaces any error
 /// response that is not problem+json (unknown route, wrong method, body too large, a panic).

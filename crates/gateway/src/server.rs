@@ -3,29 +3,38 @@
 
 use std::future::Future;
 
-use axum::Router;
 use runs::worker::{Worker, WorkerConfig};
 use tokio::{net::TcpListener, task::JoinHandle};
 use tokio_util::sync::CancellationToken;
 
-use crate::state::AppState;
+use crate::{app, state::AppState};
 
-/// Serves `router` and, when `worker.concurrency > 0`, works on runs in the same process.
+/// Serves the API and, when `WORKER_CONCURRENCY > 0`, works on runs in the same process.
 pub async fn serve(
     listener: TcpListener,
-    router: Router,
     state: &AppState,
-    worker: &WorkerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let stop_workers = CancellationToken::new();
-    let workers = spawn_worker(state, worker, &stop_workers);
+    let workers = spawn_worker(state, &state.settings.worker, &stop_workers);
+    let router = app::router(state.clone());
     let served = axum::serve(listener, router).with_graceful_shutdown(shutdown).await;
     stop_workers.cancel();
     if let Some(workers) = workers {
         let _ = workers.await;
     }
     served
+}
+
+/// Only works on runs, until `shutdown` (`promptrefine worker`).
+pub async fn work(state: &AppState, shutdown: impl Future<Output = ()>) {
+    let stop = CancellationToken::new();
+    let working = spawn_worker(state, &state.settings.worker, &stop);
+    shutdown.await;
+    stop.cancel();
+    if let Some(working) = working {
+        let _ = working.await;
+    }
 }
 
 /// Starts this process's worker, unless it is configured with no concurrency.

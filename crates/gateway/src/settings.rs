@@ -1,7 +1,16 @@
-//! `promptrefine serve`'s settings, from the environment (documented in `.env.example`).
-//! Loaded once at start; a missing or invalid setting stops the process with its name.
+//! The settings of every `promptrefine` process, read once from the environment (documented in
+//! `.env.example`); a missing or invalid one stops the process with its name.
+//!
+//! [`Settings`] is what `serve` and `worker` read. `dev` reads the same [`AppSettings`] with the
+//! same code, and only brings its own database, storage and signing secret: a limit that works in
+//! production can be tried locally.
 
-use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+use std::{
+    net::{IpAddr, Ipv4Addr, SocketAddr},
+    path::PathBuf,
+    sync::Arc,
+    time::Duration,
+};
 
 use axum::http::HeaderValue;
 use platform::{
@@ -15,101 +24,73 @@ use runs::worker::WorkerConfig;
 use secrecy::SecretString;
 use url::Url;
 
-use crate::{app::CorsOrigins, telemetry::LogFormat};
+use crate::telemetry::LogFormat;
 
+/// Everything a process of the API needs to start.
 #[derive(Debug)]
 pub struct Settings {
-    pub db: DbConfig,
-    pub bind_addr: SocketAddr,
+    /// `DATABASE_URL`: the gateway's own login role (it owns nothing).
+    pub database_url: SecretString,
     pub verifier: VerifierConfig,
     pub storage: StorageSettings,
-    pub dataset_limits: datasets::Limits,
-    pub runs: RunSettings,
-    pub cors: CorsOrigins,
-    pub log_format: LogFormat,
+    pub app: AppSettings,
 }
 
-/// What running cells needs: the LLM providers, the workers, the bounds on a run and a tenant.
-/// Shared by `serve` (which runs workers too, unless WORKER_CONCURRENCY=0) and `worker`.
-#[derive(Debug, Clone)]
-pub struct RunSettings {
+/// What every process reads the same way, whoever provides its database and storage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppSettings {
+    pub bind_addr: SocketAddr,
+    pub cors: CorsOrigins,
+    pub log_format: LogFormat,
+    pub pool: PoolSettings,
+    pub dataset_limits: datasets::Limits,
+    pub run_limits: runs::Limits,
     pub providers: ProvidersConfig,
     pub worker: WorkerConfig,
-    pub limits: runs::Limits,
     /// Long-lived responses (run event streams, exports) one tenant may have open at once in
     /// this process.
     pub max_streams_per_tenant: usize,
 }
 
-impl RunSettings {
-    pub fn from_env(env: &Env) -> Result<Self, EnvError> {
-        let limits = run_limits(env)?;
-        let default = WorkerConfig::default();
-        let worker = WorkerConfig {
-            concurrency: env.parse_or("WORKER_CONCURRENCY", default.concurrency)?,
-            lease: Duration::from_secs(
-                env.parse_or("WORKER_LEASE_SECONDS", default.lease.as_secs())?.max(3),
-            ),
-            limits,
-            ..default
-        };
-        let mut providers = ProvidersConfig::from_env(env)?;
-        // Room for an answer of MAX_OUTPUT_BYTES in the provider's JSON, escapes and all.
-        providers.max_answer_bytes = limits.max_output_bytes.saturating_mul(4).max(1 << 20);
-        Ok(Self {
-            providers,
-            worker,
-            limits,
-            max_streams_per_tenant: positive(env, "MAX_STREAMS_PER_TENANT", 16)?,
-        })
-    }
+/// The connection pool and the bounds of each request's transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    pub request: TxLimits,
 }
 
-fn run_limits(env: &Env) -> Result<runs::Limits, EnvError> {
-    let default = runs::Limits::default();
-    Ok(runs::Limits {
-        max_cells: env.parse_or("MAX_RUN_CELLS", default.max_cells)?,
-        max_rendered_prompt_bytes: positive(
-            env,
-            "MAX_RENDERED_PROMPT_BYTES",
-            default.max_rendered_prompt_bytes,
-        )?,
-        max_output_bytes: positive(env, "MAX_OUTPUT_BYTES", default.max_output_bytes)?,
-        max_queued_cells_per_tenant: env
-            .parse_or("MAX_QUEUED_CELLS_PER_TENANT", default.max_queued_cells_per_tenant)?,
-        max_runs_per_minute: positive(env, "MAX_RUNS_PER_MINUTE", default.max_runs_per_minute)?,
-    })
+/// Which browser origins may call the API (the Next.js app).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum CorsOrigins {
+    /// No cross-origin access (same-origin deployments, servers, tests).
+    #[default]
+    None,
+    Any,
+    List(Vec<HeaderValue>),
 }
 
-/// A number setting that must be at least 1.
-fn positive<T>(env: &Env, name: &str, default: T) -> Result<T, EnvError>
-where
-    T: std::str::FromStr + PartialOrd + From<u8>,
-    T::Err: std::fmt::Display,
-{
-    let value = env.parse_or(name, default)?;
-    if value < T::from(1) {
-        return Err(EnvError::invalid(name, "must be at least 1"));
-    }
-    Ok(value)
+/// The defaults that differ between a deployment and a developer's machine. Whatever is set in
+/// the environment wins either way.
+#[derive(Debug, Clone)]
+pub struct Defaults {
+    pub bind_addr: SocketAddr,
+    pub cors: CorsOrigins,
+    pub log_format: LogFormat,
 }
 
-/// `DATABASE_URL`, the pool size and the bounds of user transactions.
-pub fn db_config(env: &Env) -> Result<DbConfig, EnvError> {
-    let url = env
-        .secret("DATABASE_URL")
-        .ok_or_else(|| EnvError::Missing { name: "DATABASE_URL".into() })?;
-    let mut db = DbConfig::new(url);
-    db.max_connections = env.parse_or("DB_MAX_CONNECTIONS", db.max_connections)?;
-    let millis = |name: &str, default: Duration| -> Result<Duration, EnvError> {
-        let default = u64::try_from(default.as_millis()).unwrap_or(u64::MAX);
-        Ok(Duration::from_millis(positive(env, name, default)?))
+impl Defaults {
+    /// `serve` and `worker`: every interface, no cross-origin access, JSON logs.
+    pub const DEPLOYED: Self = Self {
+        bind_addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 8080),
+        cors: CorsOrigins::None,
+        log_format: LogFormat::Json,
     };
-    db.request = TxLimits {
-        statement_timeout: millis("DB_STATEMENT_TIMEOUT_MS", db.request.statement_timeout)?,
-        idle_timeout: millis("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", db.request.idle_timeout)?,
+    /// `dev`: this machine only, any origin (a frontend on another port), readable logs.
+    pub const DEV: Self = Self {
+        bind_addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8080),
+        cors: CorsOrigins::Any,
+        log_format: LogFormat::Pretty,
     };
-    Ok(db)
 }
 
 /// Where original dataset files are kept.
@@ -133,20 +114,118 @@ impl StorageSettings {
 }
 
 impl Settings {
+    /// `serve` and `worker`: everything from the environment.
     pub fn from_env(env: &Env) -> Result<Self, EnvError> {
-        let db = db_config(env)?;
+        let database_url = env
+            .secret("DATABASE_URL")
+            .ok_or_else(|| EnvError::Missing { name: "DATABASE_URL".into() })?;
         let supabase_url = env.parse::<Url>("SUPABASE_URL")?;
         Ok(Self {
-            db,
-            bind_addr: env.parse_or("BIND_ADDR", SocketAddr::from(([0, 0, 0, 0], 8080)))?,
+            database_url,
             verifier: verifier_config(env, supabase_url.as_ref())?,
             storage: storage_settings(env, supabase_url)?,
-            dataset_limits: dataset_limits(env)?,
-            runs: RunSettings::from_env(env)?,
-            cors: cors_origins(env)?,
-            log_format: env.parse_or("LOG_FORMAT", LogFormat::Json)?,
+            app: AppSettings::from_env(env, &Defaults::DEPLOYED)?,
         })
     }
+
+    /// How to connect to the database.
+    pub fn db_config(&self) -> DbConfig {
+        DbConfig {
+            max_connections: self.app.pool.max_connections,
+            request: self.app.pool.request,
+            ..DbConfig::new(self.database_url.clone())
+        }
+    }
+}
+
+impl AppSettings {
+    pub fn from_env(env: &Env, defaults: &Defaults) -> Result<Self, EnvError> {
+        let run_limits = run_limits(env)?;
+        let default_worker = WorkerConfig::default();
+        let worker = WorkerConfig {
+            concurrency: env.parse_or("WORKER_CONCURRENCY", default_worker.concurrency)?,
+            lease: Duration::from_secs(
+                env.parse_or("WORKER_LEASE_SECONDS", default_worker.lease.as_secs())?.max(3),
+            ),
+            limits: run_limits,
+            ..default_worker
+        };
+        let mut providers = ProvidersConfig::from_env(env)?;
+        // Room for an answer of MAX_OUTPUT_BYTES in the provider's JSON, escapes and all.
+        providers.max_answer_bytes = run_limits.max_output_bytes.saturating_mul(4).max(1 << 20);
+        let cors = cors_origins(env)?.unwrap_or_else(|| defaults.cors.clone());
+        Ok(Self {
+            bind_addr: env.parse_or("BIND_ADDR", defaults.bind_addr)?,
+            cors,
+            log_format: env.parse_or("LOG_FORMAT", defaults.log_format)?,
+            pool: pool_settings(env)?,
+            dataset_limits: dataset_limits(env)?,
+            run_limits,
+            providers,
+            worker,
+            max_streams_per_tenant: positive(env, "MAX_STREAMS_PER_TENANT", 16)?,
+        })
+    }
+}
+
+fn pool_settings(env: &Env) -> Result<PoolSettings, EnvError> {
+    let defaults = DbConfig::new(SecretString::from(""));
+    let millis = |name: &str, default: Duration| -> Result<Duration, EnvError> {
+        let default = u64::try_from(default.as_millis()).unwrap_or(u64::MAX);
+        Ok(Duration::from_millis(positive(env, name, default)?))
+    };
+    Ok(PoolSettings {
+        max_connections: positive(env, "DB_MAX_CONNECTIONS", defaults.max_connections)?,
+        request: TxLimits {
+            statement_timeout: millis(
+                "DB_STATEMENT_TIMEOUT_MS",
+                defaults.request.statement_timeout,
+            )?,
+            idle_timeout: millis(
+                "DB_IDLE_IN_TRANSACTION_TIMEOUT_MS",
+                defaults.request.idle_timeout,
+            )?,
+        },
+    })
+}
+
+fn run_limits(env: &Env) -> Result<runs::Limits, EnvError> {
+    let default = runs::Limits::default();
+    Ok(runs::Limits {
+        max_cells: env.parse_or("MAX_RUN_CELLS", default.max_cells)?,
+        max_rendered_prompt_bytes: positive(
+            env,
+            "MAX_RENDERED_PROMPT_BYTES",
+            default.max_rendered_prompt_bytes,
+        )?,
+        max_output_bytes: positive(env, "MAX_OUTPUT_BYTES", default.max_output_bytes)?,
+        max_queued_cells_per_tenant: env
+            .parse_or("MAX_QUEUED_CELLS_PER_TENANT", default.max_queued_cells_per_tenant)?,
+        max_runs_per_minute: positive(env, "MAX_RUNS_PER_MINUTE", default.max_runs_per_minute)?,
+    })
+}
+
+fn dataset_limits(env: &Env) -> Result<datasets::Limits, EnvError> {
+    let default = datasets::Limits::default();
+    Ok(datasets::Limits {
+        max_upload_bytes: env.parse_or("MAX_UPLOAD_BYTES", default.max_upload_bytes)?,
+        max_rows: env.parse_or("MAX_DATASET_ROWS", default.max_rows)?,
+        max_columns: env.parse_or("MAX_DATASET_COLUMNS", default.max_columns)?,
+        max_cell_bytes: env.parse_or("MAX_CELL_BYTES", default.max_cell_bytes)?,
+    })
+}
+
+/// A number setting that must be at least 1.
+fn positive<T>(env: &Env, name: &str, default: T) -> Result<T, EnvError>
+where
+    T: std::str::FromStr + PartialOrd + From<u8>,
+    T::Err: std::fmt::Display,
+{
+    let value = env.parse_or(name, default)?;
+    if value < T::from(1) {
+        return Err(EnvError::invalid(name, "must be at least 1"));
+    }
+    Ok(value)
 }
 
 /// `STORAGE_BACKEND`: `supabase` (the default when SUPABASE_URL is set; needs SUPABASE_ANON_KEY;
@@ -180,16 +259,6 @@ fn storage_settings(env: &Env, supabase_url: Option<Url>) -> Result<StorageSetti
     }
 }
 
-fn dataset_limits(env: &Env) -> Result<datasets::Limits, EnvError> {
-    let default = datasets::Limits::default();
-    Ok(datasets::Limits {
-        max_upload_bytes: env.parse_or("MAX_UPLOAD_BYTES", default.max_upload_bytes)?,
-        max_rows: env.parse_or("MAX_DATASET_ROWS", default.max_rows)?,
-        max_columns: env.parse_or("MAX_DATASET_COLUMNS", default.max_columns)?,
-        max_cell_bytes: env.parse_or("MAX_CELL_BYTES", default.max_cell_bytes)?,
-    })
-}
-
 /// HS256 with `SUPABASE_JWT_SECRET`, and/or the project's JWKS when `SUPABASE_URL` is set.
 /// The issuer defaults to `<SUPABASE_URL>/auth/v1`; `SUPABASE_JWT_ISSUER=*` turns the check off
 /// (self-hosted Auth sets no `iss` unless `GOTRUE_JWT_ISSUER` is set).
@@ -218,14 +287,15 @@ fn verifier_config(env: &Env, supabase_url: Option<&Url>) -> Result<VerifierConf
     Ok(VerifierConfig { hs256_secret: hs256_secret.map(Into::into), jwks_url, issuer })
 }
 
-fn cors_origins(env: &Env) -> Result<CorsOrigins, EnvError> {
+/// `CORS_ALLOWED_ORIGINS`, when set.
+fn cors_origins(env: &Env) -> Result<Option<CorsOrigins>, EnvError> {
     const NAME: &str = "CORS_ALLOWED_ORIGINS";
     let origins = env.list(NAME);
     if origins.iter().any(|o| o == "*") {
-        return Ok(CorsOrigins::Any);
+        return Ok(Some(CorsOrigins::Any));
     }
     if origins.is_empty() {
-        return Ok(CorsOrigins::None);
+        return Ok(None);
     }
     origins
         .iter()
@@ -245,7 +315,7 @@ fn cors_origins(env: &Env) -> Result<CorsOrigins, EnvError> {
             HeaderValue::from_str(&origin).map_err(|e| EnvError::invalid(NAME, e))
         })
         .collect::<Result<_, _>>()
-        .map(CorsOrigins::List)
+        .map(|list| Some(CorsOrigins::List(list)))
 }
 
 #[cfg(test)]
@@ -259,7 +329,7 @@ mod tests {
     #[test]
     fn hosted_defaults_derive_issuer_and_jwks_from_the_project_url() {
         let env = Env::from_pairs([
-            ("DATABASE_URL", "postgres://authenticator@db/postgres"),
+            ("DATABASE_URL", "postgres://promptrefine_gateway@db/postgres"),
             ("SUPABASE_URL", "https://abc.supabase.co/"),
             ("SUPABASE_ANON_KEY", "anon"),
             ("CORS_ALLOWED_ORIGINS", "https://app.example.com, http://localhost:3000"),
@@ -272,15 +342,15 @@ mod tests {
             "https://abc.supabase.co/auth/v1/.well-known/jwks.json"
         );
         assert!(settings.verifier.hs256_secret.is_none());
-        assert_eq!(settings.bind_addr.port(), 8080);
+        assert_eq!(settings.app.bind_addr.port(), 8080);
         match &settings.storage {
             StorageSettings::Supabase { url, .. } => {
                 assert_eq!(url.as_str(), "https://abc.supabase.co/storage/v1");
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(settings.dataset_limits.max_upload_bytes, 1000);
-        match settings.cors {
+        assert_eq!(settings.app.dataset_limits.max_upload_bytes, 1000);
+        match settings.app.cors {
             CorsOrigins::List(list) => {
                 assert_eq!(list, ["https://app.example.com", "http://localhost:3000"]);
             }
@@ -299,9 +369,62 @@ mod tests {
         let settings = Settings::from_env(&env).unwrap();
         assert_eq!(settings.verifier.hs256_secret.unwrap().expose_secret(), SECRET);
         assert_eq!(settings.verifier.issuer, None);
-        assert_eq!(settings.bind_addr.to_string(), "127.0.0.1:9000");
+        assert_eq!(settings.app.bind_addr.to_string(), "127.0.0.1:9000");
         assert!(
             matches!(settings.storage, StorageSettings::Local { ref dir } if dir.as_os_str() == "storage")
+        );
+    }
+
+    #[test]
+    fn dev_reads_every_setting_serve_reads_and_differs_only_in_unset_defaults() {
+        // Every setting of `AppSettings`, set to something other than its default.
+        let pairs = [
+            ("BIND_ADDR", "127.0.0.1:9999"),
+            ("CORS_ALLOWED_ORIGINS", "https://app.example.com"),
+            ("LOG_FORMAT", "json"),
+            ("DB_MAX_CONNECTIONS", "7"),
+            ("DB_STATEMENT_TIMEOUT_MS", "1234"),
+            ("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", "2345"),
+            ("MAX_UPLOAD_BYTES", "8388608"),
+            ("MAX_DATASET_ROWS", "10"),
+            ("MAX_DATASET_COLUMNS", "11"),
+            ("MAX_CELL_BYTES", "12"),
+            ("MAX_RUN_CELLS", "13"),
+            ("MAX_RENDERED_PROMPT_BYTES", "14"),
+            ("MAX_OUTPUT_BYTES", "15"),
+            ("MAX_QUEUED_CELLS_PER_TENANT", "16"),
+            ("MAX_RUNS_PER_MINUTE", "17"),
+            ("MAX_STREAMS_PER_TENANT", "18"),
+            ("WORKER_CONCURRENCY", "19"),
+            ("WORKER_LEASE_SECONDS", "20"),
+            ("LLM_TIMEOUT_SECONDS", "21"),
+            ("LLM_MAX_CONCURRENCY", "22"),
+            ("LLM_MAX_ATTEMPTS", "23"),
+            ("LLM_RETRY_BASE_MS", "24"),
+            ("MOCK_LATENCY_MS", "25"),
+            ("MODEL_CATALOG_PATH", "/etc/models.json"),
+            ("OPENAI_API_KEY", "sk-1"),
+            ("OPENAI_MAX_CONCURRENCY", "26"),
+            ("CUSTOM_BASE_URL", "http://127.0.0.1:1/v1"),
+        ];
+        let env = Env::from_pairs(pairs);
+        let deployed = AppSettings::from_env(&env, &Defaults::DEPLOYED).unwrap();
+        let dev = AppSettings::from_env(&env, &Defaults::DEV).unwrap();
+        assert_eq!(dev, deployed);
+        assert_eq!(dev.dataset_limits.max_upload_bytes, 8_388_608);
+        assert_eq!(dev.providers.endpoints.len(), 2);
+
+        let unset = Env::from_pairs([]);
+        let dev = AppSettings::from_env(&unset, &Defaults::DEV).unwrap();
+        let deployed = AppSettings::from_env(&unset, &Defaults::DEPLOYED).unwrap();
+        assert_eq!(
+            AppSettings {
+                bind_addr: deployed.bind_addr,
+                cors: CorsOrigins::None,
+                log_format: LogFormat::Json,
+                ..dev
+            },
+            deployed
         );
     }
 
@@ -341,6 +464,14 @@ mod tests {
                     ("CORS_ALLOWED_ORIGINS", "https://a.com/path"),
                 ],
                 "CORS_ALLOWED_ORIGINS",
+            ),
+            (
+                vec![
+                    ("DATABASE_URL", "postgres://x@db/p"),
+                    ("SUPABASE_JWT_SECRET", SECRET),
+                    ("MAX_RUNS_PER_MINUTE", "0"),
+                ],
+                "MAX_RUNS_PER_MINUTE",
             ),
         ];
         for (pairs, variable) in cases {

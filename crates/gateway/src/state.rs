@@ -1,15 +1,18 @@
-//! What every handler can reach: the database, the token verifier, the file storage, the LLM
-//! providers and the run events.
+//! The application: what every handler and worker can reach, built in one place from the
+//! settings for `serve`, `worker`, `dev` and the tests alike.
 
-use std::{convert::Infallible, ops::Deref, sync::Arc};
+use std::{convert::Infallible, ops::Deref, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use axum::{extract::FromRequestParts, http::request::Parts};
-use platform::{Db, JwtVerifier, env::Env, storage::Storage};
+use platform::{Db, JwtVerifier, storage::Storage};
 use providers::Providers;
 use runs::events::EventHub;
 
-use crate::{settings::RunSettings, streams::StreamSlots};
+use crate::{
+    settings::{AppSettings, Settings},
+    streams::StreamSlots,
+};
 
 /// The application's shared parts.
 #[derive(Debug)]
@@ -18,48 +21,45 @@ pub struct App {
     pub verifier: JwtVerifier,
     /// Where original dataset files go (Supabase Storage, or a local folder).
     pub storage: Arc<dyn Storage>,
-    pub dataset_limits: datasets::Limits,
     pub providers: Arc<Providers>,
     /// Run and cell changes from Postgres, for SSE and `?wait=`.
     pub events: Arc<EventHub>,
-    pub run_limits: runs::Limits,
     /// Open event streams and exports, per tenant.
     pub streams: Arc<StreamSlots>,
+    pub settings: AppSettings,
 }
 
 /// Cheap to clone; handlers take it as an argument (`state: AppState`).
 #[derive(Debug, Clone)]
 pub struct AppState(Arc<App>);
 
-impl AppState {
-    pub fn new(app: App) -> Self {
-        Self(Arc::new(app))
-    }
-
-    /// Assembles the application: starts listening for run events and configures the LLM
-    /// providers from the environment.
-    pub async fn start(
-        db: Db,
-        verifier: JwtVerifier,
-        storage: Arc<dyn Storage>,
-        dataset_limits: datasets::Limits,
-        runs: &RunSettings,
-        env: &Env,
-        http: &reqwest::Client,
-    ) -> anyhow::Result<Self> {
+impl App {
+    /// Connects to the database, starts listening for run events, and configures storage and
+    /// the LLM providers.
+    pub async fn build(settings: &Settings) -> anyhow::Result<AppState> {
+        let http = http_client()?;
+        let db = Db::connect(&settings.db_config()).await.context("connecting to DATABASE_URL")?;
         let events = EventHub::start(&db).await.context("listening for run events")?;
-        let providers = Arc::new(Providers::from_env(env, &runs.providers, http)?);
-        Ok(Self::new(App {
-            db,
-            verifier,
-            storage,
-            dataset_limits,
-            providers,
+        let providers = Providers::new(&settings.app.providers, &http)?;
+        Ok(AppState(Arc::new(Self {
+            verifier: JwtVerifier::new(settings.verifier.clone(), http.clone()),
+            storage: settings.storage.build(http),
+            providers: Arc::new(providers),
             events,
-            run_limits: runs.limits,
-            streams: StreamSlots::new(runs.max_streams_per_tenant),
-        }))
+            streams: StreamSlots::new(settings.app.max_streams_per_tenant),
+            settings: settings.app.clone(),
+            db,
+        })))
     }
+}
+
+/// The HTTP client for everything that leaves the process: Supabase and the LLM providers.
+pub fn http_client() -> anyhow::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .user_agent(concat!("promptrefine/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(Duration::from_secs(5))
+        .build()
+        .context("building the HTTP client")
 }
 
 impl Deref for AppState {

@@ -16,9 +16,7 @@ pub use anthropic::Anthropic;
 pub use catalog::{Catalog, CatalogError, ModelEntry};
 pub use mock::Mock;
 pub use openai::OpenAiCompatible;
-pub use registry::{
-    Attempted, MOCK, ModelProblem, Provider, Providers, ProvidersConfig, ProvidersError,
-};
+pub use registry::{Attempted, Endpoint, MOCK, ModelProblem, Provider, Providers, ProvidersConfig};
 pub use retry::RetryPolicy;
 use serde::{Deserialize, Serialize};
 

@@ -99,11 +99,15 @@ const PRESETS: &[Preset] = &[
     },
 ];
 
+fn preset(name: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.name == name)
+}
+
 /// The deterministic mock; always available.
 pub const MOCK: &str = "mock";
 
-/// Settings shared by every provider.
-#[derive(Debug, Clone)]
+/// The providers this process may call, and how; read from the environment once.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProvidersConfig {
     /// Per attempt, from sending to the whole answer.
     pub timeout: Duration,
@@ -115,6 +119,29 @@ pub struct ProvidersConfig {
     /// The largest answer body read from a provider; a longer one fails the call
     /// (`answer_too_large`) instead of filling memory.
     pub max_answer_bytes: usize,
+    /// The presets that are configured (their key, or for self-hosted servers their URL, set).
+    pub endpoints: Vec<Endpoint>,
+}
+
+/// A configured provider: where it answers and with which key.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub provider: &'static str,
+    pub base: Url,
+    pub key: Option<SecretString>,
+    pub max_concurrency: usize,
+}
+
+// Secrets have no `PartialEq` (so that they are not compared by accident); settings are
+// compared in tests of which settings a command honours.
+impl PartialEq for Endpoint {
+    fn eq(&self, other: &Self) -> bool {
+        use secrecy::ExposeSecret;
+        let key = |e: &Self| e.key.as_ref().map(|k| k.expose_secret().to_owned());
+        (self.provider, &self.base, self.max_concurrency)
+            == (other.provider, &other.base, other.max_concurrency)
+            && key(self) == key(other)
+    }
 }
 
 impl Default for ProvidersConfig {
@@ -126,6 +153,7 @@ impl Default for ProvidersConfig {
             mock_latency: Duration::ZERO,
             catalog_path: None,
             max_answer_bytes: 4 << 20,
+            endpoints: Vec::new(),
         }
     }
 }
@@ -138,23 +166,39 @@ impl ProvidersConfig {
             base_delay: Duration::from_millis(env.parse_or("LLM_RETRY_BASE_MS", 500)?),
             ..default.retry
         };
+        let max_concurrency = env.parse_or("LLM_MAX_CONCURRENCY", default.max_concurrency)?.max(1);
         Ok(Self {
             timeout: Duration::from_secs(env.parse_or("LLM_TIMEOUT_SECONDS", 120)?),
-            max_concurrency: env.parse_or("LLM_MAX_CONCURRENCY", default.max_concurrency)?.max(1),
+            max_concurrency,
             retry,
             mock_latency: Duration::from_millis(env.parse_or("MOCK_LATENCY_MS", 0)?),
             catalog_path: env.get("MODEL_CATALOG_PATH").map(PathBuf::from),
+            endpoints: endpoints(env, max_concurrency)?,
             ..default
         })
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ProvidersError {
-    #[error(transparent)]
-    Env(#[from] EnvError),
-    #[error(transparent)]
-    Catalog(#[from] CatalogError),
+/// Each preset reads `<ENV>_API_KEY`, `<ENV>_BASE_URL` and `<ENV>_MAX_CONCURRENCY`: hosted APIs
+/// are configured by their key, self-hosted servers by their URL.
+fn endpoints(env: &Env, max_concurrency: usize) -> Result<Vec<Endpoint>, EnvError> {
+    let mut endpoints = Vec::new();
+    for preset in PRESETS {
+        let key: Option<SecretString> = env.secret(&format!("{}_API_KEY", preset.env));
+        let base_setting = format!("{}_BASE_URL", preset.env);
+        let base: Option<Url> = match env.parse::<Url>(&base_setting)? {
+            Some(url) => Some(url),
+            None => preset.default_base.map(|b| b.parse().expect("preset URLs are valid")),
+        };
+        let (Some(base), true) = (base, key.is_some() || !preset.needs_key) else { continue };
+        if !preset.needs_key && env.get(&base_setting).is_none() {
+            continue; // self-hosted servers are opted into by their URL
+        }
+        let max_concurrency =
+            env.parse_or(&format!("{}_MAX_CONCURRENCY", preset.env), max_concurrency)?.max(1);
+        endpoints.push(Endpoint { provider: preset.name, base, key, max_concurrency });
+    }
+    Ok(endpoints)
 }
 
 /// Why a (provider, model) pair cannot be used.
@@ -236,11 +280,8 @@ pub struct Providers {
 }
 
 impl Providers {
-    pub fn from_env(
-        env: &Env,
-        config: &ProvidersConfig,
-        http: &reqwest::Client,
-    ) -> Result<Self, ProvidersError> {
+    /// The configured providers (and the mock, always), and the model catalog.
+    pub fn new(config: &ProvidersConfig, http: &reqwest::Client) -> Result<Self, CatalogError> {
         let mut configured = BTreeMap::new();
         let mock = Provider::new(
             MOCK,
@@ -249,38 +290,27 @@ impl Providers {
             config.retry,
         );
         configured.insert(MOCK, mock);
-        for preset in PRESETS {
-            let key: Option<SecretString> = env.secret(&format!("{}_API_KEY", preset.env));
-            let base_setting = format!("{}_BASE_URL", preset.env);
-            let base: Option<Url> = match env.parse::<Url>(&base_setting)? {
-                Some(url) => Some(url),
-                None => preset.default_base.map(|b| b.parse().expect("preset URLs are valid")),
-            };
-            let (Some(base), true) = (base, key.is_some() || !preset.needs_key) else { continue };
-            if !preset.needs_key && env.get(&base_setting).is_none() {
-                continue; // self-hosted servers are opted into by their URL
-            }
+        for endpoint in &config.endpoints {
+            let preset = preset(endpoint.provider).expect("endpoints come from presets");
             let client: Arc<dyn ChatProvider> = match preset.wire {
                 Wire::OpenAi => Arc::new(OpenAiCompatible::new(
-                    base,
-                    key,
+                    endpoint.base.clone(),
+                    endpoint.key.clone(),
                     http.clone(),
                     config.timeout,
                     config.max_answer_bytes,
                 )),
                 Wire::Anthropic => Arc::new(Anthropic::new(
-                    base,
-                    key.expect("anthropic needs a key"),
+                    endpoint.base.clone(),
+                    endpoint.key.clone().expect("anthropic is configured by its key"),
                     http.clone(),
                     config.timeout,
                     config.max_answer_bytes,
                 )),
             };
-            let concurrency = env
-                .parse_or(&format!("{}_MAX_CONCURRENCY", preset.env), config.max_concurrency)?
-                .max(1);
-            configured
-                .insert(preset.name, Provider::new(preset.name, client, concurrency, config.retry));
+            let provider =
+                Provider::new(preset.name, client, endpoint.max_concurrency, config.retry);
+            configured.insert(preset.name, provider);
         }
         Ok(Self { configured, catalog: Catalog::load(config.catalog_path.as_deref())? })
     }
@@ -300,7 +330,7 @@ impl Providers {
 
     /// The catalog entry for `provider`/`model`, if this server can call it now.
     pub fn resolve(&self, provider: &str, model: &str) -> Result<ModelEntry, ModelProblem> {
-        let preset = PRESETS.iter().find(|p| p.name == provider);
+        let preset = preset(provider);
         if preset.is_none() && provider != MOCK {
             return Err(ModelProblem::UnknownProvider(provider.to_owned()));
         }
@@ -339,12 +369,8 @@ mod tests {
     use super::*;
 
     fn providers(pairs: &[(&str, &str)]) -> Providers {
-        Providers::from_env(
-            &Env::from_pairs(pairs.iter().copied()),
-            &ProvidersConfig::default(),
-            &reqwest::Client::new(),
-        )
-        .unwrap()
+        let config = ProvidersConfig::from_env(&Env::from_pairs(pairs.iter().copied())).unwrap();
+        Providers::new(&config, &reqwest::Client::new()).unwrap()
     }
 
     #[test]

@@ -32,7 +32,7 @@ use self::{
 use crate::{CellId, Limits, RunId};
 
 /// How a worker behaves.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkerConfig {
     /// Cells in flight at once in this process.
     pub concurrency: usize,

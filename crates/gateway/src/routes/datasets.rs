@@ -134,10 +134,16 @@ pub async fn create_dataset(
             "Upload the file as multipart/form-data with a `file` part.",
         )
     })?;
-    let upload = read_upload_form(multipart, state.dataset_limits.max_upload_bytes).await?;
-    let detail =
-        datasets::upload(&state.db, state.storage.clone(), &user, upload, state.dataset_limits)
-            .await?;
+    let upload =
+        read_upload_form(multipart, state.settings.dataset_limits.max_upload_bytes).await?;
+    let detail = datasets::upload(
+        &state.db,
+        state.storage.clone(),
+        &user,
+        upload,
+        state.settings.dataset_limits,
+    )
+    .await?;
     let location = location(&format!("/v1/datasets/{}", detail.dataset.id));
     Ok((StatusCode::CREATED, location, Json(detail)))
 }
@@ -242,7 +248,10 @@ async fn read_upload_form(
                 let content_type = field.content_type().map(str::to_owned);
                 let mut spool = Spool::new(max_upload_bytes)?;
                 while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-                    spool.write(&chunk).await?;
+                    if let Err(too_large) = spool.write(&chunk).await {
+                        linger(&mut field, max_upload_bytes).await;
+                        return Err(too_large.into());
+                    }
                 }
                 file = Some((file_name, content_type, spool.finish().await?));
             }
@@ -272,6 +281,18 @@ async fn read_upload_form(
         ApiError::validation(vec![FieldError::new("file", "required", "is required")])
     })?;
     Ok(NewDataset { name, file_name, content_type, format, file })
+}
+
+/// Reads and drops up to `bytes` more of an upload that is refused: a client still sending when
+/// the server hangs up sees a broken connection, not the 413 that says why.
+async fn linger(field: &mut Field<'_>, bytes: u64) {
+    let mut dropped = 0u64;
+    while dropped < bytes {
+        match field.chunk().await {
+            Ok(Some(chunk)) => dropped += chunk.len() as u64,
+            Ok(None) | Err(_) => return,
+        }
+    }
 }
 
 async fn text_field(mut field: Field<'_>) -> ApiResult<String> {

@@ -71,7 +71,7 @@ pub async fn create_run(
 ) -> ApiResult<(StatusCode, HeaderMap, Json<RunDetail>)> {
     let new = runs::NewRun::try_from(req)?;
     let mut tx = state.db.begin_as(&user).await?;
-    let mut run = runs::create(&mut tx, &state.providers, &state.run_limits, new).await?;
+    let mut run = runs::create(&mut tx, &state.providers, &state.settings.run_limits, new).await?;
     // Followed before the commit, so the end of a quick run cannot slip past.
     let follower = state.events.follow(run.run.id);
     tx.commit().await?;

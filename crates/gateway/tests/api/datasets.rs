@@ -1,11 +1,8 @@
 //! `/v1/datasets`: uploads in every format, rejections that leave nothing behind, storage
 //! failures, downloads, isolation.
 
-use std::sync::Arc;
-
 use axum::http::StatusCode;
-use datasets::Limits;
-use platform::storage::SupabaseStorage;
+use gateway::settings::StorageSettings;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers::method};
@@ -155,8 +152,15 @@ async fn bad_files_are_refused_naming_the_line_and_nothing_is_kept() {
 
 #[tokio::test]
 async fn limits_are_enforced_while_streaming_and_keep_nothing() {
-    let limits = Limits { max_upload_bytes: 64, max_rows: 3, max_columns: 3, max_cell_bytes: 10 };
-    let app = TestApp::with(Options { dataset_limits: Some(limits), ..Options::default() }).await;
+    let env = [
+        ("MAX_UPLOAD_BYTES", "64"),
+        ("MAX_DATASET_ROWS", "3"),
+        ("MAX_DATASET_COLUMNS", "3"),
+        ("MAX_CELL_BYTES", "10"),
+    ]
+    .map(|(name, value)| (name, value.to_owned()))
+    .to_vec();
+    let app = TestApp::with(Options { env, ..Options::default() }).await;
 
     let too_big = upload(&app, "big.csv", &[b'x'; 65]).await;
     assert_eq!((too_big.status, too_big.code()), (StatusCode::PAYLOAD_TOO_LARGE, "file_too_large"));
@@ -228,14 +232,11 @@ async fn a_failing_supabase_storage_stub_fails_the_upload_and_keeps_no_rows() {
         .expect(1)
         .mount(&server)
         .await;
-    let storage = SupabaseStorage::new(
-        &format!("{}/storage/v1", server.uri()).parse().unwrap(),
-        "datasets",
-        "anon".into(),
-        reqwest::Client::new(),
-    );
-    let app =
-        TestApp::with(Options { storage: Some(Arc::new(storage)), ..Options::default() }).await;
+    let storage = StorageSettings::Supabase {
+        url: format!("{}/storage/v1", server.uri()).parse().unwrap(),
+        anon_key: "anon".into(),
+    };
+    let app = TestApp::with(Options { storage: Some(storage), ..Options::default() }).await;
 
     let response = upload(&app, "rows.csv", b"a\n1\n2\n").await;
     assert_eq!(
@@ -248,9 +249,8 @@ async fn a_failing_supabase_storage_stub_fails_the_upload_and_keeps_no_rows() {
 #[tokio::test]
 async fn a_broken_local_storage_fails_the_upload_and_keeps_no_rows() {
     let not_a_folder = tempfile::NamedTempFile::new().unwrap();
-    let storage = platform::storage::LocalStorage::new(not_a_folder.path());
-    let app =
-        TestApp::with(Options { storage: Some(Arc::new(storage)), ..Options::default() }).await;
+    let storage = StorageSettings::Local { dir: not_a_folder.path().to_owned() };
+    let app = TestApp::with(Options { storage: Some(storage), ..Options::default() }).await;
     let response = upload(&app, "rows.csv", b"a\n1\n").await;
     assert_eq!(response.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!((app.count("dataset").await, app.count("dataset_row").await), (0, 0));

@@ -20,7 +20,7 @@ async fn health_ready_and_docs_answer_without_a_token() {
 #[tokio::test]
 async fn ready_is_503_when_the_database_is_gone() {
     let app = TestApp::new().await;
-    app.test_db.db.pool().close().await;
+    app.close_database().await;
     let ready = app.send(Method::GET, "/ready", None, None).await;
     assert_eq!((ready.status, ready.code()), (StatusCode::SERVICE_UNAVAILABLE, "not_ready"));
 }

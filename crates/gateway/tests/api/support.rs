@@ -6,27 +6,20 @@ use axum::{
     http::{HeaderMap, Method, Request, StatusCode, header},
 };
 use gateway::{
-    app::{self, CorsOrigins},
+    app,
     server::spawn_worker,
-    settings::RunSettings,
-    state::AppState,
+    settings::{AppSettings, Defaults, Settings, StorageSettings},
+    state::{App, AppState},
 };
 use http_body_util::BodyExt;
-use platform::env::Env;
 use platform::{
-    Db, JwtVerifier,
     auth::VerifierConfig,
-    db::DbConfig,
-    storage::{LocalStorage, Storage},
+    env::Env,
     testing::{self, TestDb, TestUser},
 };
 use runs::worker::WorkerConfig;
 use serde_json::{Value, json};
-use std::time::Duration;
-use std::{
-    path::Path,
-    sync::{Arc, Mutex},
-};
+use std::{path::Path, sync::Mutex, time::Duration};
 use tempfile::TempDir;
 use tokio_util::sync::{CancellationToken, DropGuard};
 use tower::ServiceExt;
@@ -44,21 +37,19 @@ pub struct TestApp {
     worker: Mutex<Option<DropGuard>>,
 }
 
-/// What a test may change about the application.
+/// What a test may change about the application: exactly what a deployment may.
 #[derive(Default)]
 pub struct Options {
-    pub storage: Option<Arc<dyn Storage>>,
-    pub dataset_limits: Option<datasets::Limits>,
-    /// Settings as environment variables (providers, limits, ...).
+    /// Settings as environment variables (`MAX_UPLOAD_BYTES`, `DB_MAX_CONNECTIONS`, providers).
     pub env: Vec<(&'static str, String)>,
+    /// Where files go; default: a temporary folder of the test's own.
+    pub storage: Option<StorageSettings>,
     /// No worker in this process: cells stay queued (until `start_worker`).
     pub no_worker: bool,
-    /// The size of the API's connection pool (default 16).
-    pub db_max_connections: Option<u32>,
 }
 
 /// A worker for tests: the settings' worker, small, and quick to notice work.
-fn test_worker(settings: &RunSettings) -> WorkerConfig {
+fn test_worker(settings: &AppSettings) -> WorkerConfig {
     WorkerConfig {
         concurrency: 8,
         poll_interval: Duration::from_millis(100),
@@ -107,42 +98,28 @@ impl TestApp {
             )
             .try_init();
         let test_db = TestDb::new().await;
-        let verifier = JwtVerifier::new(
-            VerifierConfig { hs256_secret: Some(testing::jwt_secret()), ..Default::default() },
-            reqwest::Client::new(),
-        );
         let storage_dir = tempfile::tempdir().unwrap();
-        let storage = options
-            .storage
-            .unwrap_or_else(|| Arc::new(LocalStorage::new(storage_dir.path().join("datasets"))));
         let mut env = vec![("LLM_RETRY_BASE_MS", "10".to_owned())];
         env.extend(options.env);
         let env = Env::from_pairs(env.iter().map(|(k, v)| (*k, v.as_str())));
-        let runs = RunSettings::from_env(&env).unwrap();
-        let db = match options.db_max_connections {
-            Some(max_connections) => {
-                let config = DbConfig { max_connections, ..DbConfig::new(test_db.url().clone()) };
-                Db::connect(&config).await.unwrap()
-            }
-            None => test_db.db.clone(),
+        let settings = Settings {
+            database_url: test_db.url().clone(),
+            verifier: VerifierConfig {
+                hs256_secret: Some(testing::jwt_secret()),
+                ..Default::default()
+            },
+            storage: options
+                .storage
+                .unwrap_or_else(|| StorageSettings::Local { dir: storage_dir.path().to_owned() }),
+            app: AppSettings::from_env(&env, &Defaults::DEPLOYED).unwrap(),
         };
-        let state = AppState::start(
-            db,
-            verifier,
-            storage,
-            options.dataset_limits.unwrap_or_default(),
-            &runs,
-            &env,
-            &reqwest::Client::new(),
-        )
-        .await
-        .unwrap();
-        let router = app::router(state.clone(), &CorsOrigins::None);
+        let state = App::build(&settings).await.unwrap();
+        let router = app::router(state.clone());
         let app = Self {
             router,
             test_db,
+            worker_config: test_worker(&state.settings),
             state,
-            worker_config: test_worker(&runs),
             storage_dir,
             worker: Mutex::default(),
         };
@@ -150,6 +127,11 @@ impl TestApp {
             app.start_worker();
         }
         app
+    }
+
+    /// Closes the app's connection pool, as a database that went away would leave it.
+    pub async fn close_database(&self) {
+        self.state.db.pool().close().await;
     }
 
     /// Starts this app's worker (for tests that queue work first); it stops with the app.

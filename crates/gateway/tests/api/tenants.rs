@@ -189,8 +189,8 @@ async fn a_result_that_cannot_be_written_fails_its_own_cell_and_the_rest_of_its_
 
 #[tokio::test]
 async fn sixteen_exports_left_unread_hold_no_database_connection() {
-    let options = Options { db_max_connections: Some(4), ..Options::default() };
-    let app = TestApp::with(options).await;
+    let env = vec![("DB_MAX_CONNECTIONS", "4".to_owned())];
+    let app = TestApp::with(Options { env, ..Options::default() }).await;
     let prompt = app.create_prompt(USER_A, "Q: {{question}}").await;
     let dataset = app.upload_csv(USER_A, &questions(1500)).await;
     let run = app

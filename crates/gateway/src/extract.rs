@@ -242,13 +242,9 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let raw =
             RawPathParams::from_request_parts(parts, state).await.map_err(ApiError::internal)?;
-        // Through the urlencoded deserializer, which parses numbers and ids from text and,
-        // wrapped in serde_path_to_error, names the parameter that failed.
         let encoded =
             url::form_urlencoded::Serializer::new(String::new()).extend_pairs(raw.iter()).finish();
-        let deserializer =
-            serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(encoded.as_bytes()));
-        serde_path_to_error::deserialize(deserializer).map(Self).map_err(|err| {
+        from_pairs(&encoded).map(Self).map_err(|err| {
             let key = err.path().to_string();
             let value = raw.iter().find(|(k, _)| *k == key).map_or("", |(_, v)| v);
             let error = FieldError::new(
@@ -285,15 +281,23 @@ where
         {
             return Err(ApiError::validation(vec![nul_error(key.replace('\0', "\\u0000"))]));
         }
-        let deserializer =
-            serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
-        let value: T = serde_path_to_error::deserialize(deserializer).map_err(|err| {
+        let value: T = from_pairs(query).map_err(|err| {
             let error = shape_error(&err.path().to_string(), &err.inner().to_string());
             invalid_query(vec![error])
         })?;
         value.validate().map_err(|errors| invalid_query(field_errors(&errors)))?;
         Ok(Self(value))
     }
+}
+
+/// `key=value&...` into `T`, through the urlencoded deserializer (which parses numbers and ids
+/// from text), wrapped in serde_path_to_error so that a failure names its parameter.
+fn from_pairs<T: DeserializeOwned>(
+    encoded: &str,
+) -> Result<T, serde_path_to_error::Error<serde_urlencoded::de::Error>> {
+    let deserializer =
+        serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(encoded.as_bytes()));
+    serde_path_to_error::deserialize(deserializer)
 }
 
 fn invalid_query(errors: Vec<FieldError>) -> ApiError {

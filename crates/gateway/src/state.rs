@@ -5,11 +5,12 @@ use std::{convert::Infallible, ops::Deref, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use axum::{extract::FromRequestParts, http::request::Parts};
-use platform::{Db, JwtVerifier, storage::Storage};
+use platform::{Db, JwtVerifier, User, UserTx, storage::Storage};
 use providers::Providers;
 use runs::events::EventHub;
 
 use crate::{
+    error::{ApiError, ApiResult},
     settings::{AppSettings, Settings},
     streams::StreamSlots,
 };
@@ -60,6 +61,24 @@ pub fn http_client() -> anyhow::Result<reqwest::Client> {
         .connect_timeout(Duration::from_secs(5))
         .build()
         .context("building the HTTP client")
+}
+
+impl AppState {
+    /// Runs `work` in one transaction acting as `user` (Row Level Security applies), committed
+    /// when it succeeds: the whole of most handlers.
+    pub async fn as_user<T, E>(
+        &self,
+        user: &User,
+        work: impl AsyncFnOnce(&mut UserTx) -> Result<T, E>,
+    ) -> ApiResult<T>
+    where
+        ApiError: From<E>,
+    {
+        let mut tx = self.db.begin_as(user).await?;
+        let value = work(&mut tx).await?;
+        tx.commit().await?;
+        Ok(value)
+    }
 }
 
 impl Deref for AppState {

@@ -109,23 +109,17 @@ async fn versions_are_immutable_even_for_their_owner_and_the_service_role() {
     let test = TestDb::new().await;
     let (prompt_id, _) = prompt_of_a(&test).await;
 
-    let mut a = test.db.begin_as(&USER_A.user()).await.unwrap();
-    let err = message(
-        sqlx::query("update prompt_version set body = 'rewritten' where prompt_id = $1")
-            .bind(prompt_id)
-            .execute(&mut *a)
-            .await,
-    );
+    let rewrite = async |conn: &mut sqlx::PgConnection| {
+        message(
+            sqlx::query("update prompt_version set body = 'rewritten' where prompt_id = $1")
+                .bind(prompt_id)
+                .execute(conn)
+                .await,
+        )
+    };
+    let err = rewrite(&mut test.db.begin_as(&USER_A.user()).await.unwrap()).await;
     assert!(err.contains("permission denied"), "{err}");
-    drop(a);
-
-    let mut service = test.db.begin_service().await.unwrap();
-    let err = message(
-        sqlx::query("update prompt_version set body = 'rewritten' where prompt_id = $1")
-            .bind(prompt_id)
-            .execute(&mut *service)
-            .await,
-    );
+    let err = rewrite(&mut test.db.begin_service().await.unwrap()).await;
     assert!(err.contains("prompt versions are immutable"), "{err}");
 }
 

@@ -1,6 +1,6 @@
 //! Anthropic Messages (`POST <base>/messages`).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use url::Url;
 
 use crate::{
-    ChatProvider, ChatRequest, ChatResponse, ProviderError, decode_answer, error_body,
+    ChatProvider, ChatRequest, ChatResponse, ProviderError, Transport, decode_answer, error_body,
     openai::{error_message, redact, with_trailing_slash},
     read_body, retry_after, status_kind, transport_error,
 };
@@ -21,20 +21,12 @@ const DEFAULT_MAX_TOKENS: u32 = 1024;
 pub struct Anthropic {
     base: Url,
     key: SecretString,
-    http: reqwest::Client,
-    timeout: Duration,
-    max_answer_bytes: usize,
+    transport: Transport,
 }
 
 impl Anthropic {
-    pub fn new(
-        base: Url,
-        key: SecretString,
-        http: reqwest::Client,
-        timeout: Duration,
-        max_answer_bytes: usize,
-    ) -> Self {
-        Self { base: with_trailing_slash(base), key, http, timeout, max_answer_bytes }
+    pub fn new(base: Url, key: SecretString, transport: Transport) -> Self {
+        Self { base: with_trailing_slash(base), key, transport }
     }
 
     fn body(request: &ChatRequest) -> Value {
@@ -91,9 +83,10 @@ impl ChatProvider for Anthropic {
         let url = self.base.join("messages").expect("a relative path joins");
         let started = Instant::now();
         let response = self
+            .transport
             .http
             .post(url)
-            .timeout(self.timeout)
+            .timeout(self.transport.timeout)
             .header("x-api-key", self.key.expose_secret())
             .header("anthropic-version", API_VERSION)
             .json(&Self::body(request))
@@ -113,7 +106,7 @@ impl ChatProvider for Anthropic {
             });
         }
         let message: MessageResponse =
-            decode_answer(&read_body(response, self.max_answer_bytes).await?)?;
+            decode_answer(&read_body(response, self.transport.max_answer_bytes).await?)?;
         let text = message
             .content
             .into_iter()

@@ -74,6 +74,15 @@ impl ModelParams {
     }
 }
 
+/// How the HTTP adapters talk to their APIs: the client, a timeout per attempt, and the largest
+/// answer read.
+#[derive(Debug, Clone)]
+pub struct Transport {
+    pub http: reqwest::Client,
+    pub timeout: Duration,
+    pub max_answer_bytes: usize,
+}
+
 /// One chat completion to make.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatRequest {

@@ -1,7 +1,7 @@
 //! OpenAI-compatible chat completions (`POST <base>/chat/completions`): OpenAI itself, Groq,
 //! Cerebras, OpenRouter, Together, and self-hosted servers such as Ollama or vLLM.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use url::Url;
 
 use crate::{
-    ChatProvider, ChatRequest, ChatResponse, ErrorKind, ProviderError, decode_answer, error_body,
-    read_body, retry_after, status_kind, transport_error,
+    ChatProvider, ChatRequest, ChatResponse, ErrorKind, ProviderError, Transport, decode_answer,
+    error_body, read_body, retry_after, status_kind, transport_error,
 };
 
 #[derive(Debug)]
@@ -18,20 +18,12 @@ pub struct OpenAiCompatible {
     /// Ends with `/` so that `chat/completions` joins below it.
     base: Url,
     key: Option<SecretString>,
-    http: reqwest::Client,
-    timeout: Duration,
-    max_answer_bytes: usize,
+    transport: Transport,
 }
 
 impl OpenAiCompatible {
-    pub fn new(
-        base: Url,
-        key: Option<SecretString>,
-        http: reqwest::Client,
-        timeout: Duration,
-        max_answer_bytes: usize,
-    ) -> Self {
-        Self { base: with_trailing_slash(base), key, http, timeout, max_answer_bytes }
+    pub fn new(base: Url, key: Option<SecretString>, transport: Transport) -> Self {
+        Self { base: with_trailing_slash(base), key, transport }
     }
 
     fn body(request: &ChatRequest) -> Value {
@@ -99,7 +91,12 @@ struct Usage {
 impl ChatProvider for OpenAiCompatible {
     async fn complete(&self, request: &ChatRequest) -> Result<ChatResponse, ProviderError> {
         let url = self.base.join("chat/completions").expect("a relative path joins");
-        let mut call = self.http.post(url).timeout(self.timeout).json(&Self::body(request));
+        let mut call = self
+            .transport
+            .http
+            .post(url)
+            .timeout(self.transport.timeout)
+            .json(&Self::body(request));
         if let Some(key) = &self.key {
             call = call.bearer_auth(key.expose_secret());
         }
@@ -117,7 +114,7 @@ impl ChatProvider for OpenAiCompatible {
             });
         }
         let completion: Completion =
-            decode_answer(&read_body(response, self.max_answer_bytes).await?)?;
+            decode_answer(&read_body(response, self.transport.max_answer_bytes).await?)?;
         let latency = started.elapsed();
         let choice = completion.choices.into_iter().next().ok_or_else(|| {
             ProviderError::new(ErrorKind::ProviderError, "the answer has no choices")

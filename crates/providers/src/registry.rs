@@ -10,7 +10,7 @@ use url::Url;
 
 use crate::{
     Anthropic, Catalog, CatalogError, ChatProvider, ChatRequest, ChatResponse, Mock, ModelEntry,
-    OpenAiCompatible, ProviderError, RetryPolicy,
+    OpenAiCompatible, ProviderError, RetryPolicy, Transport,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -290,23 +290,21 @@ impl Providers {
             config.retry,
         );
         configured.insert(MOCK, mock);
+        let transport = Transport {
+            http: http.clone(),
+            timeout: config.timeout,
+            max_answer_bytes: config.max_answer_bytes,
+        };
         for endpoint in &config.endpoints {
             let preset = preset(endpoint.provider).expect("endpoints come from presets");
+            let (base, key, transport) =
+                (endpoint.base.clone(), endpoint.key.clone(), transport.clone());
             let client: Arc<dyn ChatProvider> = match preset.wire {
-                Wire::OpenAi => Arc::new(OpenAiCompatible::new(
-                    endpoint.base.clone(),
-                    endpoint.key.clone(),
-                    http.clone(),
-                    config.timeout,
-                    config.max_answer_bytes,
-                )),
-                Wire::Anthropic => Arc::new(Anthropic::new(
-                    endpoint.base.clone(),
-                    endpoint.key.clone().expect("anthropic is configured by its key"),
-                    http.clone(),
-                    config.timeout,
-                    config.max_answer_bytes,
-                )),
+                Wire::OpenAi => Arc::new(OpenAiCompatible::new(base, key, transport)),
+                Wire::Anthropic => {
+                    let key = key.expect("anthropic is configured by its key");
+                    Arc::new(Anthropic::new(base, key, transport))
+                }
             };
             let provider =
                 Provider::new(preset.name, client, endpoint.max_concurrency, config.retry);

@@ -6,7 +6,7 @@ use std::{sync::Arc, time::Duration};
 
 use providers::{
     Anthropic, ChatProvider, ChatRequest, ErrorKind, ModelParams, OpenAiCompatible, Provider,
-    RetryPolicy,
+    RetryPolicy, Transport,
 };
 use serde_json::json;
 use wiremock::{
@@ -29,9 +29,7 @@ fn openai(server: &MockServer, timeout: Duration) -> OpenAiCompatible {
     OpenAiCompatible::new(
         format!("{}/v1", server.uri()).parse().unwrap(),
         Some(KEY.into()),
-        reqwest::Client::new(),
-        timeout,
-        MAX_ANSWER_BYTES,
+        transport(timeout),
     )
 }
 
@@ -39,10 +37,12 @@ fn anthropic(server: &MockServer) -> Anthropic {
     Anthropic::new(
         format!("{}/v1", server.uri()).parse().unwrap(),
         KEY.into(),
-        reqwest::Client::new(),
-        Duration::from_secs(5),
-        MAX_ANSWER_BYTES,
+        transport(Duration::from_secs(5)),
     )
+}
+
+fn transport(timeout: Duration) -> Transport {
+    Transport { http: reqwest::Client::new(), timeout, max_answer_bytes: MAX_ANSWER_BYTES }
 }
 
 const MAX_ANSWER_BYTES: usize = 64 * 1024;

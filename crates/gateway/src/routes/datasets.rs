@@ -102,9 +102,11 @@ pub async fn list_datasets(
     Authenticated(user): Authenticated,
     ApiQuery(query): ApiQuery<ListDatasetsQuery>,
 ) -> ApiResult<Json<PageOf<Dataset>>> {
-    let mut tx = state.db.begin_as(&user).await?;
-    let page = datasets::list(&mut tx, &page_request(query.limit, query.cursor)).await?;
-    tx.commit().await?;
+    let page = state
+        .as_user(&user, async |tx| {
+            datasets::list(tx, &page_request(query.limit, query.cursor)).await
+        })
+        .await?;
     Ok(Json(page.into()))
 }
 
@@ -156,10 +158,7 @@ pub async fn get_dataset(
     Authenticated(user): Authenticated,
     ApiPath(DatasetPath { id }): ApiPath<DatasetPath>,
 ) -> ApiResult<Json<DatasetDetail>> {
-    let mut tx = state.db.begin_as(&user).await?;
-    let detail = datasets::get(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(Json(detail))
+    state.as_user(&user, async |tx| datasets::get(tx, id).await).await.map(Json)
 }
 
 /// Rename a dataset.
@@ -171,10 +170,7 @@ pub async fn update_dataset(
     ApiPath(DatasetPath { id }): ApiPath<DatasetPath>,
     ApiJson(req): ApiJson<UpdateDataset>,
 ) -> ApiResult<Json<Dataset>> {
-    let mut tx = state.db.begin_as(&user).await?;
-    let dataset = datasets::rename(&mut tx, id, &req.name).await?;
-    tx.commit().await?;
-    Ok(Json(dataset))
+    state.as_user(&user, async |tx| datasets::rename(tx, id, &req.name).await).await.map(Json)
 }
 
 /// Delete a dataset, its rows and its original file.
@@ -199,10 +195,7 @@ pub async fn list_dataset_rows(
     ApiQuery(query): ApiQuery<RowsQuery>,
 ) -> ApiResult<Json<RowsPage>> {
     let (offset, limit) = (query.offset.unwrap_or(0), query.limit.unwrap_or(100));
-    let mut tx = state.db.begin_as(&user).await?;
-    let page = datasets::rows(&mut tx, id, offset, limit).await?;
-    tx.commit().await?;
-    Ok(Json(page))
+    state.as_user(&user, async |tx| datasets::rows(tx, id, offset, limit).await).await.map(Json)
 }
 
 /// Download the original file, byte for byte, with the content type of its format.
@@ -220,10 +213,10 @@ pub async fn download_dataset_file(
     Authenticated(user): Authenticated,
     ApiPath(DatasetPath { id }): ApiPath<DatasetPath>,
 ) -> ApiResult<Response> {
-    let mut tx = state.db.begin_as(&user).await?;
-    let (dataset, stream) = datasets::open_file(&mut tx, &*state.storage, &user, id).await?;
-    // Release the connection before the (possibly long) transfer.
-    tx.commit().await?;
+    // The transaction ends (and its connection is free) before the possibly long transfer.
+    let storage = &*state.storage;
+    let (dataset, stream) =
+        state.as_user(&user, async |tx| datasets::open_file(tx, storage, &user, id).await).await?;
     let headers = [
         (header::CONTENT_TYPE, HeaderValue::from_static(dataset.format.content_type())),
         (header::CONTENT_LENGTH, HeaderValue::from(dataset.byte_size)),

@@ -71,10 +71,10 @@ pub async fn grade_run_cell(
     ApiPath(CellPath { id, cell_id }): ApiPath<CellPath>,
     ApiJson(req): ApiJson<GradeCell>,
 ) -> ApiResult<Json<Cell>> {
-    let mut tx = state.db.begin_as(&user).await?;
-    let cell = runs::grade_cell(&mut tx, id, cell_id, req.value, req.note).await?;
-    tx.commit().await?;
-    Ok(Json(cell))
+    state
+        .as_user(&user, async |tx| runs::grade_cell(tx, id, cell_id, req.value, req.note).await)
+        .await
+        .map(Json)
 }
 
 /// Per model: cells by state, pass rate with a 95% Wilson interval, mean judge score with a 95%
@@ -87,10 +87,7 @@ pub async fn get_run_summary(
     Authenticated(user): Authenticated,
     ApiPath(RunPath { id }): ApiPath<RunPath>,
 ) -> ApiResult<Json<RunSummary>> {
-    let mut tx = state.db.begin_as(&user).await?;
-    let summary = runs::summary(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(Json(summary))
+    state.as_user(&user, async |tx| runs::summary(tx, id).await).await.map(Json)
 }
 
 /// Two runs side by side per model (e.g. two prompt versions on the same dataset), with the
@@ -115,10 +112,7 @@ pub async fn compare_runs(
             "two comma-separated run ids",
         )]));
     };
-    let mut tx = state.db.begin_as(&user).await?;
-    let comparison = runs::compare(&mut tx, first, second).await?;
-    tx.commit().await?;
-    Ok(Json(comparison))
+    state.as_user(&user, async |tx| runs::compare(tx, first, second).await).await.map(Json)
 }
 
 /// Download every cell of a run, one line each: the row's values, model, output, grades,

@@ -178,9 +178,11 @@ pub async fn list_prompts(
     ApiQuery(query): ApiQuery<ListPromptsQuery>,
 ) -> ApiResult<Json<PageOf<Prompt>>> {
     let filter = prompts::PromptFilter { kind: query.kind, tag: query.tag, name_contains: query.q };
-    let mut tx = state.db.begin_as(&user).await?;
-    let page = prompts::list(&mut tx, &filter, &page_request(query.limit, query.cursor)).await?;
-    tx.commit().await?;
+    let page = state
+        .as_user(&user, async |tx| {
+            prompts::list(tx, &filter, &page_request(query.limit, query.cursor)).await
+        })
+        .await?;
     Ok(Json(page.into()))
 }
 
@@ -192,9 +194,7 @@ pub async fn create_prompt(
     Authenticated(user): Authenticated,
     ApiJson(req): ApiJson<CreatePrompt>,
 ) -> ApiResult<(StatusCode, HeaderMap, Json<PromptDetail>)> {
-    let mut tx = state.db.begin_as(&user).await?;
-    let detail = prompts::create(&mut tx, req.into()).await?;
-    tx.commit().await?;
+    let detail = state.as_user(&user, async |tx| prompts::create(tx, req.into()).await).await?;
     let location = location(&format!("/v1/prompts/{}", detail.prompt.id));
     Ok((StatusCode::CREATED, location, Json(detail)))
 }
@@ -207,10 +207,7 @@ pub async fn get_prompt(
     Authenticated(user): Authenticated,
     ApiPath(PromptPath { id }): ApiPath<PromptPath>,
 ) -> ApiResult<Json<PromptDetail>> {
-    let mut tx = state.db.begin_as(&user).await?;
-    let detail = prompts::get(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(Json(detail))
+    state.as_user(&user, async |tx| prompts::get(tx, id).await).await.map(Json)
 }
 
 /// Change a prompt's name, tags or description (versions are changed by saving a new one).
@@ -222,10 +219,7 @@ pub async fn update_prompt(
     ApiPath(PromptPath { id }): ApiPath<PromptPath>,
     ApiJson(req): ApiJson<UpdatePrompt>,
 ) -> ApiResult<Json<PromptDetail>> {
-    let mut tx = state.db.begin_as(&user).await?;
-    let detail = prompts::update(&mut tx, id, req.into()).await?;
-    tx.commit().await?;
-    Ok(Json(detail))
+    state.as_user(&user, async |tx| prompts::update(tx, id, req.into()).await).await.map(Json)
 }
 
 /// Delete a prompt and all its versions.
@@ -236,9 +230,7 @@ pub async fn delete_prompt(
     Authenticated(user): Authenticated,
     ApiPath(PromptPath { id }): ApiPath<PromptPath>,
 ) -> ApiResult<StatusCode> {
-    let mut tx = state.db.begin_as(&user).await?;
-    prompts::delete(&mut tx, id).await?;
-    tx.commit().await?;
+    state.as_user(&user, async |tx| prompts::delete(tx, id).await).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -252,10 +244,11 @@ pub async fn list_prompt_versions(
     ApiPath(PromptPath { id }): ApiPath<PromptPath>,
     ApiQuery(query): ApiQuery<ListVersionsQuery>,
 ) -> ApiResult<Json<PageOf<PromptVersion>>> {
-    let mut tx = state.db.begin_as(&user).await?;
-    let page =
-        prompts::list_versions(&mut tx, id, &page_request(query.limit, query.cursor)).await?;
-    tx.commit().await?;
+    let page = state
+        .as_user(&user, async |tx| {
+            prompts::list_versions(tx, id, &page_request(query.limit, query.cursor)).await
+        })
+        .await?;
     Ok(Json(page.into()))
 }
 
@@ -273,9 +266,8 @@ pub async fn create_prompt_version(
     ApiPath(PromptPath { id }): ApiPath<PromptPath>,
     ApiJson(req): ApiJson<CreatePromptVersion>,
 ) -> ApiResult<(StatusCode, Json<PromptVersion>)> {
-    let mut tx = state.db.begin_as(&user).await?;
-    let saved = prompts::save_version(&mut tx, id, req.into()).await?;
-    tx.commit().await?;
+    let saved =
+        state.as_user(&user, async |tx| prompts::save_version(tx, id, req.into()).await).await?;
     let status = if saved.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(saved.version)))
 }
@@ -289,10 +281,7 @@ pub async fn get_prompt_version(
     Authenticated(user): Authenticated,
     ApiPath(VersionPath { id, version }): ApiPath<VersionPath>,
 ) -> ApiResult<Json<PromptVersion>> {
-    let mut tx = state.db.begin_as(&user).await?;
-    let version = prompts::get_version(&mut tx, id, version).await?;
-    tx.commit().await?;
-    Ok(Json(version))
+    state.as_user(&user, async |tx| prompts::get_version(tx, id, version).await).await.map(Json)
 }
 
 /// Make an existing version current again (creates no version).
@@ -304,10 +293,7 @@ pub async fn restore_prompt_version(
     ApiPath(PromptPath { id }): ApiPath<PromptPath>,
     ApiJson(req): ApiJson<RestorePromptVersion>,
 ) -> ApiResult<Json<PromptDetail>> {
-    let mut tx = state.db.begin_as(&user).await?;
-    let detail = prompts::restore(&mut tx, id, req.version).await?;
-    tx.commit().await?;
-    Ok(Json(detail))
+    state.as_user(&user, async |tx| prompts::restore(tx, id, req.version).await).await.map(Json)
 }
 
 // ---- helpers ----------------------------------------------------------------------------------

@@ -50,9 +50,11 @@ pub async fn list_runs(
     ApiQuery(query): ApiQuery<ListRunsQuery>,
 ) -> ApiResult<Json<PageOf<Run>>> {
     let filter = runs::RunFilter { prompt_id: query.prompt_id };
-    let mut tx = state.db.begin_as(&user).await?;
-    let page = runs::list(&mut tx, &filter, &page_request(query.limit, query.cursor)).await?;
-    tx.commit().await?;
+    let page = state
+        .as_user(&user, async |tx| {
+            runs::list(tx, &filter, &page_request(query.limit, query.cursor)).await
+        })
+        .await?;
     Ok(Json(page.into()))
 }
 
@@ -77,9 +79,7 @@ pub async fn create_run(
     tx.commit().await?;
     if let Some(wait) = query.wait.filter(|w| *w > 0) {
         follower.until_ended(Duration::from_secs(wait.min(MAX_WAIT_SECONDS))).await;
-        let mut tx = state.db.begin_as(&user).await?;
-        run = runs::get(&mut tx, run.run.id).await?;
-        tx.commit().await?;
+        run = state.as_user(&user, async |tx| runs::get(tx, run.run.id).await).await?;
     }
     let status = if run.run.status.is_terminal() { StatusCode::OK } else { StatusCode::ACCEPTED };
     let location = location(&format!("/v1/runs/{}", run.run.id));
@@ -94,10 +94,7 @@ pub async fn get_run(
     Authenticated(user): Authenticated,
     ApiPath(RunPath { id }): ApiPath<RunPath>,
 ) -> ApiResult<Json<RunDetail>> {
-    let mut tx = state.db.begin_as(&user).await?;
-    let run = runs::get(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(Json(run))
+    state.as_user(&user, async |tx| runs::get(tx, id).await).await.map(Json)
 }
 
 /// Cancel a run: queued and running cells are cancelled; results still arriving are dropped.
@@ -112,10 +109,7 @@ pub async fn cancel_run(
     Authenticated(user): Authenticated,
     ApiPath(RunPath { id }): ApiPath<RunPath>,
 ) -> ApiResult<Json<RunDetail>> {
-    let mut tx = state.db.begin_as(&user).await?;
-    let run = runs::cancel(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(Json(run))
+    state.as_user(&user, async |tx| runs::cancel(tx, id).await).await.map(Json)
 }
 
 /// Delete a run and its cells.
@@ -126,9 +120,7 @@ pub async fn delete_run(
     Authenticated(user): Authenticated,
     ApiPath(RunPath { id }): ApiPath<RunPath>,
 ) -> ApiResult<StatusCode> {
-    let mut tx = state.db.begin_as(&user).await?;
-    runs::delete(&mut tx, id).await?;
-    tx.commit().await?;
+    state.as_user(&user, async |tx| runs::delete(tx, id).await).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -145,9 +137,10 @@ pub async fn list_run_cells(
         limit: query.limit.unwrap_or(CELLS_DEFAULT_LIMIT),
         cursor: query.cursor,
     };
-    let mut tx = state.db.begin_as(&user).await?;
-    let cells = runs::list_cells(&mut tx, id, query.updated_since, query.status, &page).await?;
-    tx.commit().await?;
+    let (since, status) = (query.updated_since, query.status);
+    let cells = state
+        .as_user(&user, async |tx| runs::list_cells(tx, id, since, status, &page).await)
+        .await?;
     Ok(Json(cells.into()))
 }
 
@@ -159,10 +152,7 @@ pub async fn get_run_cell(
     Authenticated(user): Authenticated,
     ApiPath(CellPath { id, cell_id }): ApiPath<CellPath>,
 ) -> ApiResult<Json<Cell>> {
-    let mut tx = state.db.begin_as(&user).await?;
-    let cell = runs::get_cell(&mut tx, id, cell_id).await?;
-    tx.commit().await?;
-    Ok(Json(cell))
+    state.as_user(&user, async |tx| runs::get_cell(tx, id, cell_id).await).await.map(Json)
 }
 
 /// Queue a failed cell again.
@@ -178,10 +168,7 @@ pub async fn retry_run_cell(
     Authenticated(user): Authenticated,
     ApiPath(CellPath { id, cell_id }): ApiPath<CellPath>,
 ) -> ApiResult<Json<Cell>> {
-    let mut tx = state.db.begin_as(&user).await?;
-    let cell = runs::retry_cell(&mut tx, id, cell_id).await?;
-    tx.commit().await?;
-    Ok(Json(cell))
+    state.as_user(&user, async |tx| runs::retry_cell(tx, id, cell_id).await).await.map(Json)
 }
 
 /// Follow a run as Server-Sent Events: `run` (status and counts, first and on every change),
@@ -196,9 +183,7 @@ pub async fn stream_run_events(
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let slot = state.streams.take(user.id())?;
     let follower = state.events.follow(id);
-    let mut tx = state.db.begin_as(&user).await?;
-    let run = runs::get(&mut tx, id).await?;
-    tx.commit().await?;
+    let run = state.as_user(&user, async |tx| runs::get(tx, id).await).await?;
     let first = run_event(&run);
     let updates = (!run.run.status.is_terminal())
         .then(|| follower.into_stream().map(move |change| change_event(id, change)));

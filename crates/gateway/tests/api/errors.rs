@@ -140,13 +140,8 @@ async fn a_body_that_is_not_an_object_is_refused_even_where_every_field_is_optio
 #[tokio::test]
 async fn a_json_dataset_value_postgres_cannot_store_is_a_422_not_a_500() {
     let app = TestApp::new().await;
-    let response = app
-        .upload(
-            "/v1/datasets",
-            USER_A,
-            &[crate::support::Part::file("x.jsonl", br#"{"a": "lone \ud800 surrogate"}"#)],
-        )
-        .await;
+    let file = crate::support::Part::file("x.jsonl", br#"{"a": "lone \ud800 surrogate"}"#);
+    let response = app.upload("/v1/datasets", USER_A, &[file]).await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", response.body);
     assert_eq!(response.code(), "invalid_file");
     assert_eq!(app.count("dataset").await, 0);

@@ -4,29 +4,10 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::{
-    runs::{dataset, prompt, start_run},
-    support::{Part, TestApp, USER_A, USER_B},
+use crate::support::{
+    Part, TestApp, USER_A, USER_B, cells, dataset, finished_question_run, grader, id, mock_models,
+    prompt, start_run,
 };
-
-fn id(value: &Value) -> &str {
-    value["id"].as_str().unwrap()
-}
-
-async fn grader(app: &TestApp, body: &str) -> Value {
-    let response = app
-        .post("/v1/prompts", USER_A, &json!({"name": "judge", "kind": "grader", "body": body}))
-        .await;
-    assert_eq!(response.status, StatusCode::CREATED);
-    response.body
-}
-
-async fn cells(app: &TestApp, run: &Value) -> Vec<Value> {
-    let page = app.get(&format!("/v1/runs/{}/cells?limit=1000", id(run)), USER_A).await;
-    let mut cells = page.body["items"].as_array().unwrap().clone();
-    cells.sort_by_key(|c| c["row_index"].as_i64());
-    cells
-}
 
 async fn grade(app: &TestApp, run: &Value, cell: &Value, value: &str) -> Value {
     let response = app
@@ -54,21 +35,16 @@ fn close(value: &Value, expected: f64) -> bool {
 #[tokio::test]
 async fn the_mock_judge_and_assertions_grade_every_output() {
     let app = TestApp::new().await;
-    let generator = prompt(&app, "Q: {{question}}").await;
     let judge = grader(&app, "Input: {{input}}\nOutput: {{output}}\nExpected: {{expected}}").await;
-    let dataset = dataset(&app, 10).await;
-    let response = start_run(&app, &json!({
-        "prompt_id": id(&generator), "dataset_id": id(&dataset),
-        "models": [{"provider": "mock", "model": "echo"}],
+    let run = &finished_question_run(&app, 10, json!({
         "grader": {"prompt_id": id(&judge), "provider": "mock", "model": "judge"},
         "assertions": [{"type": "contains", "column": "question"}, {"type": "starts_with", "value": "Q:"},
                        {"type": "regex", "value": "number [0-4]$|question [0-4]$"}],
-    }), 30).await;
-    let run = &response.body;
+    })).await;
     assert_eq!(run["status"], "completed", "{run:?}");
     assert_eq!(run["expected_column"], "expected", "the `expected` column is found by name");
 
-    for cell in cells(&app, run).await {
+    for cell in cells(&app, id(run)).await {
         let grading = &cell["grading"];
         let judge = &grading["judge"];
         assert_eq!(judge["status"], "graded", "{cell:?}");
@@ -100,22 +76,11 @@ async fn the_mock_judge_and_assertions_grade_every_output() {
 #[tokio::test]
 async fn a_judge_without_a_verdict_is_a_parse_error_and_leaves_the_grade_unknown() {
     let app = TestApp::new().await;
-    let generator = prompt(&app, "Q: {{question}}").await;
     // The echo model repeats the grader prompt: prose, no verdict.
     let judge = grader(&app, "Grade this answer: {{output}}").await;
-    let dataset = dataset(&app, 3).await;
-    let run = start_run(
-        &app,
-        &json!({
-            "prompt_id": id(&generator), "dataset_id": id(&dataset),
-            "models": [{"provider": "mock", "model": "echo"}],
-            "grader": {"prompt_id": id(&judge), "provider": "mock", "model": "echo"},
-        }),
-        30,
-    )
-    .await
-    .body;
-    for cell in cells(&app, &run).await {
+    let grader = json!({"prompt_id": id(&judge), "provider": "mock", "model": "echo"});
+    let run = finished_question_run(&app, 3, json!({"grader": grader})).await;
+    for cell in cells(&app, id(&run)).await {
         let judge = &cell["grading"]["judge"];
         assert_eq!(judge["status"], "parse_error");
         assert_eq!(
@@ -140,21 +105,10 @@ async fn a_judge_without_a_verdict_is_a_parse_error_and_leaves_the_grade_unknown
 #[tokio::test]
 async fn manual_grades_override_the_automatic_ones_in_the_summary() {
     let app = TestApp::new().await;
-    let generator = prompt(&app, "Q: {{question}}").await;
-    let dataset = dataset(&app, 10).await;
     // Every output starts with "Q:": all pass automatically.
-    let run = start_run(
-        &app,
-        &json!({
-            "prompt_id": id(&generator), "dataset_id": id(&dataset),
-            "models": [{"provider": "mock", "model": "echo"}],
-            "assertions": [{"type": "starts_with", "value": "Q:"}],
-        }),
-        30,
-    )
-    .await
-    .body;
-    let all = cells(&app, &run).await;
+    let assertions = json!([{"type": "starts_with", "value": "Q:"}]);
+    let run = finished_question_run(&app, 10, json!({"assertions": assertions})).await;
+    let all = cells(&app, id(&run)).await;
     let before = summary(&app, &run).await;
     assert_eq!(
         (before["models"][0]["graded"].as_i64(), before["models"][0]["passed"].as_i64()),
@@ -200,10 +154,8 @@ async fn manual_grades_override_the_automatic_ones_in_the_summary() {
 #[tokio::test]
 async fn summaries_report_tokens_costs_and_latency_percentiles() {
     let app = TestApp::new().await;
-    let generator = prompt(&app, "Q: {{question}}").await;
-    let dataset = dataset(&app, 4).await;
-    let run = start_run(&app, &json!({"prompt_id": id(&generator), "dataset_id": id(&dataset),
-                                     "models": [{"provider": "mock", "model": "echo"}, {"provider": "mock", "model": "reverse"}]}), 30).await.body;
+    let models = json!({"models": mock_models(&["echo", "reverse"])});
+    let run = finished_question_run(&app, 4, models).await;
     let summary = summary(&app, &run).await;
     assert_eq!(summary["models"].as_array().unwrap().len(), 2);
     let echo = &summary["models"][0];
@@ -235,10 +187,10 @@ async fn comparing_two_prompt_versions_pairs_rows_and_tests_the_difference() {
     let first = start_run(&app, &body, 30).await.body;
     let second = start_run(&app, &body, 30).await.body;
     // First: rows 0-7 pass, 8-9 fail. Second: rows 0 pass, 1-9 fail. Discordant: 7 first-only.
-    for (i, cell) in cells(&app, &first).await.iter().enumerate() {
+    for (i, cell) in cells(&app, id(&first)).await.iter().enumerate() {
         grade(&app, &first, cell, if i < 8 { "pass" } else { "fail" }).await;
     }
-    for (i, cell) in cells(&app, &second).await.iter().enumerate() {
+    for (i, cell) in cells(&app, id(&second)).await.iter().enumerate() {
         grade(&app, &second, cell, if i < 1 { "pass" } else { "fail" }).await;
     }
     let response =
@@ -310,7 +262,7 @@ async fn exports_have_one_line_per_cell_in_csv_and_jsonl() {
     assert_eq!(lines[1]["row"], json!({"question": "with, comma", "status": "x"}));
     assert_eq!(lines[1]["output"], "comma with, Q:");
     assert_eq!(lines[1]["check_results"][0]["passed"], true);
-    let all_cells = cells(&app, &run).await;
+    let all_cells = cells(&app, id(&run)).await;
     let exported_cost: f64 = lines.iter().map(|l| l["cost_usd"].as_f64().unwrap()).sum();
     let api_cost: f64 = all_cells.iter().map(|c| c["cost_usd"].as_f64().unwrap()).sum();
     assert!((exported_cost - api_cost).abs() < 1e-12);
@@ -363,17 +315,8 @@ async fn grading_settings_are_validated_before_anything_is_written() {
 #[tokio::test]
 async fn another_user_cannot_grade_summarise_compare_or_export_a_run() {
     let app = TestApp::new().await;
-    let generator = prompt(&app, "Q: {{question}}").await;
-    let dataset = dataset(&app, 2).await;
-    let run = start_run(
-        &app,
-        &json!({"prompt_id": id(&generator), "dataset_id": id(&dataset),
-                                     "models": [{"provider": "mock", "model": "echo"}]}),
-        30,
-    )
-    .await
-    .body;
-    let cell = cells(&app, &run).await.remove(0);
+    let run = finished_question_run(&app, 2, json!({})).await;
+    let cell = cells(&app, id(&run)).await.remove(0);
     let path = format!("/v1/runs/{}", id(&run));
     let attempts = [
         app.send(

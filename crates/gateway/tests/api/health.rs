@@ -28,10 +28,10 @@ async fn ready_is_503_when_the_database_is_gone() {
 #[tokio::test]
 async fn metrics_count_requests_by_route_and_cells_and_model_calls() {
     let app = TestApp::new().await;
-    let prompt = crate::runs::prompt(&app, "Hi {{name}}").await;
+    let prompt = crate::support::prompt(&app, "Hi {{name}}").await;
     let body = serde_json::json!({"prompt_id": prompt["id"], "variables": {"name": "x"},
                                   "models": [{"provider": "mock", "model": "echo"}]});
-    assert_eq!(crate::runs::start_run(&app, &body, 30).await.body["status"], "completed");
+    assert_eq!(crate::support::start_run(&app, &body, 30).await.body["status"], "completed");
     app.get("/v1/prompts/not-an-id", crate::support::USER_A).await;
 
     let metrics = app.send(Method::GET, "/metrics", None, None).await;

@@ -9,5 +9,6 @@ mod health;
 mod openapi;
 mod prompts;
 mod runs;
+mod snapshots;
 mod support;
 mod tenants;

@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, USER_A, USER_B};
+use crate::support::{TestApp, USER_A, USER_B, item_field};
 
 fn new_prompt(name: &str) -> Value {
     json!({
@@ -70,13 +70,7 @@ async fn saving_versions_numbers_them_and_an_identical_body_creates_nothing() {
     assert_eq!(same.body["note"], "shorter");
 
     let list = app.get(&versions, USER_A).await;
-    let numbers: Vec<i64> = list.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["version"].as_i64().unwrap())
-        .collect();
-    assert_eq!(numbers, [2, 1], "newest first");
+    assert_eq!(item_field(&list.body, "version"), [2, 1], "newest first");
 
     let v1 = app.get(&format!("{versions}/1"), USER_A).await;
     assert_eq!(v1.body["note"], "first draft");

@@ -11,51 +11,10 @@ use futures::StreamExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use crate::support::{Options, Part, TestApp, TestResponse, USER_A, USER_B};
-
-pub async fn prompt(app: &TestApp, body: &str) -> Value {
-    let response = app
-        .post("/v1/prompts", USER_A, &json!({"name": "p", "kind": "generator", "body": body}))
-        .await;
-    assert_eq!(response.status, StatusCode::CREATED, "{:?}", response.body);
-    response.body
-}
-
-pub async fn dataset(app: &TestApp, rows: usize) -> Value {
-    let csv: String = std::iter::once("question,expected\n".to_owned())
-        .chain((0..rows).map(|i| format!("question {i},answer {i}\n")))
-        .collect();
-    let response =
-        app.upload("/v1/datasets", USER_A, &[Part::file("questions.csv", csv.as_bytes())]).await;
-    assert_eq!(response.status, StatusCode::CREATED, "{:?}", response.body);
-    response.body
-}
-
-pub async fn start_run(app: &TestApp, body: &Value, wait: u64) -> TestResponse {
-    app.post(&format!("/v1/runs?wait={wait}"), USER_A, body).await
-}
-
-fn id(value: &Value) -> &str {
-    value["id"].as_str().unwrap()
-}
-
-/// Polls until the run ends (for runs started without `wait`).
-async fn until_ended(app: &TestApp, run_id: &str) -> Value {
-    for _ in 0..300 {
-        let run = app.get(&format!("/v1/runs/{run_id}"), USER_A).await.body;
-        if ["completed", "failed", "cancelled"].contains(&run["status"].as_str().unwrap()) {
-            return run;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("run {run_id} did not end");
-}
-
-async fn cells(app: &TestApp, run_id: &str) -> Vec<Value> {
-    let page = app.get(&format!("/v1/runs/{run_id}/cells?limit=1000"), USER_A).await;
-    assert_eq!(page.status, StatusCode::OK, "{:?}", page.body);
-    page.body["items"].as_array().unwrap().clone()
-}
+use crate::support::{
+    Part, TestApp, USER_A, USER_B, cells, dataset, finished_question_run, grader, id, prompt,
+    prompt_run, question_run, start_run, until_ended,
+};
 
 #[tokio::test]
 async fn two_mock_models_over_fifty_rows_complete_a_hundred_cells() {
@@ -123,17 +82,9 @@ async fn a_run_over_variables_is_one_cell_per_model() {
 
 #[tokio::test]
 async fn invalid_runs_name_every_problem_and_write_nothing() {
-    let env = vec![("MAX_RUN_CELLS", "10".to_owned())];
-    let app = TestApp::with(Options { env, ..Options::default() }).await;
+    let app = TestApp::with_settings(&[("MAX_RUN_CELLS", "10")]).await;
     let generator = prompt(&app, "Q: {{question}} {{tone}} {{missing}}").await;
-    let grader = app
-        .post(
-            "/v1/prompts",
-            USER_A,
-            &json!({"name": "g", "kind": "grader", "body": "Grade {{output}}"}),
-        )
-        .await
-        .body;
+    let grader = grader(&app, "Grade {{output}}").await;
     let small = dataset(&app, 3).await;
     let big = dataset(&app, 6).await;
     let empty =
@@ -154,7 +105,7 @@ async fn invalid_runs_name_every_problem_and_write_nothing() {
         ),
         (
             json!({"prompt_id": id(&grader), "variables": {"output": "x"}, "models": echo}),
-            vec![("prompt_id", "`g` is a grader prompt; run a generator")],
+            vec![("prompt_id", "`judge` is a grader prompt; run a generator")],
         ),
         (
             json!({"prompt_id": "00000000-0000-4000-8000-000000000000", "models": echo}),
@@ -242,8 +193,7 @@ async fn invalid_runs_name_every_problem_and_write_nothing() {
 
 #[tokio::test]
 async fn a_failing_model_keeps_its_error_and_a_retried_cell_runs_again() {
-    let env = vec![("LLM_MAX_ATTEMPTS", "2".to_owned())];
-    let app = TestApp::with(Options { env, ..Options::default() }).await;
+    let app = TestApp::with_settings(&[("LLM_MAX_ATTEMPTS", "2")]).await;
     let prompt = prompt(&app, "Hi {{name}}").await;
     let body = json!({"prompt_id": id(&prompt), "variables": {"name": "x"},
                       "models": [{"provider": "mock", "model": "fail"}, {"provider": "mock", "model": "echo"}]});
@@ -281,22 +231,11 @@ async fn a_failing_model_keeps_its_error_and_a_retried_cell_runs_again() {
 
 #[tokio::test]
 async fn cancelling_stops_the_run_and_later_results_are_dropped() {
-    let env = vec![("MOCK_LATENCY_MS", "200".to_owned())];
-    let app = TestApp::with(Options { env, ..Options::default() }).await;
-    let prompt = prompt(&app, "Q: {{question}}").await;
-    let dataset = dataset(&app, 40).await;
-    let run = start_run(
-        &app,
-        &json!({"prompt_id": id(&prompt), "dataset_id": id(&dataset),
-                                     "models": [{"provider": "mock", "model": "echo"}]}),
-        0,
-    )
-    .await;
-    assert_eq!(run.status, StatusCode::ACCEPTED);
+    let app = TestApp::with_settings(&[("MOCK_LATENCY_MS", "200")]).await;
+    let run = question_run(&app, USER_A, 40, json!({})).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    let cancelled =
-        app.post(&format!("/v1/runs/{}/cancel", id(&run.body)), USER_A, &json!({})).await;
+    let cancelled = app.post(&format!("/v1/runs/{}/cancel", id(&run)), USER_A, &json!({})).await;
     assert_eq!(
         (cancelled.status, cancelled.body["status"].as_str()),
         (StatusCode::OK, Some("cancelled")),
@@ -309,28 +248,18 @@ async fn cancelling_stops_the_run_and_later_results_are_dropped() {
 
     // Cells in flight at the cancel finish at the model but their results are not written.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let later = app.get(&format!("/v1/runs/{}", id(&run.body)), USER_A).await.body;
+    let later = app.get(&format!("/v1/runs/{}", id(&run)), USER_A).await.body;
     assert_eq!(later["counts"], counts);
     assert_eq!(later["status"], "cancelled");
 
-    let twice = app.post(&format!("/v1/runs/{}/cancel", id(&run.body)), USER_A, &json!({})).await;
+    let twice = app.post(&format!("/v1/runs/{}/cancel", id(&run)), USER_A, &json!({})).await;
     assert_eq!((twice.status, twice.code()), (StatusCode::CONFLICT, "run_finished"));
 }
 
 #[tokio::test]
 async fn run_concurrency_bounds_the_cells_in_flight() {
-    let env = vec![("MOCK_LATENCY_MS", "100".to_owned())];
-    let app = TestApp::with(Options { env, ..Options::default() }).await;
-    let prompt = prompt(&app, "Q: {{question}}").await;
-    let dataset = dataset(&app, 12).await;
-    let run = start_run(
-        &app,
-        &json!({"prompt_id": id(&prompt), "dataset_id": id(&dataset), "concurrency": 2,
-                                     "models": [{"provider": "mock", "model": "echo"}]}),
-        0,
-    )
-    .await
-    .body;
+    let app = TestApp::with_settings(&[("MOCK_LATENCY_MS", "100")]).await;
+    let run = question_run(&app, USER_A, 12, json!({"concurrency": 2})).await;
     let mut most = 0;
     loop {
         let now = app.get(&format!("/v1/runs/{}", id(&run)), USER_A).await.body;
@@ -345,18 +274,8 @@ async fn run_concurrency_bounds_the_cells_in_flight() {
 
 #[tokio::test]
 async fn server_sent_events_follow_the_run_to_its_end() {
-    let env = vec![("MOCK_LATENCY_MS", "50".to_owned())];
-    let app = TestApp::with(Options { env, ..Options::default() }).await;
-    let prompt = prompt(&app, "Q: {{question}}").await;
-    let dataset = dataset(&app, 5).await;
-    let run = start_run(
-        &app,
-        &json!({"prompt_id": id(&prompt), "dataset_id": id(&dataset),
-                                     "models": [{"provider": "mock", "model": "echo"}]}),
-        0,
-    )
-    .await
-    .body;
+    let app = TestApp::with_settings(&[("MOCK_LATENCY_MS", "50")]).await;
+    let run = question_run(&app, USER_A, 5, json!({})).await;
 
     let request = Request::builder()
         .uri(format!("/v1/runs/{}/events", id(&run)))
@@ -396,16 +315,7 @@ async fn server_sent_events_follow_the_run_to_its_end() {
 #[tokio::test]
 async fn polling_with_updated_since_returns_only_changes() {
     let app = TestApp::new().await;
-    let prompt = prompt(&app, "Q: {{question}}").await;
-    let dataset = dataset(&app, 3).await;
-    let run = start_run(
-        &app,
-        &json!({"prompt_id": id(&prompt), "dataset_id": id(&dataset),
-                                     "models": [{"provider": "mock", "model": "echo"}]}),
-        30,
-    )
-    .await
-    .body;
+    let run = finished_question_run(&app, 3, json!({})).await;
     let all = cells(&app, id(&run)).await;
     let latest = all.iter().map(|c| c["updated_at"].as_str().unwrap()).max().unwrap().to_owned();
     let since = app
@@ -461,15 +371,9 @@ async fn listing_filters_by_prompt_and_deleting_frees_the_dataset() {
 #[tokio::test]
 async fn another_users_run_is_not_found_everywhere() {
     let app = TestApp::new().await;
-    let prompt = prompt(&app, "Hi {{name}}").await;
-    let run = start_run(
-        &app,
-        &json!({"prompt_id": id(&prompt), "variables": {"name": "x"},
-                                     "models": [{"provider": "mock", "model": "echo"}]}),
-        30,
-    )
-    .await
-    .body;
+    let run = prompt_run(&app, USER_A, "Hi {{name}}", json!({"variables": {"name": "x"}})).await;
+    let run = until_ended(&app, id(&run)).await;
+    let prompt_id = run["prompt"]["prompt_id"].clone();
     let path = format!("/v1/runs/{}", id(&run));
     let cell = cells(&app, id(&run)).await.remove(0);
     let cell_path = format!("{path}/cells/{}", id(&cell));
@@ -486,7 +390,7 @@ async fn another_users_run_is_not_found_everywhere() {
     }
     assert_eq!(app.get("/v1/runs", USER_B).await.body["items"], json!([]));
     // B cannot run A's prompt either.
-    let theirs = app.post("/v1/runs", USER_B, &json!({"prompt_id": id(&prompt), "variables": {"name": "x"},
+    let theirs = app.post("/v1/runs", USER_B, &json!({"prompt_id": prompt_id, "variables": {"name": "x"},
                                                       "models": [{"provider": "mock", "model": "echo"}]})).await;
     assert_eq!(theirs.error_fields(), ["prompt_id"]);
     assert_eq!(app.get(&path, USER_A).await.body["status"], "completed");
@@ -494,8 +398,7 @@ async fn another_users_run_is_not_found_everywhere() {
 
 #[tokio::test]
 async fn the_model_catalog_says_what_is_usable() {
-    let env = vec![("GROQ_API_KEY", "gsk-test".to_owned())];
-    let app = TestApp::with(Options { env, no_worker: true, ..Options::default() }).await;
+    let app = TestApp::without_worker(&[("GROQ_API_KEY", "gsk-test")]).await;
     let models = app.get("/v1/models", USER_A).await.body;
     let find = |provider: &str, model: &str| {
         models["items"]

@@ -48,6 +48,11 @@ pub struct Options {
     pub no_worker: bool,
 }
 
+/// Settings as the environment pairs `Options::env` takes.
+pub fn env(settings: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    settings.iter().map(|(name, value)| (*name, (*value).to_owned())).collect()
+}
+
 /// A worker for tests: the settings' worker, small, and quick to notice work.
 fn test_worker(settings: &AppSettings) -> WorkerConfig {
     WorkerConfig {
@@ -86,6 +91,16 @@ impl TestResponse {
 impl TestApp {
     pub async fn new() -> Self {
         Self::with(Options::default()).await
+    }
+
+    /// An app with these settings and no worker: runs stay queued (until `start_worker`).
+    pub async fn without_worker(settings: &[(&'static str, &str)]) -> Self {
+        Self::with(Options { env: env(settings), no_worker: true, ..Options::default() }).await
+    }
+
+    /// An app with these settings (as environment variables) and a worker.
+    pub async fn with_settings(settings: &[(&'static str, &str)]) -> Self {
+        Self::with(Options { env: env(settings), ..Options::default() }).await
     }
 
     pub async fn with(options: Options) -> Self {
@@ -273,11 +288,83 @@ impl TestApp {
     }
 }
 
-// ---- fixtures, as any user --------------------------------------------------------------------
+// ---- fixtures --------------------------------------------------------------------------------
 
 /// The `id` of a JSON object.
 pub fn id(value: &Value) -> &str {
     value["id"].as_str().unwrap_or_else(|| panic!("no id in {value}"))
+}
+
+/// One field of every item of a list response.
+pub fn item_field(page: &Value, field: &str) -> Vec<Value> {
+    page["items"].as_array().unwrap().iter().map(|item| item[field].clone()).collect()
+}
+
+/// CSV with `question` and `expected` columns and `rows` rows.
+pub fn questions(rows: usize) -> String {
+    std::iter::once("question,expected\n".to_owned())
+        .chain((0..rows).map(|i| format!("question {i},answer {i}\n")))
+        .collect()
+}
+
+/// A generator prompt of user A.
+pub async fn prompt(app: &TestApp, body: &str) -> Value {
+    app.create_prompt(USER_A, body).await
+}
+
+/// A grader prompt of user A.
+pub async fn grader(app: &TestApp, body: &str) -> Value {
+    let request = json!({"name": "judge", "kind": "grader", "body": body});
+    let response = app.post("/v1/prompts", USER_A, &request).await;
+    assert_eq!(response.status, StatusCode::CREATED, "{:?}", response.body);
+    response.body
+}
+
+/// A dataset of user A with `rows` rows of [`questions`].
+pub async fn dataset(app: &TestApp, rows: usize) -> Value {
+    app.upload_csv(USER_A, &questions(rows)).await
+}
+
+/// Mock models by name, as a run's `models`.
+pub fn mock_models(names: &[&str]) -> Value {
+    names.iter().map(|model| json!({"provider": "mock", "model": model})).collect()
+}
+
+/// A run of `user` of a new prompt with `body`, with `fields` (e.g. `variables`, `dataset_id`;
+/// `models` defaults to the mock `echo`) merged into the request; not waited for.
+pub async fn prompt_run(app: &TestApp, user: TestUser, body: &str, fields: Value) -> Value {
+    let prompt = app.create_prompt(user, body).await;
+    let mut request = json!({"prompt_id": id(&prompt), "models": mock_models(&["echo"])});
+    request.as_object_mut().unwrap().extend(fields.as_object().cloned().unwrap_or_default());
+    app.create_run(user, &request).await
+}
+
+/// A [`prompt_run`] of `Q: {{question}}` over a dataset of `rows` [`questions`].
+pub async fn question_run(app: &TestApp, user: TestUser, rows: usize, mut fields: Value) -> Value {
+    let dataset = app.upload_csv(user, &questions(rows)).await;
+    fields["dataset_id"] = json!(id(&dataset));
+    prompt_run(app, user, "Q: {{question}}", fields).await
+}
+
+/// A [`question_run`] of user A, once it has ended.
+pub async fn finished_question_run(app: &TestApp, rows: usize, fields: Value) -> Value {
+    let run = question_run(app, USER_A, rows, fields).await;
+    until_ended(app, id(&run)).await
+}
+
+/// Starts a run of user A, waiting up to `wait` seconds for its end.
+pub async fn start_run(app: &TestApp, body: &Value, wait: u64) -> TestResponse {
+    app.post(&format!("/v1/runs?wait={wait}"), USER_A, body).await
+}
+
+/// Polls until the run of user A ends.
+pub async fn until_ended(app: &TestApp, run_id: &str) -> Value {
+    app.run_ended(USER_A, run_id).await
+}
+
+/// Every cell of a run of user A, in row order.
+pub async fn cells(app: &TestApp, run_id: &str) -> Vec<Value> {
+    app.run_cells(USER_A, run_id).await
 }
 
 impl TestApp {
@@ -289,10 +376,10 @@ impl TestApp {
         response.body
     }
 
-    /// A dataset of `user` from CSV text.
+    /// A dataset of `user` from CSV text, uploaded as `questions.csv`.
     pub async fn upload_csv(&self, user: TestUser, csv: &str) -> Value {
         let response =
-            self.upload("/v1/datasets", user, &[Part::file("rows.csv", csv.as_bytes())]).await;
+            self.upload("/v1/datasets", user, &[Part::file("questions.csv", csv.as_bytes())]).await;
         assert_eq!(response.status, StatusCode::CREATED, "{:?}", response.body);
         response.body
     }
@@ -316,10 +403,12 @@ impl TestApp {
         panic!("run {run_id} did not end");
     }
 
-    /// Every cell of a run of `user` (up to 1000).
+    /// Every cell of a run of `user` (up to 1000), in row order.
     pub async fn run_cells(&self, user: TestUser, run_id: &str) -> Vec<Value> {
         let page = self.get(&format!("/v1/runs/{run_id}/cells?limit=1000"), user).await;
         assert_eq!(page.status, StatusCode::OK, "{:?}", page.body);
-        page.body["items"].as_array().unwrap().clone()
+        let mut cells = page.body["items"].as_array().unwrap().clone();
+        cells.sort_by_key(|c| c["row_index"].as_i64());
+        cells
     }
 }

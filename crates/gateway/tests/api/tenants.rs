@@ -9,12 +9,10 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers::method};
 
-use crate::support::{Options, Part, TestApp, USER_A, USER_B, id};
-
-/// CSV with a `question` column and `rows` rows.
-fn questions(rows: usize) -> String {
-    std::iter::once("question\n".to_owned()).chain((0..rows).map(|i| format!("q{i}\n"))).collect()
-}
+use crate::support::{
+    Options, Part, TestApp, USER_A, USER_B, grader, id, mock_models, prompt_run, question_run,
+    questions,
+};
 
 fn echo_over(prompt: &Value, dataset: &Value) -> Value {
     json!({"prompt_id": id(prompt), "dataset_id": id(dataset),
@@ -23,13 +21,7 @@ fn echo_over(prompt: &Value, dataset: &Value) -> Value {
 
 /// A one-cell run of `user`, to show that the service still works for them.
 async fn small_run(app: &TestApp, user: platform::testing::TestUser) -> Value {
-    let prompt = app.create_prompt(user, "Hello {{name}}").await;
-    app.create_run(
-        user,
-        &json!({"prompt_id": id(&prompt), "variables": {"name": "B"},
-                                 "models": [{"provider": "mock", "model": "echo"}]}),
-    )
-    .await
+    prompt_run(app, user, "Hello {{name}}", json!({"variables": {"name": "B"}})).await
 }
 
 /// Rows as they were stored before ingest checked them, or as a forged write would leave them.
@@ -118,23 +110,15 @@ async fn a_nul_in_a_stub_judges_answer_is_stored_as_a_replacement_and_other_resu
         .await;
     let env = vec![("CUSTOM_BASE_URL", format!("{}/v1", judge.uri()))];
     let app = TestApp::with(Options { env, no_worker: true, ..Options::default() }).await;
-    let grader = app
-        .post(
-            "/v1/prompts",
-            USER_A,
-            &json!({"name": "g", "kind": "grader", "body": "Grade: {{output}}"}),
-        )
-        .await
-        .body;
-    let prompt = app.create_prompt(USER_A, "Say {{word}}").await;
-    let judged = app
-        .create_run(
-            USER_A,
-            &json!({"prompt_id": id(&prompt), "variables": {"word": "hi"},
-                "models": [{"provider": "mock", "model": "echo"}],
-                "grader": {"prompt_id": id(&grader), "provider": "custom", "model": "nul-judge"}}),
-        )
-        .await;
+    let grader = grader(&app, "Grade: {{output}}").await;
+    let judged = prompt_run(
+        &app,
+        USER_A,
+        "Say {{word}}",
+        json!({"variables": {"word": "hi"},
+               "grader": {"prompt_id": id(&grader), "provider": "custom", "model": "nul-judge"}}),
+    )
+    .await;
     let other = small_run(&app, USER_B).await;
     app.start_worker();
 
@@ -149,7 +133,7 @@ async fn a_nul_in_a_stub_judges_answer_is_stored_as_a_replacement_and_other_resu
 
 #[tokio::test]
 async fn a_result_that_cannot_be_written_fails_its_own_cell_and_the_rest_of_its_batch_is_kept() {
-    let app = TestApp::with(Options { no_worker: true, ..Options::default() }).await;
+    let app = TestApp::without_worker(&[]).await;
     // Something about one result the database refuses (a NUL once did; a constraint does here).
     let mut admin = app.test_db.superuser().await;
     sqlx::raw_sql(
@@ -159,16 +143,8 @@ async fn a_result_that_cannot_be_written_fails_its_own_cell_and_the_rest_of_its_
     .execute(&mut admin)
     .await
     .unwrap();
-    let poison = app.create_prompt(USER_A, "POISON").await;
-    let poisoned = app
-        .create_run(
-            USER_A,
-            &json!({"prompt_id": id(&poison), "models": [{"provider": "mock", "model": "echo"}]}),
-        )
-        .await;
-    let prompt = app.create_prompt(USER_B, "Q: {{question}}").await;
-    let dataset = app.upload_csv(USER_B, &questions(20)).await;
-    let other = app.create_run(USER_B, &echo_over(&prompt, &dataset)).await;
+    let poisoned = prompt_run(&app, USER_A, "POISON", json!({})).await;
+    let other = question_run(&app, USER_B, 20, json!({})).await;
     app.start_worker();
 
     let run = app.run_ended(USER_B, id(&other)).await;
@@ -189,18 +165,9 @@ async fn a_result_that_cannot_be_written_fails_its_own_cell_and_the_rest_of_its_
 
 #[tokio::test]
 async fn sixteen_exports_left_unread_hold_no_database_connection() {
-    let env = vec![("DB_MAX_CONNECTIONS", "4".to_owned())];
-    let app = TestApp::with(Options { env, ..Options::default() }).await;
-    let prompt = app.create_prompt(USER_A, "Q: {{question}}").await;
-    let dataset = app.upload_csv(USER_A, &questions(1500)).await;
-    let run = app
-        .create_run(
-            USER_A,
-            &json!({"prompt_id": id(&prompt), "dataset_id": id(&dataset),
-                    "models": [{"provider": "mock", "model": "echo"},
-                               {"provider": "mock", "model": "reverse"}]}),
-        )
-        .await;
+    let app = TestApp::with_settings(&[("DB_MAX_CONNECTIONS", "4")]).await;
+    let models = json!({"models": mock_models(&["echo", "reverse"])});
+    let run = question_run(&app, USER_A, 1500, models).await;
     assert_eq!(app.run_ended(USER_A, id(&run)).await["counts"]["succeeded"], 3000);
 
     let mut stalled = Vec::new();
@@ -248,8 +215,7 @@ async fn variables_that_render_past_the_limit_are_refused_when_the_run_is_create
 
 #[tokio::test]
 async fn a_row_that_renders_past_the_limit_fails_its_own_cell() {
-    let env = vec![("MAX_RENDERED_PROMPT_BYTES", "1000".to_owned())];
-    let app = TestApp::with(Options { env, ..Options::default() }).await;
+    let app = TestApp::with_settings(&[("MAX_RENDERED_PROMPT_BYTES", "1000")]).await;
     let prompt = app.create_prompt(USER_A, "Q: {{question}}").await;
     let dataset = app.upload_csv(USER_A, &format!("question\nshort\n{}\n", "x".repeat(2000))).await;
     let run = app.create_run(USER_A, &echo_over(&prompt, &dataset)).await;
@@ -266,16 +232,9 @@ async fn a_row_that_renders_past_the_limit_fails_its_own_cell() {
 
 #[tokio::test]
 async fn answers_longer_than_max_output_bytes_are_cut_and_say_so() {
-    let env = vec![("MAX_OUTPUT_BYTES", "16".to_owned())];
-    let app = TestApp::with(Options { env, ..Options::default() }).await;
-    let prompt = app.create_prompt(USER_A, "0123456789 {{rest}}").await;
-    let run = app
-        .create_run(
-            USER_A,
-            &json!({"prompt_id": id(&prompt), "variables": {"rest": "abcdefghij"},
-                    "models": [{"provider": "mock", "model": "echo"}]}),
-        )
-        .await;
+    let app = TestApp::with_settings(&[("MAX_OUTPUT_BYTES", "16")]).await;
+    let variables = json!({"variables": {"rest": "abcdefghij"}});
+    let run = prompt_run(&app, USER_A, "0123456789 {{rest}}", variables).await;
     app.run_ended(USER_A, id(&run)).await;
     let cell = &app.run_cells(USER_A, id(&run)).await[0];
     assert_eq!(
@@ -293,14 +252,11 @@ async fn answers_longer_than_max_output_bytes_are_cut_and_say_so() {
 async fn a_body_of_a_hundred_thousand_braces_is_plain_text_and_runs() {
     let app = TestApp::new().await;
     let body = format!("{}}}}}", "{".repeat(102_398));
-    let prompt = app.create_prompt(USER_A, &body).await;
-    assert_eq!(prompt["version"]["placeholders"], json!([]));
-    let run = app
-        .create_run(
-            USER_A,
-            &json!({"prompt_id": id(&prompt), "models": [{"provider": "mock", "model": "echo"}]}),
-        )
+    let run = prompt_run(&app, USER_A, &body, json!({})).await;
+    let prompt = app
+        .get(&format!("/v1/prompts/{}", run["prompt"]["prompt_id"].as_str().unwrap()), USER_A)
         .await;
+    assert_eq!(prompt.body["version"]["placeholders"], json!([]));
     assert_eq!(app.run_ended(USER_A, id(&run)).await["status"], "completed");
     assert_eq!(app.run_cells(USER_A, id(&run)).await[0]["output"].as_str(), Some(body.as_str()));
 }
@@ -309,18 +265,9 @@ async fn a_body_of_a_hundred_thousand_braces_is_plain_text_and_runs() {
 
 #[tokio::test]
 async fn a_small_run_behind_a_big_one_of_another_tenant_does_not_wait_for_it() {
-    let env = vec![("MOCK_LATENCY_MS", "20".to_owned())];
-    let app = TestApp::with(Options { env, ..Options::default() }).await;
-    let prompt = app.create_prompt(USER_A, "Q: {{question}}").await;
-    let dataset = app.upload_csv(USER_A, &questions(1000)).await;
-    let big = app
-        .create_run(
-            USER_A,
-            &json!({"prompt_id": id(&prompt), "dataset_id": id(&dataset),
-                    "models": [{"provider": "mock", "model": "echo"},
-                               {"provider": "mock", "model": "reverse"}]}),
-        )
-        .await;
+    let app = TestApp::with_settings(&[("MOCK_LATENCY_MS", "20")]).await;
+    let models = json!({"models": mock_models(&["echo", "reverse"])});
+    let big = question_run(&app, USER_A, 1000, models).await;
 
     let small = small_run(&app, USER_B).await;
     assert_eq!(app.run_ended(USER_B, id(&small)).await["status"], "completed");
@@ -332,8 +279,7 @@ async fn a_small_run_behind_a_big_one_of_another_tenant_does_not_wait_for_it() {
 
 #[tokio::test]
 async fn a_tenant_past_its_queued_cells_gets_429_naming_the_limit_and_others_do_not() {
-    let env = vec![("MAX_QUEUED_CELLS_PER_TENANT", "10".to_owned())];
-    let app = TestApp::with(Options { env, no_worker: true, ..Options::default() }).await;
+    let app = TestApp::without_worker(&[("MAX_QUEUED_CELLS_PER_TENANT", "10")]).await;
     let prompt = app.create_prompt(USER_A, "Q: {{question}}").await;
     let eight = app.upload_csv(USER_A, &questions(8)).await;
     let five = app.upload_csv(USER_A, &questions(5)).await;
@@ -347,8 +293,7 @@ async fn a_tenant_past_its_queued_cells_gets_429_naming_the_limit_and_others_do_
 
 #[tokio::test]
 async fn creating_runs_faster_than_the_limit_gets_429_with_retry_after() {
-    let env = vec![("MAX_RUNS_PER_MINUTE", "2".to_owned())];
-    let app = TestApp::with(Options { env, no_worker: true, ..Options::default() }).await;
+    let app = TestApp::without_worker(&[("MAX_RUNS_PER_MINUTE", "2")]).await;
     let prompt = app.create_prompt(USER_A, "Hi").await;
     let run = json!({"prompt_id": id(&prompt), "models": [{"provider": "mock", "model": "echo"}]});
     app.create_run(USER_A, &run).await;
@@ -363,8 +308,7 @@ async fn creating_runs_faster_than_the_limit_gets_429_with_retry_after() {
 
 #[tokio::test]
 async fn a_tenant_past_its_open_streams_gets_429_and_closing_one_frees_it() {
-    let env = vec![("MAX_STREAMS_PER_TENANT", "1".to_owned())];
-    let app = TestApp::with(Options { env, no_worker: true, ..Options::default() }).await;
+    let app = TestApp::without_worker(&[("MAX_STREAMS_PER_TENANT", "1")]).await;
     let run_a = small_run(&app, USER_A).await;
     let run_b = small_run(&app, USER_B).await;
     let events = |run: &Value, user: platform::testing::TestUser| {
@@ -388,13 +332,7 @@ async fn a_tenant_past_its_open_streams_gets_429_and_closing_one_frees_it() {
 
 /// A run of A whose model row is then changed behind the API's back; returns its id.
 async fn forged_model(app: &TestApp, change: &str) -> String {
-    let prompt = app.create_prompt(USER_A, "Hi").await;
-    let run = app
-        .create_run(
-            USER_A,
-            &json!({"prompt_id": id(&prompt), "models": [{"provider": "mock", "model": "echo"}]}),
-        )
-        .await;
+    let run = prompt_run(app, USER_A, "Hi", json!({})).await;
     let mut admin = app.test_db.superuser().await;
     sqlx::query(&format!("update public.run_model set {change} where run_id = $1::uuid"))
         .bind(id(&run))
@@ -406,7 +344,7 @@ async fn forged_model(app: &TestApp, change: &str) -> String {
 
 #[tokio::test]
 async fn a_worker_refuses_forged_models_prices_and_parameters() {
-    let app = TestApp::with(Options { no_worker: true, ..Options::default() }).await;
+    let app = TestApp::without_worker(&[]).await;
     let cases = [
         ("model = 'gpt-99'", "provider `mock` has no model `gpt-99` in the catalog"),
         ("input_per_mtok = -1000000", "the model's prices are not non-negative numbers"),
@@ -429,13 +367,7 @@ async fn a_worker_refuses_forged_models_prices_and_parameters() {
 #[tokio::test]
 async fn a_run_id_reused_by_another_tenant_never_gets_the_first_tenants_cached_prompt() {
     let app = TestApp::new().await;
-    let prompt = app.create_prompt(USER_A, "A's secret prompt").await;
-    let run = app
-        .create_run(
-            USER_A,
-            &json!({"prompt_id": id(&prompt), "models": [{"provider": "mock", "model": "echo"}]}),
-        )
-        .await;
+    let run = prompt_run(&app, USER_A, "A's secret prompt", json!({})).await;
     app.run_ended(USER_A, id(&run)).await;
     assert_eq!(
         app.delete(&format!("/v1/runs/{}", id(&run)), USER_A).await.status,

@@ -97,45 +97,21 @@ async fn supabase_storage_stub_receives_delete_with_prefixes() {
 
 #[tokio::test]
 async fn supabase_storage_stub_errors_are_read_from_the_body_not_the_http_status() {
+    // (HTTP status, the body's statusCode, code, error, message, the error expected)
+    #[rustfmt::skip]
     let cases = [
-        (
-            400,
-            json!({"statusCode": "404", "code": "NoSuchKey", "error": "not_found", "message": "Object not found"}),
-            "NotFound",
-        ),
-        (
-            400,
-            json!({"statusCode": "409", "code": "KeyAlreadyExists", "error": "Duplicate", "message": "The resource already exists"}),
-            "AlreadyExists",
-        ),
-        (
-            400,
-            json!({"statusCode": "403", "code": "AccessDenied", "error": "Unauthorized", "message": "new row violates row-level security policy"}),
-            "Forbidden",
-        ),
-        (
-            400,
-            json!({"statusCode": "413", "code": "EntityTooLarge", "error": "Payload too large", "message": "too big"}),
-            "TooLarge",
-        ),
-        (
-            400,
-            json!({"statusCode": "429", "code": "SlowDown", "error": "too_many_connections", "message": "slow down"}),
-            "Unavailable",
-        ),
-        (
-            500,
-            json!({"statusCode": "500", "code": "InternalError", "error": "InternalError", "message": "Internal server error"}),
-            "Unavailable",
-        ),
-        (
-            400,
-            json!({"statusCode": "415", "code": "InvalidMimeType", "error": "invalid_mime_type", "message": "mime type text/csv is not supported"}),
-            "Rejected",
-        ),
+        (400, "404", "NoSuchKey", "not_found", "Object not found", "NotFound"),
+        (400, "409", "KeyAlreadyExists", "Duplicate", "The resource already exists", "AlreadyExists"),
+        (400, "403", "AccessDenied", "Unauthorized", "new row violates row-level security policy", "Forbidden"),
+        (400, "413", "EntityTooLarge", "Payload too large", "too big", "TooLarge"),
+        (400, "429", "SlowDown", "too_many_connections", "slow down", "Unavailable"),
+        (500, "500", "InternalError", "InternalError", "Internal server error", "Unavailable"),
+        (400, "415", "InvalidMimeType", "invalid_mime_type", "mime type text/csv is not supported", "Rejected"),
     ];
     let user = USER_A.verified().await;
-    for (status, body, expected) in cases {
+    for (status, status_code, code, error, message, expected) in cases {
+        let body =
+            json!({"statusCode": status_code, "code": code, "error": error, "message": message});
         let server = MockServer::start().await;
         Mock::given(method("POST"))
             .respond_with(ResponseTemplate::new(status).set_body_json(body.clone()))

@@ -13,13 +13,13 @@ set local role promptrefine_api;
 select set_config('request.jwt.claims', '{"sub": "aaaaaaaa-0000-4000-8000-000000000001", "role": "authenticated"}', true);
 select lives_ok($$
   with p as (
-    insert into prompt (id, name, kind, current_version_id)
-    values ('11111111-0000-4000-8000-000000000001', 'A''s prompt', 'generator', '22222222-0000-4000-8000-000000000001')
+    insert into prompt (id, org_id, name, kind, current_version_id)
+    values ('11111111-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', 'A''s prompt', 'generator', '22222222-0000-4000-8000-000000000001')
   )
-  insert into prompt_version (id, prompt_id, version, body, placeholders, body_sha256)
-  values ('22222222-0000-4000-8000-000000000001', '11111111-0000-4000-8000-000000000001', 1, 'Hi {{x}}', '{x}', 'sha')
+  insert into prompt_version (id, prompt_id, org_id, version, body, placeholders, body_sha256)
+  values ('22222222-0000-4000-8000-000000000001', '11111111-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', 1, 'Hi {{x}}', '{x}', 'sha')
 $$, 'A creates a prompt with its first version through the API');
-select is((select owner_id from prompt), 'aaaaaaaa-0000-4000-8000-000000000001'::uuid, 'owner_id defaults to auth.uid()');
+select is((select created_by from prompt), 'aaaaaaaa-0000-4000-8000-000000000001'::uuid, 'created_by defaults to auth.uid()');
 select throws_ok($$ update prompt_version set body = 'changed' $$, '42501', null, 'not even the API may change a version');
 
 -- A's own token, straight to PostgREST: reading is fine, writing is the API's job.
@@ -34,16 +34,16 @@ select throws_ok($$ delete from prompt $$, '42501', null, 'A''s own token cannot
 -- User B, even through the API, sees nothing of A and changes nothing.
 set local role promptrefine_api;
 select set_config('request.jwt.claims', '{"sub": "bbbbbbbb-0000-4000-8000-000000000002", "role": "authenticated"}', true);
-select is((select count(*) from prompt) + (select count(*) from prompt_version), 0::bigint, 'B sees none of A''s rows');
+select is((select count(*) from prompt) + (select count(*) from prompt_version), 0::bigint, 'B sees none of the rows of A''s organization');
 select is_empty($$ update prompt set name = 'mine' where id = '11111111-0000-4000-8000-000000000001' returning id $$, 'B cannot rename A''s prompt');
 select is_empty($$ delete from prompt where id = '11111111-0000-4000-8000-000000000001' returning id $$, 'B cannot delete A''s prompt');
 select throws_ok($$
-  insert into prompt (owner_id, name, kind) values ('aaaaaaaa-0000-4000-8000-000000000001', 'planted', 'generator')
-$$, '42501', null, 'B cannot write a row in A''s name');
+  insert into prompt (org_id, name, kind) values ('aaaaaaaa-0000-4000-8000-000000000001', 'planted', 'generator')
+$$, '42501', null, 'B cannot write a row into A''s organization');
 select throws_ok($$
-  insert into prompt_version (prompt_id, version, body, placeholders, body_sha256)
-  values ('11111111-0000-4000-8000-000000000001', 2, 'hijack', '{}', 'sha')
-$$, '23503', null, 'B cannot add a version to A''s prompt');
+  insert into prompt_version (prompt_id, org_id, version, body, placeholders, body_sha256)
+  values ('11111111-0000-4000-8000-000000000001', 'bbbbbbbb-0000-4000-8000-000000000002', 2, 'hijack', '{}', 'sha')
+$$, '23503', null, 'B cannot add a version to A''s prompt from B''s own organization');
 
 -- The anon key (a signed-out visitor of the Data API) reaches nothing, whatever the project's
 -- default privileges.

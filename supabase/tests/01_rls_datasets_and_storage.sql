@@ -1,4 +1,5 @@
--- Datasets, their rows, and the `datasets` Storage bucket's per-user-folder policies.
+-- Datasets, their rows, and the `datasets` Storage bucket's per-organization-folder policies (a
+-- personal organization's folder is named after its user).
 begin;
 select plan(11);
 
@@ -10,11 +11,11 @@ set local role promptrefine_api;
 select set_config('request.jwt.claims', '{"sub": "aaaaaaaa-0000-4000-8000-000000000001", "role": "authenticated"}', true);
 select lives_ok($$
   with d as (
-    insert into dataset (id, name, source_filename, format, columns, row_count, byte_size, sha256)
-    values ('33333333-0000-4000-8000-000000000001', 'qa', 'qa.csv', 'csv', '{question}', 1, 12, 'sha')
+    insert into dataset (id, org_id, name, source_filename, format, columns, row_count, byte_size, sha256)
+    values ('33333333-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', 'qa', 'qa.csv', 'csv', '{question}', 1, 12, 'sha')
   )
-  insert into dataset_row (dataset_id, row_index, values)
-  values ('33333333-0000-4000-8000-000000000001', 0, '{"question": "why?"}')
+  insert into dataset_row (dataset_id, org_id, row_index, values)
+  values ('33333333-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', 0, '{"question": "why?"}')
 $$, 'A creates a dataset with a row through the API');
 
 -- Storage is reached with the user's own token, as `authenticated`.
@@ -39,7 +40,8 @@ set local role promptrefine_api;
 select is_empty($$ update dataset set name = 'mine' returning id $$, 'B cannot rename A''s dataset');
 select throws_ok($$ update dataset_row set values = '{}' $$, '42501', null, 'rows are never updated, by anyone');
 select throws_ok($$
-  insert into dataset_row (dataset_id, row_index, values) values ('33333333-0000-4000-8000-000000000001', 1, '{}')
+  insert into dataset_row (dataset_id, org_id, row_index, values)
+  values ('33333333-0000-4000-8000-000000000001', 'bbbbbbbb-0000-4000-8000-000000000002', 1, '{}')
 $$, '23503', null, 'B cannot add rows to A''s dataset');
 
 set local role anon;

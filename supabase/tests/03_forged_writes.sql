@@ -10,14 +10,14 @@ insert into auth.users (id, email) values
 -- A has a run with a queued cell (made through the API) and a dataset.
 set local role promptrefine_api;
 select set_config('request.jwt.claims', '{"sub": "aaaaaaaa-0000-4000-8000-000000000001", "role": "authenticated"}', true);
-insert into dataset (id, name, source_filename, format, columns, row_count, byte_size, sha256)
-values ('33333333-0000-4000-8000-000000000001', 'qa', 'qa.csv', 'csv', '{question}', 1, 12, 'sha');
-insert into run (id, prompt_name, prompt_version, prompt_body, cell_count)
-values ('44444444-0000-4000-8000-000000000001', 'p', 1, 'Hi', 1);
-insert into run_model (id, run_id, position, provider, model, label, input_per_mtok, output_per_mtok)
-values ('55555555-0000-4000-8000-000000000001', '44444444-0000-4000-8000-000000000001', 0, 'mock', 'echo', 'echo', 1, 2);
-insert into run_cell (id, run_id, run_model_id)
-values ('66666666-0000-4000-8000-000000000001', '44444444-0000-4000-8000-000000000001', '55555555-0000-4000-8000-000000000001');
+insert into dataset (id, org_id, name, source_filename, format, columns, row_count, byte_size, sha256)
+values ('33333333-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', 'qa', 'qa.csv', 'csv', '{question}', 1, 12, 'sha');
+insert into run (id, org_id, prompt_name, prompt_version, prompt_body, cell_count)
+values ('44444444-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', 'p', 1, 'Hi', 1);
+insert into run_model (id, run_id, org_id, position, provider, model, label, input_per_mtok, output_per_mtok)
+values ('55555555-0000-4000-8000-000000000001', '44444444-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', 0, 'mock', 'echo', 'echo', 1, 2);
+insert into run_cell (id, run_id, org_id, run_model_id)
+values ('66666666-0000-4000-8000-000000000001', '44444444-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', '55555555-0000-4000-8000-000000000001');
 
 -- Now A, with A's own token, skipping the API.
 set local role authenticated;
@@ -47,7 +47,7 @@ select throws_ok($$
   values ('stolen', 'qa.csv', 'csv', '{}', 0, 0, 'sha')
 $$, '42501', null, 'a dataset cannot be inserted directly');
 select hasnt_column('public', 'dataset', 'storage_path',
-  'no row names a storage key: keys are derived from the owner and the dataset id');
+  'no row names a storage key: keys are derived from the organization and the dataset id');
 select throws_ok($$
   insert into run (id, prompt_name, prompt_version, prompt_body, cell_count)
   values ('77777777-0000-4000-8000-000000000001', 'p', 1, 'x', 1)
@@ -60,7 +60,7 @@ $$, '42501', null, 'the run-creation budget cannot be refilled directly');
 set local role promptrefine_api;
 select set_config('request.jwt.claims', '{"sub": "bbbbbbbb-0000-4000-8000-000000000002", "role": "authenticated"}', true);
 select throws_ok($$
-  insert into run_quota (owner_id, tokens) values ('aaaaaaaa-0000-4000-8000-000000000001', 1000000)
+  insert into run_quota (org_id, tokens) values ('aaaaaaaa-0000-4000-8000-000000000001', 1000000)
 $$, '42501', null, 'B cannot write A''s budget');
 
 select * from finish();

@@ -12,13 +12,12 @@ use std::{
 };
 
 use platform::{
-    Db, User, UserTx,
+    Db, Name, OrgId, Role, User, UserTx,
     storage::{DATASETS_BUCKET, ObjectFile, Storage},
+    tenancy,
 };
 use tokio::sync::mpsc;
 use tracing::instrument;
-
-use platform::Name;
 
 use crate::{
     DatasetDetail, DatasetId, Error, Format, Limits, NewDataset, Result,
@@ -31,7 +30,7 @@ use crate::{
 const CHUNK_BYTES: usize = 1 << 20;
 const FILENAME_MAX_CHARS: usize = 255;
 
-/// Creates a dataset from an upload: rows in Postgres, the original file in storage.
+/// Creates a dataset in `org` from an upload: rows in Postgres, the original file in storage.
 ///
 /// It owns its transaction because it coordinates two systems, and it runs as a task of its
 /// own so that a client hanging up cannot stop it between storing the object and committing.
@@ -39,20 +38,22 @@ pub async fn upload(
     db: &Db,
     storage: Arc<dyn Storage>,
     user: &User,
+    org: OrgId,
     new: NewDataset,
     limits: Limits,
 ) -> Result<DatasetDetail> {
     let (db, user) = (db.clone(), user.clone());
-    tokio::spawn(async move { ingest(&db, &*storage, &user, new, &limits).await })
+    tokio::spawn(async move { ingest(&db, &*storage, &user, org, new, &limits).await })
         .await
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()))
 }
 
-#[instrument(skip_all, fields(dataset.id))]
+#[instrument(skip_all, fields(org.id = %org, dataset.id))]
 async fn ingest(
     db: &Db,
     storage: &dyn Storage,
     user: &User,
+    org: OrgId,
     new: NewDataset,
     limits: &Limits,
 ) -> Result<DatasetDetail> {
@@ -64,18 +65,19 @@ async fn ingest(
     tracing::Span::current().record("dataset.id", tracing::field::display(id));
     let source_filename = base_name(&new.file_name);
     let name = new.name.unwrap_or_else(|| default_name(&source_filename));
-    let key = object_key(user.id(), id, &source_filename);
+    let key = object_key(org, id, &source_filename);
 
     let mut tx = db.begin_bulk_as(user).await?;
+    tenancy::require(&mut tx, org, Role::Editor).await?;
     let (columns, row_count) = copy_rows(&mut tx, new.file.path(), format, limits).await?;
     sqlx::query(
         "with dataset as (
            insert into public.dataset
-             (id, name, source_filename, format, columns, row_count, byte_size, sha256)
-           values ($1, $2, $3, $4, $5, $6, $7, $8)
+             (id, org_id, name, source_filename, format, columns, row_count, byte_size, sha256)
+           values ($1, $9, $2, $3, $4, $5, $6, $7, $8)
          )
-         insert into public.dataset_row (dataset_id, row_index, values)
-         select $1, row_index, values from dataset_row_stage",
+         insert into public.dataset_row (dataset_id, org_id, row_index, values)
+         select $1, $9, row_index, values from dataset_row_stage",
     )
     .bind(id)
     .bind(&name)
@@ -85,6 +87,7 @@ async fn ingest(
     .bind(i32::try_from(row_count).expect("row counts are limited far below i32::MAX"))
     .bind(i64::try_from(new.file.size()).expect("uploads are limited far below i64::MAX"))
     .bind(new.file.sha256())
+    .bind(org)
     .execute(&mut *tx)
     .await?;
     let detail = store::get(&mut tx, id).await?;

@@ -17,7 +17,7 @@ pub use ingest::upload;
 pub use model::{Dataset, DatasetDetail, DatasetId, DatasetRow, NewDataset, RowsPage, object_key};
 pub use parse::ParseError;
 pub use spool::{Spool, SpooledFile};
-pub use store::{delete, find, get, list, open_file, rename, rows};
+pub use store::{delete, find, get, list, object_keys, open_file, rename, rows};
 
 /// How many rows a dataset's detail shows.
 pub const PREVIEW_ROWS: i64 = 100;
@@ -65,6 +65,8 @@ pub enum Error {
     FileMissing,
     #[error(transparent)]
     Storage(#[from] platform::storage::StorageError),
+    #[error(transparent)]
+    Access(#[from] platform::tenancy::AccessError),
     #[error(transparent)]
     InvalidCursor(#[from] platform::pagination::InvalidCursor),
     #[error(transparent)]

@@ -1,7 +1,7 @@
 //! What a dataset is, as stored and as returned.
 
 use chrono::{DateTime, Utc};
-use platform::Name;
+use platform::{Name, OrgId};
 use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
@@ -19,8 +19,11 @@ platform::typed_id!(
 pub struct Dataset {
     #[cfg_attr(feature = "openapi", schema(value_type = Uuid))]
     pub id: DatasetId,
-    #[serde(skip)]
-    pub owner_id: Uuid,
+    /// The organization the dataset belongs to.
+    #[cfg_attr(feature = "openapi", schema(value_type = Uuid))]
+    pub org_id: OrgId,
+    /// Who uploaded it (null once that user is deleted).
+    pub created_by: Option<Uuid>,
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "support-questions"))]
     pub name: Name,
     /// The uploaded file's name.
@@ -45,17 +48,17 @@ pub struct Dataset {
 impl Dataset {
     /// The dataset as read from its row, with its storage key derived.
     pub(crate) fn keyed(mut self) -> Self {
-        self.storage_path = object_key(self.owner_id, self.id, &self.source_filename);
+        self.storage_path = object_key(self.org_id, self.id, &self.source_filename);
         self
     }
 }
 
-/// `<owner_id>/<dataset_id>/<safe file name>`: derived from the owner and the id, never read
-/// from a row, so that no row can point at another tenant's object (Storage's policies give
-/// each user the folder named after their id). The file name part holds only ASCII letters,
-/// digits, `.`, `-` and `_`, so it cannot leave the dataset's folder.
-pub fn object_key(owner_id: Uuid, dataset_id: DatasetId, source_filename: &str) -> String {
-    format!("{owner_id}/{dataset_id}/{}", object_name(source_filename))
+/// `<org_id>/<dataset_id>/<safe file name>`: derived from the organization and the id, never
+/// read from a row, so that no row can point at another tenant's object (Storage's policies give
+/// each organization's members the folder named after its id). The file name part holds only
+/// ASCII letters, digits, `.`, `-` and `_`, so it cannot leave the dataset's folder.
+pub fn object_key(org_id: OrgId, dataset_id: DatasetId, source_filename: &str) -> String {
+    format!("{org_id}/{dataset_id}/{}", object_name(source_filename))
 }
 
 /// A storage-safe object name: ASCII letters, digits, `.`, `-` and `_`; anything else is `_`.
@@ -105,7 +108,7 @@ mod tests {
 
     #[test]
     fn object_keys_stay_in_the_dataset_folder() {
-        let (owner, id) = (Uuid::nil(), DatasetId(Uuid::max()));
+        let (owner, id) = (OrgId(Uuid::nil()), DatasetId(Uuid::max()));
         assert_eq!(
             object_key(owner, id, "My Data (v2) é.csv"),
             format!("{owner}/{id}/My_Data__v2___.csv")

@@ -1,31 +1,33 @@
 //! Reading, renaming and deleting datasets.
 
 use chrono::{DateTime, Utc};
-use platform::Name;
 use platform::{
-    Db, User, UserTx,
+    Db, Name, OrgId, Role, User, UserTx,
     pagination::{Page, PageRequest},
     storage::{ByteStream, Storage, StorageError},
+    tenancy::{self, ACCESS_COLUMNS, Access},
 };
 use tracing::instrument;
 
 use crate::{Dataset, DatasetDetail, DatasetId, DatasetRow, Error, PREVIEW_ROWS, Result, RowsPage};
 
-const COLUMNS: &str = "id, owner_id, name, source_filename, format, columns, row_count, \
+const COLUMNS: &str = "id, org_id, created_by, name, source_filename, format, columns, row_count, \
     byte_size, sha256, created_at, updated_at";
 
-/// Datasets, newest first.
-pub async fn list(tx: &mut UserTx, page: &PageRequest) -> Result<Page<Dataset>> {
+/// The datasets of `org`, newest first.
+pub async fn list(tx: &mut UserTx, org: OrgId, page: &PageRequest) -> Result<Page<Dataset>> {
+    tenancy::require(tx, org, Role::Viewer).await?;
     let after: Option<(DateTime<Utc>, DatasetId)> = page.after()?;
     let rows: Vec<Dataset> = sqlx::query_as(&format!(
         "select {COLUMNS} from public.dataset
-         where ($1::timestamptz is null or (created_at, id) < ($1, $2))
+         where org_id = $4 and ($1::timestamptz is null or (created_at, id) < ($1, $2))
          order by created_at desc, id desc
          limit $3"
     ))
     .bind(after.map(|(at, _)| at))
     .bind(after.map(|(_, id)| id))
     .bind(page.fetch_limit())
+    .bind(org)
     .fetch_all(&mut **tx)
     .await?;
     let rows = rows.into_iter().map(Dataset::keyed).collect();
@@ -49,6 +51,7 @@ pub async fn rows(tx: &mut UserTx, id: DatasetId, offset: i64, limit: u32) -> Re
 /// Renames a dataset.
 #[instrument(skip_all, fields(dataset.id = %id))]
 pub async fn rename(tx: &mut UserTx, id: DatasetId, name: &Name) -> Result<Dataset> {
+    editable(tx, id).await?;
     let renamed: Option<Dataset> = sqlx::query_as(&format!(
         "update public.dataset set name = $2 where id = $1 returning {COLUMNS}"
     ))
@@ -64,13 +67,14 @@ pub async fn rename(tx: &mut UserTx, id: DatasetId, name: &Name) -> Result<Datas
 #[instrument(skip_all, fields(dataset.id = %id))]
 pub async fn delete(db: &Db, storage: &dyn Storage, user: &User, id: DatasetId) -> Result<()> {
     let mut tx = db.begin_as(user).await?;
+    editable(&mut tx, id).await?;
     let deleted: Result<Option<Dataset>, sqlx::Error> =
         sqlx::query_as(&format!("delete from public.dataset where id = $1 returning {COLUMNS}"))
             .bind(id)
             .fetch_optional(&mut *tx)
             .await;
     let key = match deleted {
-        // Runs keep their dataset (`run_dataset_fkey ... on delete restrict`).
+        // Runs keep their dataset (`run_dataset_fkey`).
         Err(err) if platform::db::violated_constraint(&err) == Some("run_dataset_fkey") => {
             return Err(Error::InUse(id));
         }
@@ -99,6 +103,16 @@ pub async fn open_file(
     Ok((dataset, stream))
 }
 
+/// The storage keys of every dataset of `org` (to delete its files with it).
+pub async fn object_keys(tx: &mut UserTx, org: OrgId) -> Result<Vec<String>, sqlx::Error> {
+    let datasets: Vec<(DatasetId, String)> =
+        sqlx::query_as("select id, source_filename from public.dataset where org_id = $1")
+            .bind(org)
+            .fetch_all(&mut **tx)
+            .await?;
+    Ok(datasets.iter().map(|(id, file)| crate::object_key(org, *id, file)).collect())
+}
+
 /// A dataset, if the caller can see it.
 pub async fn find(tx: &mut UserTx, id: DatasetId) -> Result<Option<Dataset>> {
     let found: Option<Dataset> =
@@ -107,6 +121,17 @@ pub async fn find(tx: &mut UserTx, id: DatasetId) -> Result<Option<Dataset>> {
             .fetch_optional(&mut **tx)
             .await?;
     Ok(found.map(Dataset::keyed))
+}
+
+/// The organization of the dataset `id`, when the caller may change it (editor or more).
+async fn editable(tx: &mut UserTx, id: DatasetId) -> Result<OrgId> {
+    let access: Access =
+        sqlx::query_as(&format!("select {ACCESS_COLUMNS} from public.dataset where id = $1"))
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(Error::NotFound(id))?;
+    Ok(access.require(Role::Editor)?)
 }
 
 async fn existing(tx: &mut UserTx, id: DatasetId) -> Result<Dataset> {

@@ -72,6 +72,7 @@ fn cors_layer(origins: &CorsOrigins) -> CorsLayer {
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             X_REQUEST_ID,
+            HeaderName::from_static(crate::extract::ORG_HEADER),
             HeaderName::from_static("last-event-id"),
         ])
         .expose_headers([X_REQUEST_ID, header::LOCATION, header::CONTENT_DISPOSITION])

@@ -34,7 +34,8 @@ pub const ISSUER: &str = "promptrefine-dev";
 const DATABASE: &str = "promptrefine";
 const TOKEN_TTL: Duration = Duration::from_secs(7 * 86_400);
 
-/// The users `dev` creates in `auth.users`; the second one is there to try isolation.
+/// The users `dev` creates in `auth.users` (each gets a personal organization); the second one is
+/// there to try isolation and teams.
 const DEV_USERS: [(Uuid, &str); 2] = [
     (Uuid::from_u128(0x00000000_0000_4000_8000_00000000de01), "dev@promptrefine.local"),
     (Uuid::from_u128(0x00000000_0000_4000_8000_00000000de02), "dev2@promptrefine.local"),
@@ -115,8 +116,12 @@ pub async fn run(args: DevArgs) -> anyhow::Result<()> {
         format!("  Data dir:   {}", args.data_dir.display()),
         format!("  Token for {} (valid 7 days):", DEV_USERS[0].1),
         format!("    {}", token(DEV_USERS[0])),
-        format!("  Token for {} (a second user, to try isolation):", DEV_USERS[1].1),
+        format!("  Token for {} (a second user, to try isolation and teams):", DEV_USERS[1].1),
         format!("    {}", token(DEV_USERS[1])),
+        "  Both have a personal organization (its id is the user's). To share work, make a team:"
+            .to_owned(),
+        "  POST /v1/orgs, invite the other's email, accept with their token (README: Teams)."
+            .to_owned(),
         "  Ctrl-C stops the API and PostgreSQL.".to_owned(),
     ];
     println!("{}", banner.join("\n"));

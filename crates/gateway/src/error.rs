@@ -9,7 +9,10 @@ use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use platform::{AuthError, db::DbFailure, pagination::InvalidCursor, storage::StorageError};
+use platform::{
+    AuthError, Role, db::DbFailure, pagination::InvalidCursor, storage::StorageError,
+    tenancy::AccessError,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -50,6 +53,9 @@ pub struct Problem {
     /// The limit that was reached (429 and 413 problems).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+    /// The role in the organization the action needs (403 `insufficient_role`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_role: Option<Role>,
 }
 
 /// One invalid field.
@@ -80,6 +86,7 @@ pub struct ApiError {
     detail: Cow<'static, str>,
     errors: Vec<FieldError>,
     limit: Option<u64>,
+    required_role: Option<Role>,
     /// Seconds to wait before trying again (`Retry-After`).
     retry_after: Option<u64>,
     /// What really happened, for the log only.
@@ -102,6 +109,7 @@ impl ApiError {
             detail: detail.into(),
             errors: Vec::new(),
             limit: None,
+            required_role: None,
             retry_after: None,
             cause: None,
         }
@@ -174,6 +182,7 @@ impl ApiError {
             request_id: current_request_id(),
             errors: self.errors.clone(),
             limit: self.limit,
+            required_role: self.required_role,
         }
     }
 }
@@ -232,12 +241,38 @@ impl From<sqlx::Error> for ApiError {
                 "The request took too long in the database; try again or ask for less.",
             )
             .with_cause(err),
-            DbFailure::UnknownUser => Self::new(
-                StatusCode::UNAUTHORIZED,
-                "unknown_user",
-                "The token's user does not exist in Supabase Auth (deleted, or never signed up).",
-            ),
+            DbFailure::UnknownUser => unknown_user(),
             DbFailure::Internal => Self::internal(err),
+        }
+    }
+}
+
+fn unknown_user() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "unknown_user",
+        "The token's user does not exist in Supabase Auth (deleted, or never signed up).",
+    )
+}
+
+impl From<AccessError> for ApiError {
+    fn from(err: AccessError) -> Self {
+        match err {
+            AccessError::OrgNotFound(id) => Self::new(
+                StatusCode::NOT_FOUND,
+                "org_not_found",
+                format!("Organization {id} does not exist, or you are not a member."),
+            ),
+            AccessError::InsufficientRole { needed } => Self {
+                required_role: Some(needed),
+                ..Self::new(
+                    StatusCode::FORBIDDEN,
+                    "insufficient_role",
+                    format!("This needs the {needed} role (or a higher one) in the organization."),
+                )
+            },
+            AccessError::UnknownUser => unknown_user(),
+            AccessError::Db(err) => err.into(),
         }
     }
 }
@@ -260,6 +295,7 @@ impl From<prompts::Error> for ApiError {
             prompts::Error::VersionNotFound { prompt_id, version } => {
                 Self::not_found(format!("Prompt {prompt_id} has no version {version}."))
             }
+            prompts::Error::Access(err) => err.into(),
             prompts::Error::InvalidCursor(err) => err.into(),
             prompts::Error::Db(err) => err.into(),
         }
@@ -312,6 +348,7 @@ impl From<datasets::Error> for ApiError {
                 "The original file of this dataset is missing from storage.",
             ),
             Error::Storage(err) => storage_error(err),
+            Error::Access(err) => err.into(),
             Error::InvalidCursor(err) => err.into(),
             Error::Db(err) => err.into(),
             Error::Io(err) => Self::internal(err),
@@ -381,18 +418,106 @@ impl From<runs::Error> for ApiError {
             Error::QueueFull { limit, queued, adding } => Self::too_many(
                 "queue_full",
                 format!(
-                    "You have {queued} cells queued and this run adds {adding}; at most {limit} \
-                     may wait at once (MAX_QUEUED_CELLS_PER_TENANT). Try again when some have run."
+                    "This organization has {queued} cells queued and this run adds {adding}; at \
+                     most {limit} may wait at once (MAX_QUEUED_CELLS_PER_TENANT). Try again when \
+                     some have run."
                 ),
                 u64::try_from(limit).unwrap_or(0),
                 None,
             ),
             Error::RateLimited { limit, retry_after } => Self::too_many(
                 "rate_limited",
-                format!("At most {limit} runs may be created per minute; try again shortly."),
+                format!(
+                    "At most {limit} runs may be created per minute in an organization; try again \
+                     shortly."
+                ),
                 u64::from(limit),
                 Some(retry_after),
             ),
+            Error::Access(err) => err.into(),
+            Error::InvalidCursor(err) => err.into(),
+            Error::Db(err) => err.into(),
+        }
+    }
+}
+
+impl From<orgs::Error> for ApiError {
+    fn from(err: orgs::Error) -> Self {
+        use orgs::{Error, Refusal};
+        match err {
+            Error::MemberNotFound { org_id, user_id } => Self::new(
+                StatusCode::NOT_FOUND,
+                "member_not_found",
+                format!("User {user_id} is not a member of organization {org_id}."),
+            ),
+            Error::InvitationNotFound(id) => Self::new(
+                StatusCode::NOT_FOUND,
+                "invitation_not_found",
+                format!("Invitation {id} does not exist or is no longer pending."),
+            ),
+            Error::Invitation(refusal) => {
+                let (status, code, detail) = match refusal {
+                    Refusal::Unknown => (
+                        StatusCode::NOT_FOUND,
+                        "invitation_not_found",
+                        "No invitation has this token.",
+                    ),
+                    Refusal::Revoked => (
+                        StatusCode::GONE,
+                        "invitation_revoked",
+                        "This invitation was revoked; ask for a new one.",
+                    ),
+                    Refusal::Used => (
+                        StatusCode::CONFLICT,
+                        "invitation_used",
+                        "This invitation was accepted already; each one works once.",
+                    ),
+                    Refusal::Expired => (
+                        StatusCode::GONE,
+                        "invitation_expired",
+                        "This invitation has expired; ask for a new one.",
+                    ),
+                    Refusal::EmailMismatch => (
+                        StatusCode::FORBIDDEN,
+                        "invitation_email_mismatch",
+                        "This invitation is for another email than the one you signed in with \
+                         (and confirmed).",
+                    ),
+                    Refusal::AlreadyMember => (
+                        StatusCode::CONFLICT,
+                        "already_member",
+                        "You are already a member of this organization.",
+                    ),
+                };
+                Self::new(status, code, detail)
+            }
+            Error::Personal(_) => Self::conflict(
+                "personal_org",
+                "A personal organization cannot be deleted; delete its content instead.",
+            ),
+            Error::LastOwner => Self::conflict(
+                "last_owner",
+                "An organization keeps at least one owner; make someone else owner first.",
+            ),
+            Error::PersonalOwner => Self::conflict(
+                "personal_owner",
+                "The owner of a personal organization stays its owner.",
+            ),
+            Error::SlugTaken(slug) => {
+                Self::conflict("slug_taken", format!("The slug `{slug}` is taken."))
+            }
+            Error::TooManyTeams { limit } => Self {
+                limit: Some(u64::from(limit)),
+                ..Self::conflict(
+                    "too_many_orgs",
+                    format!(
+                        "You have made {limit} organizations, the most one user may make \
+                         (MAX_TEAMS_PER_USER)."
+                    ),
+                )
+            },
+            Error::Access(err) => err.into(),
+            Error::Storage(err) => storage_error(err),
             Error::InvalidCursor(err) => err.into(),
             Error::Db(err) => err.into(),
         }

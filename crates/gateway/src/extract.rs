@@ -8,8 +8,10 @@ use axum::{
     http::{StatusCode, header, request::Parts},
 };
 use bytes::Bytes;
-use platform::{AuthError, User};
+use platform::{AuthError, OrgId, User};
 use serde::de::DeserializeOwned;
+use utoipa::IntoParams;
+use uuid::Uuid;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::{
@@ -37,8 +39,58 @@ impl FromRequestParts<AppState> for Authenticated {
             .ok_or(AuthError::MissingToken)?;
         let user = state.verifier.verify(token).await?;
         tracing::Span::current().record("user.id", tracing::field::display(user.id()));
+        // For `ActingOrg`, which needs the user too.
+        parts.extensions.insert(user.clone());
         Ok(Self(user))
     }
+}
+
+/// The header that says which organization a request acts in.
+pub const ORG_HEADER: &str = "x-org-id";
+
+/// The organization a list or a creation acts in: the `X-Org-Id` header, else the caller's
+/// personal organization (whose id is the caller's).
+#[derive(Debug, Clone, Copy)]
+pub struct ActingOrg(pub OrgId);
+
+impl FromRequestParts<AppState> for ActingOrg {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(value) = parts.headers.get(ORG_HEADER) {
+            return value
+                .to_str()
+                .ok()
+                .and_then(|text| text.trim().parse().ok())
+                .map(Self)
+                .ok_or_else(|| {
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_header",
+                        "The X-Org-Id header must be an organization id (a UUID).",
+                    )
+                    .with_errors(vec![FieldError::new(
+                        "X-Org-Id",
+                        "invalid_value",
+                        "not a UUID",
+                    )])
+                });
+        }
+        let user = match parts.extensions.get::<User>() {
+            Some(user) => user.clone(),
+            None => Authenticated::from_request_parts(parts, state).await?.0,
+        };
+        Ok(Self(OrgId(user.id())))
+    }
+}
+
+/// `X-Org-Id`, as the OpenAPI document shows it (read by [`ActingOrg`]).
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct OrgHeader {
+    /// The organization to act in (you must be a member); without it, your personal one.
+    #[param(rename = "X-Org-Id")]
+    pub x_org_id: Option<Uuid>,
 }
 
 /// A JSON body: `Content-Type: application/json`, well-formed, of the right shape (unknown fields

@@ -19,7 +19,10 @@ use crate::error::{PROBLEM_JSON, Problem};
         description = "Write prompts with immutable versions, upload datasets, run prompt versions \
             against LLM models over every row, grade the outputs and compare models.\n\n\
             Every `/v1` call needs `Authorization: Bearer <Supabase access token>`; in `promptrefine \
-            dev`, use the token it prints (or `promptrefine token`). Errors are RFC 9457 \
+            dev`, use the token it prints (or `promptrefine token`). Prompts, datasets and runs \
+            belong to organizations: lists and creations act in the one named by the `X-Org-Id` \
+            header, your personal organization without it; a member whose role is too low gets \
+            403 `insufficient_role`. Errors are RFC 9457 \
             `application/problem+json` with a stable `code`. Lists are paginated with `limit` and \
             the opaque `cursor` from the previous page's `next_cursor`.",
         license(name = "MIT"),
@@ -29,6 +32,7 @@ use crate::error::{PROBLEM_JSON, Problem};
         (name = "datasets", description = "Uploaded CSV / JSON / JSONL files: rows, preview, the original file"),
         (name = "runs", description = "Runs of a prompt version against models over a dataset: cells, progress, events"),
         (name = "grading", description = "Manual grades, run summaries with intervals, comparisons, exports"),
+        (name = "orgs", description = "Organizations (teams): members, roles, invitations. Everything belongs to one; lists and creations act in the `X-Org-Id` header's (default: your personal organization)"),
         (name = "health", description = "Liveness and readiness"),
     ),
     // Schemas only query parameters use are not collected from the routes; name them here.

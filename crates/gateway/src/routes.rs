@@ -4,14 +4,16 @@ pub mod datasets;
 pub mod grading;
 pub mod health;
 pub mod models;
+pub mod orgs;
 pub mod prompts;
 pub mod runs;
 
 use axum::http::{HeaderMap, HeaderValue, header};
-use platform::pagination::{DEFAULT_LIMIT, Page, PageRequest};
-use serde::Serialize;
-use utoipa::ToSchema;
+use platform::pagination::{DEFAULT_LIMIT, MAX_LIMIT, Page, PageRequest};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
+use validator::Validate;
 
 use crate::state::AppState;
 
@@ -22,7 +24,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(datasets::router())
         .merge(runs::router())
         .merge(grading::router())
-        .merge(models::router());
+        .merge(models::router())
+        .merge(orgs::router());
     OpenApiRouter::new().merge(health::router()).nest("/v1", v1)
 }
 
@@ -37,6 +40,23 @@ pub struct PageOf<T> {
 impl<T> From<Page<T>> for PageOf<T> {
     fn from(page: Page<T>) -> Self {
         Self { items: page.items, next_cursor: page.next_cursor }
+    }
+}
+
+/// The query of a list that has nothing but pages.
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size, 1-200 (default 50).
+    #[validate(range(min = 1, max = MAX_LIMIT))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl PageQuery {
+    pub fn request(self) -> PageRequest {
+        page_request(self.limit, self.cursor)
     }
 }
 

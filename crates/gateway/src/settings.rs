@@ -45,6 +45,7 @@ pub struct AppSettings {
     pub pool: PoolSettings,
     pub dataset_limits: datasets::Limits,
     pub run_limits: runs::Limits,
+    pub org_limits: orgs::Limits,
     pub providers: ProvidersConfig,
     pub worker: WorkerConfig,
     /// Long-lived responses (run event streams, exports) one tenant may have open at once in
@@ -161,6 +162,13 @@ impl AppSettings {
             pool: pool_settings(env)?,
             dataset_limits: dataset_limits(env)?,
             run_limits,
+            org_limits: orgs::Limits {
+                max_teams_per_user: positive(
+                    env,
+                    "MAX_TEAMS_PER_USER",
+                    orgs::Limits::default().max_teams_per_user,
+                )?,
+            },
             providers,
             worker,
             max_streams_per_tenant: positive(env, "MAX_STREAMS_PER_TENANT", 16)?,
@@ -395,6 +403,7 @@ mod tests {
             ("MAX_QUEUED_CELLS_PER_TENANT", "16"),
             ("MAX_RUNS_PER_MINUTE", "17"),
             ("MAX_STREAMS_PER_TENANT", "18"),
+            ("MAX_TEAMS_PER_USER", "27"),
             ("WORKER_CONCURRENCY", "19"),
             ("WORKER_LEASE_SECONDS", "20"),
             ("LLM_TIMEOUT_SECONDS", "21"),

@@ -1,13 +1,13 @@
-//! A bound on the long-lived responses (run event streams, exports) each tenant may hold open in
-//! this process: each one holds a task, buffers and a broadcast subscription, so a tenant opening
-//! thousands would take them from everyone else.
+//! A bound on the long-lived responses (run event streams, exports) each tenant (organization)
+//! may hold open in this process: each one holds a task, buffers and a broadcast subscription, so
+//! a tenant opening thousands would take them from everyone else.
 
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex, PoisonError},
 };
 
-use uuid::Uuid;
+use platform::OrgId;
 
 use crate::error::ApiError;
 
@@ -15,14 +15,14 @@ use crate::error::ApiError;
 #[derive(Debug)]
 pub struct StreamSlots {
     limit: usize,
-    open: Mutex<HashMap<Uuid, usize>>,
+    open: Mutex<HashMap<OrgId, usize>>,
 }
 
 /// One open stream; closing the response drops it and frees the slot.
 #[derive(Debug)]
 pub struct StreamSlot {
     slots: Arc<StreamSlots>,
-    tenant: Uuid,
+    tenant: OrgId,
 }
 
 impl StreamSlots {
@@ -31,15 +31,15 @@ impl StreamSlots {
     }
 
     /// A slot for one more stream of `tenant`, or a 429 naming the limit.
-    pub fn take(self: &Arc<Self>, tenant: Uuid) -> Result<StreamSlot, ApiError> {
+    pub fn take(self: &Arc<Self>, tenant: OrgId) -> Result<StreamSlot, ApiError> {
         let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
         let count = open.entry(tenant).or_default();
         if *count >= self.limit {
             return Err(ApiError::too_many(
                 "too_many_streams",
                 format!(
-                    "You have {} event streams and exports open; close one first \
-                     (MAX_STREAMS_PER_TENANT).",
+                    "This organization has {} event streams and exports open; close one \
+                     first (MAX_STREAMS_PER_TENANT).",
                     self.limit
                 ),
                 self.limit as u64,
@@ -70,7 +70,7 @@ mod tests {
     #[test]
     fn a_tenant_gets_its_limit_and_closing_a_stream_frees_its_slot() {
         let slots = StreamSlots::new(2);
-        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let (a, b) = (OrgId(uuid::Uuid::from_u128(1)), OrgId(uuid::Uuid::from_u128(2)));
         let first = slots.take(a).unwrap();
         let _second = slots.take(a).unwrap();
         let refused = slots.take(a).unwrap_err();

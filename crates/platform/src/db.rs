@@ -247,7 +247,12 @@ pub fn classify(err: &sqlx::Error) -> DbFailure {
             Some("25P03") => DbFailure::Timeout,
             // Admin shutdown, cannot connect now, too many connections.
             Some("57P01" | "57P03" | "53300") => DbFailure::Unavailable,
-            Some("23503") if db.constraint().is_some_and(|c| c.ends_with("_owner_id_fkey")) => {
+            // The user, or their personal organization (which goes with them), is gone.
+            Some("23503")
+                if db.constraint().is_some_and(|c| {
+                    c.ends_with("_created_by_fkey") || c.ends_with("_org_id_fkey")
+                }) =>
+            {
                 DbFailure::UnknownUser
             }
             _ => DbFailure::Internal,

@@ -10,9 +10,11 @@ pub mod local_pg;
 pub mod name;
 pub mod pagination;
 pub mod storage;
+pub mod tenancy;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use auth::{AuthError, JwtVerifier, User};
 pub use db::{Db, ServiceTx, UserTx};
 pub use name::Name;
+pub use tenancy::{OrgId, Role};

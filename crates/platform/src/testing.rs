@@ -40,6 +40,11 @@ pub const USER_B: TestUser = TestUser {
     id: Uuid::from_u128(0xb0b00000_0000_4000_8000_00000000000b),
     email: "b@example.test",
 };
+/// A third user, for tests of teams (where A and B are in one).
+pub const USER_C: TestUser = TestUser {
+    id: Uuid::from_u128(0xca201000_0000_4000_8000_00000000000c),
+    email: "c@example.test",
+};
 
 impl TestUser {
     /// A valid access token for this user, signed with [`JWT_SECRET`].
@@ -126,7 +131,7 @@ async fn cluster() -> &'static Cluster {
             let options = LocalPgOptions { dir: cluster_dir(std::process::id()), durable: false };
             let pg = LocalPostgres::start(&binaries, &options).await.expect("start PostgreSQL");
             pg.prepare_app_database(TEMPLATE).await.expect("migrate the template");
-            for user in [USER_A, USER_B] {
+            for user in [USER_A, USER_B, USER_C] {
                 pg.ensure_user(TEMPLATE, user.id, user.email).await.expect("create test users");
             }
             Cluster { pg }

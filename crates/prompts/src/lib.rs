@@ -1,7 +1,8 @@
 //! Prompts (generators and graders) and their immutable, numbered versions.
 //!
 //! Every function takes the caller's [`UserTx`](platform::UserTx): Row Level Security decides
-//! what the user can see, so another user's prompt is simply "not found".
+//! what the user can see, so a prompt of an organization they are not in is simply "not found".
+//! Changes need the editor role in the prompt's organization.
 
 mod model;
 pub mod placeholders;
@@ -29,6 +30,8 @@ pub enum Error {
     NotFound(PromptId),
     #[error("prompt {prompt_id} has no version {version}")]
     VersionNotFound { prompt_id: PromptId, version: i32 },
+    #[error(transparent)]
+    Access(#[from] platform::tenancy::AccessError),
     #[error(transparent)]
     InvalidCursor(#[from] platform::pagination::InvalidCursor),
     #[error(transparent)]

@@ -2,8 +2,9 @@
 //! change them.
 
 use chrono::{DateTime, Utc};
-use platform::Name;
+use platform::{Name, OrgId};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 platform::typed_id!(
     /// A prompt's id.
@@ -32,6 +33,11 @@ pub enum PromptKind {
 pub struct Prompt {
     #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
     pub id: PromptId,
+    /// The organization the prompt belongs to.
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
+    pub org_id: OrgId,
+    /// Who made it (null once that user is deleted).
+    pub created_by: Option<Uuid>,
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "Support reply"))]
     pub name: Name,
     pub kind: PromptKind,
@@ -55,6 +61,10 @@ pub struct PromptVersion {
     pub id: PromptVersionId,
     #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
     pub prompt_id: PromptId,
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
+    pub org_id: OrgId,
+    /// Who saved it.
+    pub created_by: Uuid,
     #[cfg_attr(feature = "openapi", schema(example = 1))]
     pub version: i32,
     pub body: String,

@@ -2,8 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use platform::{
-    UserTx,
+    OrgId, Role, UserTx,
     pagination::{Page, PageRequest},
+    tenancy::{self, ACCESS_COLUMNS, Access},
 };
 use sha2::{Digest, Sha256};
 use tracing::instrument;
@@ -18,29 +19,31 @@ use crate::{
 };
 
 /// Columns of [`Prompt`], for a query over `prompt p join prompt_version cv` (current version).
-const PROMPT_COLUMNS: &str = "p.id, p.name, p.kind, p.tags, p.description, \
+const PROMPT_COLUMNS: &str = "p.id, p.org_id, p.created_by, p.name, p.kind, p.tags, p.description, \
     cv.version as current_version, \
     (select max(version) from public.prompt_version where prompt_id = p.id) as latest_version, \
     p.created_at, p.updated_at";
 
 const VERSION_COLUMNS: &str =
-    "id, prompt_id, version, body, placeholders, body_sha256, note, created_at";
+    "id, prompt_id, org_id, created_by, version, body, placeholders, body_sha256, note, created_at";
 
-/// Creates a prompt and its version 1.
-#[instrument(skip_all)]
-pub async fn create(tx: &mut UserTx, new: NewPrompt) -> Result<PromptDetail> {
+/// Creates a prompt and its version 1 in `org`.
+#[instrument(skip_all, fields(org.id = %org))]
+pub async fn create(tx: &mut UserTx, org: OrgId, new: NewPrompt) -> Result<PromptDetail> {
+    tenancy::require(tx, org, Role::Editor).await?;
     let prompt_id = PromptId::new();
     let version_id = PromptVersionId::new();
     // One statement: the version's foreign keys are checked at its end, and the prompt's pointer
     // to its current version is deferred to commit.
     sqlx::query(
         "with prompt as (
-           insert into public.prompt (id, name, kind, tags, description, current_version_id)
-           values ($1, $2, $3, $4, $5, $6)
+           insert into public.prompt
+             (id, org_id, name, kind, tags, description, current_version_id)
+           values ($1, $11, $2, $3, $4, $5, $6)
          )
          insert into public.prompt_version
-           (id, prompt_id, version, body, placeholders, body_sha256, note)
-         values ($6, $1, 1, $7, $8, $9, $10)",
+           (id, prompt_id, org_id, version, body, placeholders, body_sha256, note)
+         values ($6, $1, $11, 1, $7, $8, $9, $10)",
     )
     .bind(prompt_id)
     .bind(&new.name)
@@ -52,24 +55,28 @@ pub async fn create(tx: &mut UserTx, new: NewPrompt) -> Result<PromptDetail> {
     .bind(placeholders(&new.body))
     .bind(sha256_hex(&new.body))
     .bind(new.note)
+    .bind(org)
     .execute(&mut **tx)
     .await?;
     tracing::info!(prompt.id = %prompt_id, "created prompt {prompt_id}");
     get(tx, prompt_id).await
 }
 
-/// Lists prompts, most recently updated first.
+/// Lists the prompts of `org`, most recently updated first.
 pub async fn list(
     tx: &mut UserTx,
+    org: OrgId,
     filter: &PromptFilter,
     page: &PageRequest,
 ) -> Result<Page<Prompt>> {
+    tenancy::require(tx, org, Role::Viewer).await?;
     let after: Option<(DateTime<Utc>, PromptId)> = page.after()?;
     let rows: Vec<Prompt> = sqlx::query_as(&format!(
         "select {PROMPT_COLUMNS}
          from public.prompt p
          join public.prompt_version cv on cv.id = p.current_version_id
-         where ($1::public.prompt_kind is null or p.kind = $1)
+         where p.org_id = $7
+           and ($1::public.prompt_kind is null or p.kind = $1)
            and ($2::text is null or p.tags @> array[$2])
            and ($3::text is null or strpos(lower(p.name), lower($3)) > 0)
            and ($4::timestamptz is null or (p.updated_at, p.id) < ($4, $5))
@@ -82,6 +89,7 @@ pub async fn list(
     .bind(after.map(|(at, _)| at))
     .bind(after.map(|(_, id)| id))
     .bind(page.fetch_limit())
+    .bind(org)
     .fetch_all(&mut **tx)
     .await?;
     Ok(Page::from_rows(rows, page.limit, |p| (p.updated_at, p.id)))
@@ -106,6 +114,7 @@ pub async fn get(tx: &mut UserTx, id: PromptId) -> Result<PromptDetail> {
 /// Changes a prompt's name, tags or description.
 #[instrument(skip_all, fields(prompt.id = %id))]
 pub async fn update(tx: &mut UserTx, id: PromptId, changes: PromptChanges) -> Result<PromptDetail> {
+    editable(tx, id).await?;
     if !changes.is_empty() {
         let (set_description, description) = match changes.description {
             Some(description) => (true, description),
@@ -126,7 +135,7 @@ pub async fn update(tx: &mut UserTx, id: PromptId, changes: PromptChanges) -> Re
         .execute(&mut **tx)
         .await?;
         if updated.rows_affected() == 0 {
-            return Err(Error::NotFound(id));
+            return Err(Error::NotFound(id)); // deleted meanwhile
         }
     }
     get(tx, id).await
@@ -135,6 +144,7 @@ pub async fn update(tx: &mut UserTx, id: PromptId, changes: PromptChanges) -> Re
 /// Deletes a prompt and all its versions.
 #[instrument(skip_all, fields(prompt.id = %id))]
 pub async fn delete(tx: &mut UserTx, id: PromptId) -> Result<()> {
+    editable(tx, id).await?;
     let deleted =
         sqlx::query("delete from public.prompt where id = $1").bind(id).execute(&mut **tx).await?;
     if deleted.rows_affected() == 0 {
@@ -200,6 +210,7 @@ pub async fn save_version(
     // come out gapless and unique; the unique key (prompt_id, version) is the backstop. The lock
     // is taken alone: read in the same statement, the other columns would come from the snapshot
     // taken before the wait, i.e. before the previous saver's commit.
+    let org = editable(tx, prompt_id).await?;
     sqlx::query("select from public.prompt where id = $1 for update")
         .bind(prompt_id)
         .fetch_optional(&mut **tx)
@@ -231,8 +242,8 @@ pub async fn save_version(
     let version: PromptVersion = sqlx::query_as(&format!(
         "with version as (
            insert into public.prompt_version
-             (id, prompt_id, version, body, placeholders, body_sha256, note)
-           values ($1, $2, $3, $4, $5, $6, $7)
+             (id, prompt_id, org_id, version, body, placeholders, body_sha256, note)
+           values ($1, $2, $8, $3, $4, $5, $6, $7)
            returning {VERSION_COLUMNS}
          ), current as (
            update public.prompt set current_version_id = $1 where id = $2
@@ -246,6 +257,7 @@ pub async fn save_version(
     .bind(placeholders(&new.body))
     .bind(sha)
     .bind(new.note)
+    .bind(org)
     .fetch_one(&mut **tx)
     .await?;
     tracing::info!(
@@ -259,6 +271,7 @@ pub async fn save_version(
 /// Makes an earlier (or later) version current again.
 #[instrument(skip_all, fields(prompt.id = %prompt_id, prompt.version = version))]
 pub async fn restore(tx: &mut UserTx, prompt_id: PromptId, version: i32) -> Result<PromptDetail> {
+    editable(tx, prompt_id).await?;
     let target = get_version(tx, prompt_id, version).await?;
     sqlx::query("update public.prompt set current_version_id = $2 where id = $1")
         .bind(prompt_id)
@@ -266,6 +279,17 @@ pub async fn restore(tx: &mut UserTx, prompt_id: PromptId, version: i32) -> Resu
         .execute(&mut **tx)
         .await?;
     get(tx, prompt_id).await
+}
+
+/// The organization of the prompt `id`, when the caller may change it (editor or more).
+async fn editable(tx: &mut UserTx, id: PromptId) -> Result<OrgId> {
+    let access: Access =
+        sqlx::query_as(&format!("select {ACCESS_COLUMNS} from public.prompt where id = $1"))
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(Error::NotFound(id))?;
+    Ok(access.require(Role::Editor)?)
 }
 
 async fn ensure_exists(tx: &mut UserTx, id: PromptId) -> Result<()> {

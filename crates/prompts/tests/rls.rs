@@ -2,7 +2,7 @@
 //! what supabase-js (or a bug in our queries) could attempt, the database itself refuses.
 
 use platform::{
-    Name,
+    Name, OrgId,
     testing::{TestDb, USER_A, USER_B},
 };
 use prompts::{NewPrompt, PromptId, PromptKind, PromptVersionId};
@@ -11,6 +11,7 @@ async fn prompt_of_a(test: &TestDb) -> (PromptId, PromptVersionId) {
     let mut tx = test.db.begin_as(&USER_A.user()).await.unwrap();
     let detail = prompts::create(
         &mut tx,
+        OrgId(USER_A.id),
         NewPrompt {
             name: Name::parse("A's prompt").unwrap(),
             kind: PromptKind::Generator,
@@ -31,7 +32,7 @@ fn message(result: Result<sqlx::postgres::PgQueryResult, sqlx::Error>) -> String
 }
 
 #[tokio::test]
-async fn user_b_cannot_read_change_or_delete_user_as_rows() {
+async fn user_b_cannot_read_change_or_delete_the_rows_of_as_organization() {
     let test = TestDb::new().await;
     let (prompt_id, version_id) = prompt_of_a(&test).await;
     let mut b = test.db.begin_as(&USER_B.user()).await.unwrap();
@@ -70,33 +71,31 @@ async fn user_b_cannot_read_change_or_delete_user_as_rows() {
 }
 
 #[tokio::test]
-async fn user_b_cannot_plant_rows_in_user_as_name() {
+async fn user_b_cannot_plant_rows_in_as_organization() {
     let test = TestDb::new().await;
     let (prompt_id, _) = prompt_of_a(&test).await;
 
-    // A prompt owned by A, inserted by B.
+    // A prompt in A's personal organization, inserted by B.
     let mut b = test.db.begin_as(&USER_B.user()).await.unwrap();
     let err = message(
-        sqlx::query(
-            "insert into prompt (owner_id, name, kind) values ($1, 'planted', 'generator')",
-        )
-        .bind(USER_A.id)
-        .execute(&mut *b)
-        .await,
+        sqlx::query("insert into prompt (org_id, name, kind) values ($1, 'planted', 'generator')")
+            .bind(USER_A.id)
+            .execute(&mut *b)
+            .await,
     );
     assert!(err.contains("row-level security"), "{err}");
     drop(b);
 
-    // A version of A's prompt, whichever owner B claims for it.
-    for owner in [USER_A.id, USER_B.id] {
+    // A version of A's prompt, whichever organization B claims for it.
+    for org in [USER_A.id, USER_B.id] {
         let mut b = test.db.begin_as(&USER_B.user()).await.unwrap();
         let err = message(
             sqlx::query(
-                "insert into prompt_version (prompt_id, owner_id, version, body, placeholders, body_sha256)
+                "insert into prompt_version (prompt_id, org_id, version, body, placeholders, body_sha256)
                  values ($1, $2, 99, 'hijack', '{}', 'x')",
             )
             .bind(prompt_id)
-            .bind(owner)
+            .bind(org)
             .execute(&mut *b)
             .await,
         );
@@ -124,12 +123,12 @@ async fn versions_are_immutable_even_for_their_owner_and_the_service_role() {
 }
 
 #[tokio::test]
-async fn owners_cannot_give_their_rows_away() {
+async fn owners_cannot_move_their_rows_to_another_organization() {
     let test = TestDb::new().await;
     let (prompt_id, _) = prompt_of_a(&test).await;
     let mut a = test.db.begin_as(&USER_A.user()).await.unwrap();
     let err = message(
-        sqlx::query("update prompt set owner_id = $2 where id = $1")
+        sqlx::query("update prompt set org_id = $2 where id = $1")
             .bind(prompt_id)
             .bind(USER_B.id)
             .execute(&mut *a)

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use datasets::Dataset;
-use platform::UserTx;
+use platform::{OrgId, Role, UserTx, tenancy};
 use prompts::{PromptId, PromptKind, PromptVersionId, placeholders::placeholders};
 use providers::{ModelEntry, ModelParams, Providers};
 use serde::{Deserialize, Serialize};
@@ -76,17 +76,20 @@ impl<'a> Inputs<'a> {
     }
 }
 
-/// Validates `new` and creates the run with its cells.
-#[instrument(skip_all, fields(run.id))]
+/// Validates `new` and creates the run with its cells in `org`, where its prompt, dataset and
+/// grader must be too.
+#[instrument(skip_all, fields(org.id = %org, run.id))]
 pub async fn create(
     tx: &mut UserTx,
+    org: OrgId,
     providers: &Providers,
     limits: &Limits,
     new: NewRun,
 ) -> Result<RunDetail> {
+    tenancy::require(tx, org, Role::Editor).await?;
     let mut problems = Problems::default();
-    let prompt = load_generator(tx, new.prompt, &mut problems).await?;
-    let dataset = load_dataset(tx, &new, &mut problems).await?;
+    let prompt = load_generator(tx, org, new.prompt, &mut problems).await?;
+    let dataset = load_dataset(tx, org, &new, &mut problems).await?;
     let inputs = Inputs::new(dataset.as_ref(), &new);
     if let Some(prompt) = &prompt {
         check_placeholders(prompt, &new, &inputs, &mut problems);
@@ -103,7 +106,8 @@ pub async fn create(
     let grader = match &new.grader {
         Some(grader) => {
             let has_expected = expected_column.is_some();
-            snapshot_grader(tx, providers, grader, &inputs, has_expected, &mut problems).await?
+            let found = load_prompt(tx, org, grader.prompt).await?;
+            snapshot_grader(found, providers, grader, &inputs, has_expected, &mut problems)
         }
         None => None,
     };
@@ -112,7 +116,7 @@ pub async fn create(
     let (Some(prompt), true) = (prompt, problems.0.is_empty()) else {
         return Err(Error::Invalid(problems.0));
     };
-    take_budget(tx, limits, cells).await?;
+    take_budget(tx, org, limits, cells).await?;
     let id = RunId::new();
     tracing::Span::current().record("run.id", tracing::field::display(id));
     let snapshot = Snapshot {
@@ -123,7 +127,7 @@ pub async fn create(
         expected_column: expected_column.as_deref(),
         cells,
     };
-    insert(tx, id, &new, &snapshot).await?;
+    insert(tx, id, org, &new, &snapshot).await?;
     tracing::info!(cells, models = models.len(), "created run {id}");
     store::get(tx, id).await
 }
@@ -131,6 +135,7 @@ pub async fn create(
 /// The prompt version to run, which must be a generator's.
 async fn load_generator(
     tx: &mut UserTx,
+    org: OrgId,
     prompt: PromptRef,
     problems: &mut Problems,
 ) -> Result<Option<PromptVersion>> {
@@ -138,9 +143,9 @@ async fn load_generator(
         PromptRef::Version(_) => "prompt_version_id",
         PromptRef::Current(_) => "prompt_id",
     };
-    let found = load_prompt(tx, prompt).await?;
+    let found = load_prompt(tx, org, prompt).await?;
     match &found {
-        None => problems.add(field, "no such prompt"),
+        None => problems.add(field, "no such prompt in this organization"),
         Some(p) if p.kind != PromptKind::Generator => {
             problems.add(field, format!("`{}` is a grader prompt; run a generator", p.name));
         }
@@ -152,13 +157,15 @@ async fn load_generator(
 /// The dataset to run over, if any, which must have rows.
 async fn load_dataset(
     tx: &mut UserTx,
+    org: OrgId,
     new: &NewRun,
     problems: &mut Problems,
 ) -> Result<Option<Dataset>> {
     let Some(id) = new.dataset_id else { return Ok(None) };
-    let found = datasets::find(tx, id).await?;
+    // A dataset of another of the caller's organizations is not one this run can use.
+    let found = datasets::find(tx, id).await?.filter(|d| d.org_id == org);
     match &found {
-        None => problems.add("dataset_id", "no such dataset"),
+        None => problems.add("dataset_id", "no such dataset in this organization"),
         Some(d) if d.row_count == 0 => {
             problems.add("dataset_id", format!("the dataset `{}` has no rows", d.name));
         }
@@ -289,30 +296,30 @@ fn expected_column(
     }
 }
 
-/// The grader's prompt (of kind `grader`, its placeholders filled) and model, frozen.
-async fn snapshot_grader(
-    tx: &mut UserTx,
+/// The grader's prompt (`found`, of kind `grader`, its placeholders filled) and model, frozen.
+fn snapshot_grader(
+    found: Option<PromptVersion>,
     providers: &Providers,
     grader: &NewGrader,
     inputs: &Inputs<'_>,
     has_expected: bool,
     problems: &mut Problems,
-) -> Result<Option<GraderSnapshot>> {
+) -> Option<GraderSnapshot> {
     let field = match grader.prompt {
         PromptRef::Version(_) => "grader.prompt_version_id",
         PromptRef::Current(_) => "grader.prompt_id",
     };
-    let prompt = match load_prompt(tx, grader.prompt).await? {
+    let prompt = match found {
         None => {
-            problems.add(field, "no such prompt");
-            return Ok(None);
+            problems.add(field, "no such prompt in this organization");
+            return None;
         }
         Some(p) if p.kind != PromptKind::Grader => {
             problems.add(
                 field,
                 format!("`{}` is a generator prompt; a grader must be of kind `grader`", p.name),
             );
-            return Ok(None);
+            return None;
         }
         Some(p) => p,
     };
@@ -336,10 +343,10 @@ async fn snapshot_grader(
         Ok(entry) => entry,
         Err(err) => {
             problems.add("grader.model", err.to_string());
-            return Ok(None);
+            return None;
         }
     };
-    Ok(Some(GraderSnapshot {
+    Some(GraderSnapshot {
         prompt_id: prompt.prompt_id,
         prompt_version_id: prompt.id,
         prompt_name: prompt.name,
@@ -350,7 +357,7 @@ async fn snapshot_grader(
         params: grader.params.clone(),
         input_per_mtok: entry.input_per_mtok,
         output_per_mtok: entry.output_per_mtok,
-    }))
+    })
 }
 
 /// Rows times models, within the limit.
@@ -374,20 +381,22 @@ fn count_cells(
     cells
 }
 
-/// Charges the run to its tenant's budget: a token of the run-creation bucket, and room in the
-/// queue for its cells. Creations of one tenant are serialised here (a transaction-scoped lock),
-/// so two at once cannot both see the same room.
-async fn take_budget(tx: &mut UserTx, limits: &Limits, cells: i64) -> Result<()> {
+/// Charges the run to its organization's budget: a token of the run-creation bucket, and room
+/// in the queue for its cells. Creations in one organization are serialised here (a
+/// transaction-scoped lock), so two at once cannot both see the same room.
+async fn take_budget(tx: &mut UserTx, org: OrgId, limits: &Limits, cells: i64) -> Result<()> {
     sqlx::query(
-        "select pg_advisory_xact_lock(hashtextextended('promptrefine.run_budget:' || auth.uid(), 0))",
+        "select pg_advisory_xact_lock(hashtextextended('promptrefine.run_budget:' || $1::text, 0))",
     )
+    .bind(org)
     .execute(&mut **tx)
     .await?;
-    // RLS shows the tenant its own cells only.
-    let queued: i64 =
-        sqlx::query_scalar("select count(*) from public.run_cell where status = 'queued'")
-            .fetch_one(&mut **tx)
-            .await?;
+    let queued: i64 = sqlx::query_scalar(
+        "select count(*) from public.run_cell where org_id = $1 and status = 'queued'",
+    )
+    .bind(org)
+    .fetch_one(&mut **tx)
+    .await?;
     if queued + cells > limits.max_queued_cells_per_tenant {
         return Err(Error::QueueFull {
             limit: limits.max_queued_cells_per_tenant,
@@ -402,18 +411,19 @@ async fn take_budget(tx: &mut UserTx, limits: &Limits, cells: i64) -> Result<()>
         "with bucket as (
            select least($1, coalesce(
              (select q.tokens + extract(epoch from now() - q.refilled_at) * $1 / 60.0
-              from public.run_quota q),
+              from public.run_quota q where q.org_id = $2),
              $1)) as tokens
          ), saved as (
-           insert into public.run_quota (owner_id, tokens, refilled_at)
-           select (select auth.uid()), case when tokens >= 1 then tokens - 1 else tokens end, now()
+           insert into public.run_quota (org_id, tokens, refilled_at)
+           select $2, case when tokens >= 1 then tokens - 1 else tokens end, now()
            from bucket
-           on conflict (owner_id) do update
+           on conflict (org_id) do update
              set tokens = excluded.tokens, refilled_at = excluded.refilled_at
          )
          select tokens from bucket",
     )
     .bind(capacity)
+    .bind(org)
     .fetch_one(&mut **tx)
     .await?;
     if tokens < 1.0 {
@@ -423,7 +433,12 @@ async fn take_budget(tx: &mut UserTx, limits: &Limits, cells: i64) -> Result<()>
     Ok(())
 }
 
-async fn load_prompt(tx: &mut UserTx, prompt: PromptRef) -> Result<Option<PromptVersion>> {
+/// The prompt version `prompt` refers to, if it is one of `org`'s.
+async fn load_prompt(
+    tx: &mut UserTx,
+    org: OrgId,
+    prompt: PromptRef,
+) -> Result<Option<PromptVersion>> {
     let (condition, id) = match prompt {
         PromptRef::Version(id) => ("v.id = $1", id.0),
         PromptRef::Current(id) => {
@@ -433,9 +448,10 @@ async fn load_prompt(tx: &mut UserTx, prompt: PromptRef) -> Result<Option<Prompt
     Ok(sqlx::query_as(&format!(
         "select v.id, v.prompt_id, v.version, v.body, p.name, p.kind
          from public.prompt_version v join public.prompt p on p.id = v.prompt_id
-         where {condition}"
+         where {condition} and v.org_id = $2"
     ))
     .bind(id)
+    .bind(org)
     .fetch_optional(&mut **tx)
     .await?)
 }
@@ -458,13 +474,20 @@ struct Snapshot<'a> {
     cells: i64,
 }
 
-async fn insert(tx: &mut UserTx, id: RunId, new: &NewRun, snapshot: &Snapshot<'_>) -> Result<()> {
+async fn insert(
+    tx: &mut UserTx,
+    id: RunId,
+    org: OrgId,
+    new: &NewRun,
+    snapshot: &Snapshot<'_>,
+) -> Result<()> {
     let Snapshot { prompt, dataset, models, grader, expected_column, cells } = *snapshot;
     sqlx::query(
-        "insert into public.run (id, prompt_id, prompt_version_id, prompt_name, prompt_version,
-           prompt_body, system_prompt, dataset_id, dataset_name, variables, grader, concurrency,
-           cell_count, expected_column, score_min, score_max, pass_threshold, checks)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+        "insert into public.run (id, org_id, prompt_id, prompt_version_id, prompt_name,
+           prompt_version, prompt_body, system_prompt, dataset_id, dataset_name, variables, grader,
+           concurrency, cell_count, expected_column, score_min, score_max, pass_threshold, checks)
+         values ($1, $19, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+           $18)",
     )
     .bind(id)
     .bind(prompt.prompt_id)
@@ -484,6 +507,7 @@ async fn insert(tx: &mut UserTx, id: RunId, new: &NewRun, snapshot: &Snapshot<'_
     .bind(new.grading.scale.max)
     .bind(new.grading.pass_threshold)
     .bind(sqlx::types::Json(&new.grading.checks))
+    .bind(org)
     .execute(&mut **tx)
     .await?;
 
@@ -494,9 +518,9 @@ async fn insert(tx: &mut UserTx, id: RunId, new: &NewRun, snapshot: &Snapshot<'_
         .map(|m| serde_json::to_value(&m.params).expect("params serialize"))
         .collect();
     sqlx::query(
-        "insert into public.run_model (run_id, position, provider, model, label, params,
+        "insert into public.run_model (run_id, org_id, position, provider, model, label, params,
            input_per_mtok, output_per_mtok, prices_as_of)
-         select $1, * from unnest($2::smallint[], $3::text[], $4::text[], $5::text[], $6::jsonb[],
+         select $1, $10, * from unnest($2::smallint[], $3::text[], $4::text[], $5::text[], $6::jsonb[],
            $7::float8[], $8::float8[], $9::date[])",
     )
     .bind(id)
@@ -508,21 +532,22 @@ async fn insert(tx: &mut UserTx, id: RunId, new: &NewRun, snapshot: &Snapshot<'_
     .bind(models.iter().map(|(e, _)| e.input_per_mtok).collect::<Vec<_>>())
     .bind(models.iter().map(|(e, _)| e.output_per_mtok).collect::<Vec<_>>())
     .bind(models.iter().map(|(e, _)| e.prices_as_of).collect::<Vec<_>>())
+    .bind(org)
     .execute(&mut **tx)
     .await?;
 
     // Cells are queued in row order, models interleaved, so early rows finish first. The rows
     // are read in SQL, next to the insert: a run's cells are made where its rows are.
     let cells_sql = if new.dataset_id.is_some() {
-        "insert into public.run_cell (run_id, run_model_id, row_index, queued_at)
-         select $1, m.id, r.row_index, now() + r.row_index * interval '1 microsecond'
+        "insert into public.run_cell (run_id, org_id, run_model_id, row_index, queued_at)
+         select $1, $3, m.id, r.row_index, now() + r.row_index * interval '1 microsecond'
          from public.run_model m cross join public.dataset_row r
          where m.run_id = $1 and r.dataset_id = $2"
     } else {
-        "insert into public.run_cell (run_id, run_model_id)
-         select $1, m.id from public.run_model m where m.run_id = $1 and $2::uuid is null"
+        "insert into public.run_cell (run_id, org_id, run_model_id)
+         select $1, $3, m.id from public.run_model m where m.run_id = $1 and $2::uuid is null"
     };
-    sqlx::query(cells_sql).bind(id).bind(new.dataset_id).execute(&mut **tx).await?;
+    sqlx::query(cells_sql).bind(id).bind(new.dataset_id).bind(org).execute(&mut **tx).await?;
     queue::announce(tx, id).await
 }
 

@@ -8,7 +8,7 @@ use std::io;
 
 use bytes::Bytes;
 use datasets::DatasetId;
-use platform::{Db, User, UserTx};
+use platform::{Db, OrgId, User, UserTx};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
@@ -39,10 +39,31 @@ impl ExportFormat {
     }
 }
 
-/// An export under way: the chunks of the file as they are produced.
+/// An export ready to start: the run exists and the caller can read it.
 #[derive(Debug)]
 pub struct Export {
-    pub chunks: mpsc::Receiver<io::Result<Bytes>>,
+    /// The run's organization (whose stream budget the export counts against).
+    pub org_id: OrgId,
+    source: Source,
+    format: ExportFormat,
+    columns: Vec<String>,
+    variables: Map<String, Value>,
+}
+
+impl Export {
+    /// Starts producing the file: its chunks, as they come.
+    pub fn start(self) -> mpsc::Receiver<io::Result<Bytes>> {
+        let Self { source, format, columns, variables, .. } = self;
+        let (sender, chunks) = mpsc::channel(BUFFER);
+        tokio::spawn(async move {
+            if let Err(error) = produce(&source, format, &columns, &variables, &sender).await {
+                let run_id = source.run_id;
+                tracing::error!(error = %error.describe(), run.id = %run_id, "export failed part way");
+                let _ = sender.send(Err(io::Error::other("the export failed part way"))).await;
+            }
+        });
+        chunks
+    }
 }
 
 /// The fixed columns of a CSV export, after the row's own columns.
@@ -77,6 +98,7 @@ const FIXED_COLUMNS: [&str; 25] = [
 /// Where a run's row values come from, and how far its rows go.
 #[derive(Debug, sqlx::FromRow)]
 struct RunInputs {
+    org_id: OrgId,
     dataset_id: Option<DatasetId>,
     variables: sqlx::types::Json<Map<String, Value>>,
     last_row: Option<i32>,
@@ -118,32 +140,27 @@ struct Line {
 pub async fn export(db: &Db, user: &User, run_id: RunId, format: ExportFormat) -> Result<Export> {
     let mut tx = db.begin_as(user).await?;
     let run: Option<RunInputs> = sqlx::query_as(
-        "select dataset_id, variables,
+        "select org_id, dataset_id, variables,
                 (select max(row_index) from public.run_cell where run_id = r.id) as last_row
          from public.run r where id = $1",
     )
     .bind(run_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let RunInputs { dataset_id, variables, last_row } = run.ok_or(Error::NotFound(run_id))?;
+    let RunInputs { org_id, dataset_id, variables, last_row } =
+        run.ok_or(Error::NotFound(run_id))?;
     let columns: Vec<String> = match dataset_id {
         // Runs keep their dataset (it cannot be deleted while they exist).
         Some(id) => datasets::find(&mut tx, id).await?.map(|d| d.columns).unwrap_or_default(),
         None => variables.0.keys().cloned().collect(),
     };
     tx.commit().await?;
-    let (sender, chunks) = mpsc::channel(BUFFER);
     let source = Source { db: db.clone(), user: user.clone(), run_id, last_row };
-    tokio::spawn(async move {
-        if let Err(error) = produce(&source, format, &columns, &variables.0, &sender).await {
-            tracing::error!(error = %error.describe(), run.id = %run_id, "export failed part way");
-            let _ = sender.send(Err(io::Error::other("the export failed part way"))).await;
-        }
-    });
-    Ok(Export { chunks })
+    Ok(Export { org_id, source, format, columns, variables: variables.0 })
 }
 
 /// Where an export reads from.
+#[derive(Debug)]
 struct Source {
     db: Db,
     user: User,

@@ -15,6 +15,7 @@ pub async fn grade_cell(
     value: GradeValue,
     note: Option<String>,
 ) -> Result<Cell> {
+    let org = store::editable(tx, run_id).await?;
     let status: Option<CellStatus> = sqlx::query_scalar(
         "select status from public.run_cell where id = $1 and run_id = $2 for update",
     )
@@ -47,12 +48,15 @@ pub async fn grade_cell(
     .bind(&note)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("insert into public.cell_grade (cell_id, value, note) values ($1, $2, $3)")
-        .bind(cell_id)
-        .bind(value.as_str())
-        .bind(&note)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "insert into public.cell_grade (cell_id, org_id, value, note) values ($1, $2, $3, $4)",
+    )
+    .bind(cell_id)
+    .bind(org)
+    .bind(value.as_str())
+    .bind(&note)
+    .execute(&mut **tx)
+    .await?;
     tracing::info!(grade = value.as_str(), "graded cell {cell_id} by hand");
     store::get_cell(tx, run_id, cell_id).await
 }

@@ -97,6 +97,8 @@ pub enum Error {
     #[error(transparent)]
     InvalidCursor(#[from] platform::pagination::InvalidCursor),
     #[error(transparent)]
+    Access(#[from] platform::tenancy::AccessError),
+    #[error(transparent)]
     Dataset(#[from] datasets::Error),
     #[error(transparent)]
     Db(#[from] sqlx::Error),

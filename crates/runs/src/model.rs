@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use datasets::DatasetId;
 use grading::{Check, CheckResult, ScoreScale};
+use platform::OrgId;
 use prompts::{PromptId, PromptVersionId};
 use providers::ModelParams;
 use serde::{Deserialize, Serialize};
@@ -106,6 +107,11 @@ pub struct RunPrompt {
 pub struct Run {
     #[cfg_attr(feature = "openapi", schema(value_type = Uuid))]
     pub id: RunId,
+    /// The organization the run belongs to.
+    #[cfg_attr(feature = "openapi", schema(value_type = Uuid))]
+    pub org_id: OrgId,
+    /// Who started it (null once that user is deleted).
+    pub created_by: Option<Uuid>,
     pub status: RunStatus,
     #[sqlx(flatten)]
     pub prompt: RunPrompt,

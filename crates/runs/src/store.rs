@@ -1,4 +1,5 @@
-//! Reading, cancelling, retrying and deleting runs and cells, as their owner.
+//! Reading, cancelling, retrying and deleting runs and cells: any member of a run's organization
+//! reads it, editors and up change it.
 //!
 //! The select lists below are where the tables' columns become the nested types of `model`:
 //! a group that is optional as a whole (a judgement, an error, a manual grade) is built as one
@@ -6,8 +7,9 @@
 
 use chrono::{DateTime, Utc};
 use platform::{
-    UserTx,
+    OrgId, Role, UserTx,
     pagination::{Page, PageRequest},
+    tenancy::{self, ACCESS_COLUMNS, Access},
 };
 use tracing::instrument;
 
@@ -17,12 +19,12 @@ use crate::{
 };
 
 /// [`Run`] from `public.run r`.
-pub(crate) const RUN_COLUMNS: &str = "r.id, r.status, r.prompt_id, r.prompt_version_id, \
+pub(crate) const RUN_COLUMNS: &str = "r.id, r.org_id, r.created_by, r.status, r.prompt_id, r.prompt_version_id, \
     r.prompt_name as name, r.prompt_version as version, r.dataset_id, r.dataset_name, \
     r.cell_count, r.created_at, r.started_at, r.finished_at";
 
 /// [`RunDetail`] (without models and counts) from `public.run r`.
-pub(crate) const RUN_DETAIL_COLUMNS: &str = "r.id, r.status, r.prompt_id, r.prompt_version_id, \
+pub(crate) const RUN_DETAIL_COLUMNS: &str = "r.id, r.org_id, r.created_by, r.status, r.prompt_id, r.prompt_version_id, \
     r.prompt_name as name, r.prompt_version as version, r.dataset_id, r.dataset_name, \
     r.cell_count, r.created_at, r.started_at, r.finished_at, r.prompt_body, \
     r.system_prompt as system, r.variables, r.grader, r.concurrency, r.expected_column, \
@@ -56,12 +58,18 @@ pub(crate) const CELL_COLUMNS: &str = "c.id, c.run_id, c.run_model_id as model_i
       'graded_at', c.manual_graded_at) end as manual, \
     c.effective_pass, c.created_at, c.updated_at, c.started_at, c.finished_at";
 
-/// Runs, newest first.
-pub async fn list(tx: &mut UserTx, filter: &RunFilter, page: &PageRequest) -> Result<Page<Run>> {
+/// The runs of `org`, newest first.
+pub async fn list(
+    tx: &mut UserTx,
+    org: OrgId,
+    filter: &RunFilter,
+    page: &PageRequest,
+) -> Result<Page<Run>> {
+    tenancy::require(tx, org, Role::Viewer).await?;
     let after: Option<(DateTime<Utc>, RunId)> = page.after()?;
     let rows: Vec<Run> = sqlx::query_as(&format!(
         "select {RUN_COLUMNS} from public.run r
-         where ($1::uuid is null or r.prompt_id = $1)
+         where r.org_id = $5 and ($1::uuid is null or r.prompt_id = $1)
            and ($2::timestamptz is null or (r.created_at, r.id) < ($2, $3))
          order by r.created_at desc, r.id desc
          limit $4"
@@ -70,6 +78,7 @@ pub async fn list(tx: &mut UserTx, filter: &RunFilter, page: &PageRequest) -> Re
     .bind(after.map(|(at, _)| at))
     .bind(after.map(|(_, id)| id))
     .bind(page.fetch_limit())
+    .bind(org)
     .fetch_all(&mut **tx)
     .await?;
     Ok(Page::from_rows(rows, page.limit, |r| (r.created_at, r.id)))
@@ -116,6 +125,7 @@ fn add(sum: CellCounts, more: CellCounts) -> CellCounts {
 /// are dropped (their workers no longer hold a lease).
 #[instrument(skip_all, fields(run.id = %id))]
 pub async fn cancel(tx: &mut UserTx, id: RunId) -> Result<RunDetail> {
+    editable(tx, id).await?;
     let cancelled = sqlx::query(
         "update public.run set status = 'cancelled', finished_at = now()
          where id = $1 and status in ('queued', 'running')",
@@ -142,6 +152,7 @@ pub async fn cancel(tx: &mut UserTx, id: RunId) -> Result<RunDetail> {
 /// Deletes a run and its cells.
 #[instrument(skip_all, fields(run.id = %id))]
 pub async fn delete(tx: &mut UserTx, id: RunId) -> Result<()> {
+    editable(tx, id).await?;
     let deleted =
         sqlx::query("delete from public.run where id = $1").bind(id).execute(&mut **tx).await?;
     if deleted.rows_affected() == 0 {
@@ -196,7 +207,8 @@ pub async fn get_cell(tx: &mut UserTx, run_id: RunId, cell_id: CellId) -> Result
         return Err(Error::CellNotFound { run_id, cell_id });
     };
     let history: Vec<GradeEntry> = sqlx::query_as(
-        "select to_jsonb(value) as value, note, graded_by, created_at from public.cell_grade
+        "select to_jsonb(value) as value, note, created_by as graded_by, created_at
+         from public.cell_grade
          where cell_id = $1 order by created_at, id",
     )
     .bind(cell_id)
@@ -209,6 +221,7 @@ pub async fn get_cell(tx: &mut UserTx, run_id: RunId, cell_id: CellId) -> Result
 /// Queues a failed cell again; a finished run goes back to running.
 #[instrument(skip_all, fields(run.id = %run_id, cell.id = %cell_id))]
 pub async fn retry_cell(tx: &mut UserTx, run_id: RunId, cell_id: CellId) -> Result<Cell> {
+    editable(tx, run_id).await?;
     let status: RunStatus =
         sqlx::query_scalar("select status from public.run where id = $1 for update")
             .bind(run_id)
@@ -241,6 +254,17 @@ pub async fn retry_cell(tx: &mut UserTx, run_id: RunId, cell_id: CellId) -> Resu
     .await?;
     crate::queue::announce(tx, run_id).await?;
     get_cell(tx, run_id, cell_id).await
+}
+
+/// The organization of the run `id`, when the caller may change it (editor or more).
+pub(crate) async fn editable(tx: &mut UserTx, id: RunId) -> Result<OrgId> {
+    let access: Access =
+        sqlx::query_as(&format!("select {ACCESS_COLUMNS} from public.run where id = $1"))
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(Error::NotFound(id))?;
+    Ok(access.require(Role::Editor)?)
 }
 
 pub(crate) async fn ensure_run(tx: &mut UserTx, id: RunId) -> Result<()> {

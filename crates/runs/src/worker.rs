@@ -19,7 +19,7 @@ use std::{
     time::Duration,
 };
 
-use platform::Db;
+use platform::{Db, OrgId};
 use providers::Providers;
 use tokio::sync::{Mutex, Notify, Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
@@ -72,8 +72,8 @@ pub struct Worker {
     providers: Arc<Providers>,
     queue: Arc<Notify>,
     config: WorkerConfig,
-    /// Runs' specs by (run, owner).
-    specs: Mutex<HashMap<(RunId, Uuid), Arc<SpecEntry>>>,
+    /// Runs' specs by (run, organization).
+    specs: Mutex<HashMap<(RunId, OrgId), Arc<SpecEntry>>>,
     /// The cells this worker holds and has not written yet: the only leases it renews.
     holding: SyncMutex<HashSet<CellId>>,
     /// Signalled after results are written: cells left `running`, so a run at its

@@ -29,11 +29,16 @@ export interface ClientOptions {
   baseUrl: string;
   /** The signed-in user's Supabase access token (read for every request, so refreshes apply). */
   getAccessToken: () => string | null | undefined | Promise<string | null | undefined>;
+  /**
+   * The organization to act in (sent as `X-Org-Id`, read for every request): where lists look and
+   * new prompts, datasets and runs go. Without it, the user's personal organization.
+   */
+  getOrgId?: () => string | null | undefined;
   /** A custom `fetch` (tests, server-side rendering). */
   fetch?: typeof globalThis.fetch;
 }
 
-/** A client that sends `Authorization: Bearer <token>` with every request. */
+/** A client that sends `Authorization: Bearer <token>` (and `X-Org-Id`) with every request. */
 export function createPromptRefineClient(options: ClientOptions): PromptRefineClient {
   const client = createClient<paths>({
     baseUrl: options.baseUrl,
@@ -44,6 +49,10 @@ export function createPromptRefineClient(options: ClientOptions): PromptRefineCl
       const token = await options.getAccessToken();
       if (token) {
         request.headers.set("Authorization", `Bearer ${token}`);
+      }
+      const orgId = options.getOrgId?.();
+      if (orgId && !request.headers.has("X-Org-Id")) {
+        request.headers.set("X-Org-Id", orgId);
       }
       return request;
     },

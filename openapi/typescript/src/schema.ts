@@ -45,12 +45,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List datasets, newest first. */
+        /** List the organization's datasets, newest first. */
         get: operations["list_datasets"];
         put?: never;
         /**
-         * Upload a dataset (`multipart/form-data` with a `file` part). The rows are stored in the
-         *     database and the original file in Storage, all or nothing.
+         * Upload a dataset into the organization (`multipart/form-data` with a `file` part). The rows
+         *     are stored in the database and the original file in Storage, all or nothing.
          */
         post: operations["create_dataset"];
         delete?: never;
@@ -112,6 +112,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept an invitation sent to your (confirmed) email: you become a member with its role. */
+        post: operations["accept_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models": {
         parameters: {
             query?: never;
@@ -129,6 +146,119 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your organizations with your role in each, oldest first (your personal one first). */
+        get: operations["list_orgs"];
+        put?: never;
+        /** Create a team; you become its owner. */
+        post: operations["create_org"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an organization you belong to, with your role. */
+        get: operations["get_org"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a team with all its prompts, datasets (and their files) and runs (owners). A personal
+         *     organization cannot be deleted.
+         */
+        delete: operations["delete_org"];
+        options?: never;
+        head?: never;
+        /** Rename an organization or change its slug (admins). */
+        patch: operations["update_org"];
+        trace?: never;
+    };
+    "/v1/orgs/{org_id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List an organization's pending invitations, newest first (admins). */
+        get: operations["list_invitations"];
+        put?: never;
+        /**
+         * Invite someone by email (admins; owners to invite an owner). The response holds the one-time
+         *     token, shown only this once: send it to them. It expires after 7 days.
+         */
+        post: operations["create_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org_id}/invitations/{invitation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a pending invitation (admins). */
+        delete: operations["revoke_invitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the members of an organization you belong to, in the order they joined. */
+        get: operations["list_members"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org_id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member (admins; owners for an owner). Removing yourself is leaving. */
+        delete: operations["remove_member"];
+        options?: never;
+        head?: never;
+        /** Change a member's role (admins; owners for anything involving the owner role). */
+        patch: operations["update_member"];
+        trace?: never;
+    };
     "/v1/prompts": {
         parameters: {
             query?: never;
@@ -136,10 +266,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List prompts, most recently updated first. */
+        /** List the organization's prompts, most recently updated first. */
         get: operations["list_prompts"];
         put?: never;
-        /** Create a prompt with its version 1. */
+        /** Create a prompt with its version 1, in the organization. */
         post: operations["create_prompt"];
         delete?: never;
         options?: never;
@@ -228,12 +358,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List runs, newest first. */
+        /** List the organization's runs, newest first. */
         get: operations["list_runs"];
         put?: never;
         /**
-         * Start a run: everything is checked before anything is written (422 names each problem),
-         *     then the run and one cell per (model, row) are queued for the workers.
+         * Start a run in the organization (its prompt, dataset and grader must be the organization's):
+         *     everything is checked before anything is written (422 names each problem), then the run and
+         *     one cell per (model, row) are queued for the workers.
          */
         post: operations["create_run"];
         delete?: never;
@@ -434,6 +565,10 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The token of an invitation sent to you. */
+        AcceptInvitation: {
+            token: string;
+        };
         /** @description How often the automatic and the manual grade agree, on cells with both. */
         AgreementView: {
             /** Format: int64 */
@@ -553,6 +688,24 @@ export interface components {
             /** Format: double */
             total: number;
         };
+        /** @description Whom to invite, as what. */
+        CreateInvitation: {
+            /**
+             * @description The invitee's email: they accept signed in with it (confirmed).
+             * @example ada@example.com
+             */
+            email: string;
+            /** @description Inviting an owner takes an owner. */
+            role: components["schemas"]["Role"];
+        };
+        /** @description A new team; you become its owner. */
+        CreateOrg: {
+            /**
+             * @description 1-200 characters; surrounding spaces are dropped. The slug is made from it.
+             * @example Support team
+             */
+            name: string;
+        };
         /** @description A new prompt and the body of its version 1. */
         CreatePrompt: {
             /**
@@ -639,6 +792,14 @@ export interface components {
             /** @description Values for placeholders that no dataset column provides. */
             variables?: Record<string, never> | null;
         };
+        /**
+         * @description A new invitation and its token, which is shown this once (only its hash is kept): send it to
+         *     the invitee, who accepts it with `POST /v1/invitations/accept`.
+         */
+        CreatedInvitationView: components["schemas"]["InvitationView"] & {
+            /** @example pri_4mXb0Q... */
+            token: string;
+        };
         /** @description A dataset with its first 100 rows. */
         DatasetDetailView: components["schemas"]["DatasetView"] & {
             preview: components["schemas"]["RowView"][];
@@ -665,11 +826,21 @@ export interface components {
             columns: string[];
             /** Format: date-time */
             created_at: string;
+            /**
+             * Format: uuid
+             * @description Who uploaded it (null once that user is deleted).
+             */
+            created_by?: string | null;
             format: components["schemas"]["DatasetFormat"];
             /** Format: uuid */
             id: string;
             /** @example support-questions */
             name: string;
+            /**
+             * Format: uuid
+             * @description The organization the dataset belongs to.
+             */
+            org_id: string;
             /** Format: int32 */
             row_count: number;
             /** @description Hex SHA-256 of the original file. */
@@ -776,6 +947,26 @@ export interface components {
             /** Format: double */
             low: number;
         };
+        /** @description A pending invitation. */
+        InvitationView: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by?: string | null;
+            /**
+             * @description Who may accept it: the signed-in user with this confirmed email.
+             * @example ada@example.com
+             */
+            email: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            org_id: string;
+            /** @description The role they get. */
+            role: components["schemas"]["Role"];
+        };
         /** @description The grader's judgement of an output. */
         JudgeView: {
             /** Format: double */
@@ -822,6 +1013,19 @@ export interface components {
             note?: string | null;
             /** @description `pass` or `fail`. */
             value: components["schemas"]["GradeValue"];
+        };
+        /** @description A member of an organization. */
+        MemberView: {
+            /**
+             * Format: date-time
+             * @description When they joined.
+             */
+            created_at: string;
+            /** @description Their email, as Supabase Auth has it. */
+            email?: string | null;
+            role: components["schemas"]["Role"];
+            /** Format: uuid */
+            user_id: string;
         };
         /** @description One model in both runs. */
         ModelComparisonView: {
@@ -936,6 +1140,29 @@ export interface components {
         ModelsView: {
             items: components["schemas"]["ModelView"][];
         };
+        /** @description An organization, as one of its members sees it. */
+        OrgView: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** @example Support team */
+            name: string;
+            /**
+             * @description A user's personal organization (its id is theirs): it cannot be deleted, and its user
+             *     stays its owner.
+             */
+            personal: boolean;
+            /** @description The caller's role in it. */
+            role: components["schemas"]["Role"];
+            /**
+             * @description Unique across organizations; lower-case letters, digits and dashes.
+             * @example support-team
+             */
+            slug: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
         /** @description One page of a list; pass `next_cursor` as `cursor` to get the next one. */
         PageOf_CellView: {
             items: (components["schemas"]["Generation"] & {
@@ -998,11 +1225,21 @@ export interface components {
                 columns: string[];
                 /** Format: date-time */
                 created_at: string;
+                /**
+                 * Format: uuid
+                 * @description Who uploaded it (null once that user is deleted).
+                 */
+                created_by?: string | null;
                 format: components["schemas"]["DatasetFormat"];
                 /** Format: uuid */
                 id: string;
                 /** @example support-questions */
                 name: string;
+                /**
+                 * Format: uuid
+                 * @description The organization the dataset belongs to.
+                 */
+                org_id: string;
                 /** Format: int32 */
                 row_count: number;
                 /** @description Hex SHA-256 of the original file. */
@@ -1021,10 +1258,83 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description One page of a list; pass `next_cursor` as `cursor` to get the next one. */
+        PageOf_InvitationView: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by?: string | null;
+                /**
+                 * @description Who may accept it: the signed-in user with this confirmed email.
+                 * @example ada@example.com
+                 */
+                email: string;
+                /** Format: date-time */
+                expires_at: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                org_id: string;
+                /** @description The role they get. */
+                role: components["schemas"]["Role"];
+            }[];
+            /** @description `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` as `cursor` to get the next one. */
+        PageOf_MemberView: {
+            items: {
+                /**
+                 * Format: date-time
+                 * @description When they joined.
+                 */
+                created_at: string;
+                /** @description Their email, as Supabase Auth has it. */
+                email?: string | null;
+                role: components["schemas"]["Role"];
+                /** Format: uuid */
+                user_id: string;
+            }[];
+            /** @description `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` as `cursor` to get the next one. */
+        PageOf_OrgView: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                id: string;
+                /** @example Support team */
+                name: string;
+                /**
+                 * @description A user's personal organization (its id is theirs): it cannot be deleted, and its user
+                 *     stays its owner.
+                 */
+                personal: boolean;
+                /** @description The caller's role in it. */
+                role: components["schemas"]["Role"];
+                /**
+                 * @description Unique across organizations; lower-case letters, digits and dashes.
+                 * @example support-team
+                 */
+                slug: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /** @description `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` as `cursor` to get the next one. */
         PageOf_PromptView: {
             items: {
                 /** Format: date-time */
                 created_at: string;
+                /**
+                 * Format: uuid
+                 * @description Who made it (null once that user is deleted).
+                 */
+                created_by?: string | null;
                 /**
                  * Format: int32
                  * @description The number of the current version.
@@ -1043,6 +1353,11 @@ export interface components {
                 latest_version: number;
                 /** @example Support reply */
                 name: string;
+                /**
+                 * Format: uuid
+                 * @description The organization the prompt belongs to.
+                 */
+                org_id: string;
                 tags: string[];
                 /** Format: date-time */
                 updated_at: string;
@@ -1057,6 +1372,11 @@ export interface components {
                 cell_count: number;
                 /** Format: date-time */
                 created_at: string;
+                /**
+                 * Format: uuid
+                 * @description Who started it (null once that user is deleted).
+                 */
+                created_by?: string | null;
                 /** Format: uuid */
                 dataset_id?: string | null;
                 dataset_name?: string | null;
@@ -1064,6 +1384,11 @@ export interface components {
                 finished_at?: string | null;
                 /** Format: uuid */
                 id: string;
+                /**
+                 * Format: uuid
+                 * @description The organization the run belongs to.
+                 */
+                org_id: string;
                 prompt: components["schemas"]["RunPrompt"];
                 /** Format: date-time */
                 started_at?: string | null;
@@ -1080,9 +1405,16 @@ export interface components {
                 body_sha256: string;
                 /** Format: date-time */
                 created_at: string;
+                /**
+                 * Format: uuid
+                 * @description Who saved it.
+                 */
+                created_by: string;
                 /** Format: uuid */
                 id: string;
                 note?: string | null;
+                /** Format: uuid */
+                org_id: string;
                 /**
                  * @description The distinct `{{placeholder}}` names of the body, in order of appearance.
                  * @example [
@@ -1158,6 +1490,7 @@ export interface components {
             limit?: number | null;
             /** @description The `x-request-id` of the request, to quote when reporting a problem. */
             request_id?: string | null;
+            required_role?: null | components["schemas"]["Role"];
             /** Format: int32 */
             status: number;
             /** @description The HTTP status phrase. */
@@ -1180,6 +1513,11 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             /**
+             * Format: uuid
+             * @description Who made it (null once that user is deleted).
+             */
+            created_by?: string | null;
+            /**
              * Format: int32
              * @description The number of the current version.
              * @example 3
@@ -1197,6 +1535,11 @@ export interface components {
             latest_version: number;
             /** @example Support reply */
             name: string;
+            /**
+             * Format: uuid
+             * @description The organization the prompt belongs to.
+             */
+            org_id: string;
             tags: string[];
             /** Format: date-time */
             updated_at: string;
@@ -1209,6 +1552,11 @@ export interface components {
              */
             version: number;
         };
+        /**
+         * @description What a member may do in an organization; each role can do what the ones before it can.
+         * @enum {string}
+         */
+        Role: "viewer" | "editor" | "admin" | "owner";
         /** @description One row of a dataset. */
         RowView: {
             /**
@@ -1238,6 +1586,11 @@ export interface components {
             cell_count: number;
             /** Format: date-time */
             created_at: string;
+            /**
+             * Format: uuid
+             * @description Who started it (null once that user is deleted).
+             */
+            created_by?: string | null;
             /** Format: uuid */
             dataset_id?: string | null;
             dataset_name?: string | null;
@@ -1245,6 +1598,11 @@ export interface components {
             finished_at?: string | null;
             /** Format: uuid */
             id: string;
+            /**
+             * Format: uuid
+             * @description The organization the run belongs to.
+             */
+            org_id: string;
             prompt: components["schemas"]["RunPrompt"];
             /** Format: date-time */
             started_at?: string | null;
@@ -1365,6 +1723,20 @@ export interface components {
              */
             name: string;
         };
+        /** @description A member's new role. */
+        UpdateMember: {
+            /** @description Making or unmaking an owner takes an owner; other changes an admin. */
+            role: components["schemas"]["Role"];
+        };
+        /** @description Changes to an organization (admins); omitted fields stay as they are. */
+        UpdateOrg: {
+            name?: string | null;
+            /**
+             * @description 1-64 lower-case letters and digits in groups joined by single dashes; unique.
+             * @example support-team
+             */
+            slug?: string | null;
+        };
         /** @description Changes to a prompt's metadata; omitted fields stay as they are. */
         UpdatePrompt: {
             /** @description `null` clears the description. */
@@ -1390,9 +1762,16 @@ export interface components {
             body_sha256: string;
             /** Format: date-time */
             created_at: string;
+            /**
+             * Format: uuid
+             * @description Who saved it.
+             */
+            created_by: string;
             /** Format: uuid */
             id: string;
             note?: string | null;
+            /** Format: uuid */
+            org_id: string;
             /**
              * @description The distinct `{{placeholder}}` names of the body, in order of appearance.
              * @example [
@@ -1492,7 +1871,10 @@ export interface operations {
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The organization to act in (you must be a member); without it, your personal one. */
+                "X-Org-Id"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1556,7 +1938,10 @@ export interface operations {
     create_dataset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The organization to act in (you must be a member); without it, your personal one. */
+                "X-Org-Id"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2056,6 +2441,120 @@ export interface operations {
             };
         };
     };
+    accept_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptInvitation"];
+            };
+        };
+        responses: {
+            /** @description The organization you joined */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgView"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The invitation is for another email (`invitation_email_mismatch`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No invitation has this token (`invitation_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description It was used already (`invitation_used`), or you are a member (`already_member`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description It expired (`invitation_expired`) or was revoked (`invitation_revoked`) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid (`validation_failed`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_models: {
         parameters: {
             query?: never;
@@ -2111,6 +2610,958 @@ export interface operations {
             };
         };
     };
+    list_orgs: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1-200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOf_OrgView"];
+                };
+            };
+            /** @description A query parameter is invalid (`invalid_query`, `invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_org: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrg"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgView"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You made MAX_TEAMS_PER_USER teams already (`too_many_orgs`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid (`validation_failed`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_org: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgView"];
+                };
+            };
+            /** @description A path parameter is malformed (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_org: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path parameter is malformed (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description It is a personal organization (`personal_org`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_org: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrg"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgView"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The slug is taken (`slug_taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid (`validation_failed`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_invitations: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1-200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOf_InvitationView"];
+                };
+            };
+            /** @description A query parameter is invalid (`invalid_query`, `invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInvitation"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedInvitationView"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid (`validation_failed`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+                invitation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path parameter is malformed (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_members: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1-200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOf_MemberView"];
+                };
+            };
+            /** @description A query parameter is invalid (`invalid_query`, `invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path parameter is malformed (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization would have no owner (`last_owner`), or it is the personal organization's own user (`personal_owner`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMember"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberView"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The organization would have no owner (`last_owner`), or it is the personal organization's own user (`personal_owner`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid (`validation_failed`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_prompts: {
         parameters: {
             query?: {
@@ -2125,7 +3576,10 @@ export interface operations {
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The organization to act in (you must be a member); without it, your personal one. */
+                "X-Org-Id"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2189,7 +3643,10 @@ export interface operations {
     create_prompt: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The organization to act in (you must be a member); without it, your personal one. */
+                "X-Org-Id"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2619,7 +4076,7 @@ export interface operations {
     list_prompt_versions: {
         parameters: {
             query?: {
-                /** @description Page size, 1–200 (default 50). */
+                /** @description Page size, 1-200 (default 50). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
@@ -2889,7 +4346,10 @@ export interface operations {
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The organization to act in (you must be a member); without it, your personal one. */
+                "X-Org-Id"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2959,7 +4419,10 @@ export interface operations {
                  */
                 wait?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The organization to act in (you must be a member); without it, your personal one. */
+                "X-Org-Id"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };

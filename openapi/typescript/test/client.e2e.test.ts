@@ -1,7 +1,7 @@
 /**
  * The generated client against a real `promptrefine dev`: the whole flow of the frontend, written
  * only with the typed client (types checked by tsc): prompt, version, dataset, run with the mock
- * model, manual grade, summary, export; and another user sees none of it.
+ * model, manual grade, summary, export; and another user sees none of it, until invited to a team.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -101,6 +101,46 @@ test("a prompt is written, versioned, run over a dataset, graded, summarised and
   assert.equal(hidden.error!.code, "not_found");
   const notHis = await bob.GET("/v1/prompts/{id}", { params: { path: { id: prompt.id } } });
   assert.equal(notHis.response.status, 404);
+});
+
+test("a team: alice invites bob as a viewer, who reads its prompts and cannot write them", async () => {
+  const team = await alice.POST("/v1/orgs", { body: { name: "Support team" } });
+  assert.equal(team.response.status, 201, JSON.stringify(team.error));
+  const orgId = team.data!.id;
+  assert.equal(team.data!.role, "owner");
+  const aliceInTeam = createPromptRefineClient({
+    baseUrl: server.baseUrl,
+    getAccessToken: () => server.tokens[0],
+    getOrgId: () => orgId,
+  });
+  const prompt = await aliceInTeam.POST("/v1/prompts", { body: { name: "Team reply", kind: "generator", body: "Hi {{name}}" } });
+  assert.equal(prompt.response.status, 201, JSON.stringify(prompt.error));
+  assert.equal(prompt.data!.org_id, orgId);
+
+  const invited = await alice.POST("/v1/orgs/{org_id}/invitations", {
+    params: { path: { org_id: orgId } },
+    body: { email: "dev2@promptrefine.local", role: "viewer" },
+  });
+  assert.equal(invited.response.status, 201, JSON.stringify(invited.error));
+  const accepted = await bob.POST("/v1/invitations/accept", { body: { token: invited.data!.token } });
+  assert.equal(accepted.response.status, 200, JSON.stringify(accepted.error));
+  assert.equal(accepted.data!.role, "viewer");
+
+  const bobInTeam = createPromptRefineClient({
+    baseUrl: server.baseUrl,
+    getAccessToken: () => server.tokens[1],
+    getOrgId: () => orgId,
+  });
+  assert.deepEqual((await bobInTeam.GET("/v1/prompts")).data!.items.map((p) => p.name), ["Team reply"]);
+  const refused = await bobInTeam.POST("/v1/prompts", { body: { name: "Mine", kind: "generator", body: "x" } });
+  assert.equal(refused.response.status, 403);
+  assert.equal(refused.error!.code, "insufficient_role");
+  assert.equal(refused.error!.required_role, "editor");
+  const members = (await bob.GET("/v1/orgs/{org_id}/members", { params: { path: { org_id: orgId } } })).data!;
+  assert.deepEqual(members.items.map((m) => [m.email, m.role]), [
+    ["dev@promptrefine.local", "owner"],
+    ["dev2@promptrefine.local", "viewer"],
+  ]);
 });
 
 test("errors come back typed as problems", async () => {

@@ -11,7 +11,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use datasets::{Dataset, DatasetDetail, DatasetId, Format, NewDataset, RowsPage, Spool};
-use platform::{Name, pagination::MAX_LIMIT};
+use platform::Name;
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -20,8 +20,8 @@ use validator::Validate;
 
 use crate::{
     error::{ApiError, ApiResult, FieldError},
-    extract::{ApiJson, ApiPath, ApiQuery, Authenticated},
-    routes::{PageOf, location, page_request},
+    extract::{ActingOrg, ApiJson, ApiPath, ApiQuery, Authenticated, OrgHeader},
+    routes::{PageOf, PageQuery, location},
     state::AppState,
 };
 
@@ -73,16 +73,6 @@ pub struct DatasetPath {
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct ListDatasetsQuery {
-    /// Page size, 1-200 (default 50).
-    #[validate(range(min = 1, max = MAX_LIMIT))]
-    pub limit: Option<u32>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
 pub struct RowsQuery {
     /// Index of the first row (from 0).
     #[validate(range(min = 0))]
@@ -94,25 +84,23 @@ pub struct RowsQuery {
 
 // ---- handlers ---------------------------------------------------------------------------------
 
-/// List datasets, newest first.
-#[utoipa::path(get, path = "/datasets", tag = "datasets", params(ListDatasetsQuery),
+/// List the organization's datasets, newest first.
+#[utoipa::path(get, path = "/datasets", tag = "datasets", params(OrgHeader, PageQuery),
     responses((status = 200, body = PageOf<Dataset>)))]
 pub async fn list_datasets(
     state: AppState,
     Authenticated(user): Authenticated,
-    ApiQuery(query): ApiQuery<ListDatasetsQuery>,
+    ActingOrg(org): ActingOrg,
+    ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<PageOf<Dataset>>> {
-    let page = state
-        .as_user(&user, async |tx| {
-            datasets::list(tx, &page_request(query.limit, query.cursor)).await
-        })
-        .await?;
+    let page = query.request();
+    let page = state.as_user(&user, async |tx| datasets::list(tx, org, &page).await).await?;
     Ok(Json(page.into()))
 }
 
-/// Upload a dataset (`multipart/form-data` with a `file` part). The rows are stored in the
-/// database and the original file in Storage, all or nothing.
-#[utoipa::path(post, path = "/datasets", tag = "datasets",
+/// Upload a dataset into the organization (`multipart/form-data` with a `file` part). The rows
+/// are stored in the database and the original file in Storage, all or nothing.
+#[utoipa::path(post, path = "/datasets", tag = "datasets", params(OrgHeader),
     request_body(content = UploadDataset, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "The dataset and its first 100 rows", body = DatasetDetail,
@@ -127,6 +115,7 @@ pub async fn list_datasets(
 pub async fn create_dataset(
     state: AppState,
     Authenticated(user): Authenticated,
+    ActingOrg(org): ActingOrg,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<(StatusCode, HeaderMap, Json<DatasetDetail>)> {
     let multipart = multipart.map_err(|_| {
@@ -142,6 +131,7 @@ pub async fn create_dataset(
         &state.db,
         state.storage.clone(),
         &user,
+        org,
         upload,
         state.settings.dataset_limits,
     )

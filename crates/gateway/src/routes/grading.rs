@@ -128,10 +128,10 @@ pub async fn export_run(
 ) -> ApiResult<Response> {
     let format = query.format.unwrap_or_default();
     let (content_type, extension) = format.media();
-    let slot = state.streams.take(user.id())?;
     let export = runs::export(&state.db, &user, id, format).await?;
+    let slot = state.streams.take(export.org_id)?;
     // The slot goes with the stream: it is freed when the response ends or the client leaves.
-    let chunks = stream::unfold((export.chunks, slot), |(mut chunks, slot)| async {
+    let chunks = stream::unfold((export.start(), slot), |(mut chunks, slot)| async {
         chunks.recv().await.map(|c| (c, (chunks, slot)))
     });
     let disposition = format!("attachment; filename=\"run-{id}.{extension}\"");

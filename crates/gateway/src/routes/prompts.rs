@@ -16,8 +16,8 @@ use validator::{Validate, ValidationError};
 
 use crate::{
     error::ApiResult,
-    extract::{ApiJson, ApiPath, ApiQuery, Authenticated},
-    routes::{PageOf, location, page_request},
+    extract::{ActingOrg, ApiJson, ApiPath, ApiQuery, Authenticated, OrgHeader},
+    routes::{PageOf, PageQuery, location, page_request},
     state::AppState,
 };
 
@@ -157,44 +157,36 @@ pub struct ListPromptsQuery {
     pub cursor: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListVersionsQuery {
-    /// Page size, 1–200 (default 50).
-    #[validate(range(min = 1, max = MAX_LIMIT))]
-    pub limit: Option<u32>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
 // ---- handlers ---------------------------------------------------------------------------------
 
-/// List prompts, most recently updated first.
-#[utoipa::path(get, path = "/prompts", tag = "prompts", params(ListPromptsQuery),
+/// List the organization's prompts, most recently updated first.
+#[utoipa::path(get, path = "/prompts", tag = "prompts", params(OrgHeader, ListPromptsQuery),
     responses((status = 200, body = PageOf<Prompt>)))]
 pub async fn list_prompts(
     state: AppState,
     Authenticated(user): Authenticated,
+    ActingOrg(org): ActingOrg,
     ApiQuery(query): ApiQuery<ListPromptsQuery>,
 ) -> ApiResult<Json<PageOf<Prompt>>> {
     let filter = prompts::PromptFilter { kind: query.kind, tag: query.tag, name_contains: query.q };
-    let page = state
-        .as_user(&user, async |tx| {
-            prompts::list(tx, &filter, &page_request(query.limit, query.cursor)).await
-        })
-        .await?;
+    let page = page_request(query.limit, query.cursor);
+    let page =
+        state.as_user(&user, async |tx| prompts::list(tx, org, &filter, &page).await).await?;
     Ok(Json(page.into()))
 }
 
-/// Create a prompt with its version 1.
-#[utoipa::path(post, path = "/prompts", tag = "prompts", request_body = CreatePrompt,
+/// Create a prompt with its version 1, in the organization.
+#[utoipa::path(post, path = "/prompts", tag = "prompts", params(OrgHeader),
+    request_body = CreatePrompt,
     responses((status = 201, body = PromptDetail, headers(("location" = String)))))]
 pub async fn create_prompt(
     state: AppState,
     Authenticated(user): Authenticated,
+    ActingOrg(org): ActingOrg,
     ApiJson(req): ApiJson<CreatePrompt>,
 ) -> ApiResult<(StatusCode, HeaderMap, Json<PromptDetail>)> {
-    let detail = state.as_user(&user, async |tx| prompts::create(tx, req.into()).await).await?;
+    let detail =
+        state.as_user(&user, async |tx| prompts::create(tx, org, req.into()).await).await?;
     let location = location(&format!("/v1/prompts/{}", detail.prompt.id));
     Ok((StatusCode::CREATED, location, Json(detail)))
 }
@@ -236,19 +228,16 @@ pub async fn delete_prompt(
 
 /// List a prompt's versions, newest first.
 #[utoipa::path(get, path = "/prompts/{id}/versions", tag = "prompts",
-    params(PromptPath, ListVersionsQuery),
+    params(PromptPath, PageQuery),
     responses((status = 200, body = PageOf<PromptVersion>)))]
 pub async fn list_prompt_versions(
     state: AppState,
     Authenticated(user): Authenticated,
     ApiPath(PromptPath { id }): ApiPath<PromptPath>,
-    ApiQuery(query): ApiQuery<ListVersionsQuery>,
+    ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<PageOf<PromptVersion>>> {
-    let page = state
-        .as_user(&user, async |tx| {
-            prompts::list_versions(tx, id, &page_request(query.limit, query.cursor)).await
-        })
-        .await?;
+    let page = query.request();
+    let page = state.as_user(&user, async |tx| prompts::list_versions(tx, id, &page).await).await?;
     Ok(Json(page.into()))
 }
 

@@ -18,7 +18,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     error::ApiResult,
-    extract::{ApiJson, ApiPath, ApiQuery, Authenticated},
+    extract::{ActingOrg, ApiJson, ApiPath, ApiQuery, Authenticated, OrgHeader},
     routes::{PageOf, location, page_request},
     state::AppState,
 };
@@ -41,26 +41,26 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 // ---- handlers ---------------------------------------------------------------------------------
 
-/// List runs, newest first.
-#[utoipa::path(get, path = "/runs", tag = "runs", params(ListRunsQuery),
+/// List the organization's runs, newest first.
+#[utoipa::path(get, path = "/runs", tag = "runs", params(OrgHeader, ListRunsQuery),
     responses((status = 200, body = PageOf<Run>)))]
 pub async fn list_runs(
     state: AppState,
     Authenticated(user): Authenticated,
+    ActingOrg(org): ActingOrg,
     ApiQuery(query): ApiQuery<ListRunsQuery>,
 ) -> ApiResult<Json<PageOf<Run>>> {
     let filter = runs::RunFilter { prompt_id: query.prompt_id };
-    let page = state
-        .as_user(&user, async |tx| {
-            runs::list(tx, &filter, &page_request(query.limit, query.cursor)).await
-        })
-        .await?;
+    let page = page_request(query.limit, query.cursor);
+    let page = state.as_user(&user, async |tx| runs::list(tx, org, &filter, &page).await).await?;
     Ok(Json(page.into()))
 }
 
-/// Start a run: everything is checked before anything is written (422 names each problem),
-/// then the run and one cell per (model, row) are queued for the workers.
-#[utoipa::path(post, path = "/runs", tag = "runs", params(CreateRunQuery), request_body = CreateRun,
+/// Start a run in the organization (its prompt, dataset and grader must be the organization's):
+/// everything is checked before anything is written (422 names each problem), then the run and
+/// one cell per (model, row) are queued for the workers.
+#[utoipa::path(post, path = "/runs", tag = "runs", params(OrgHeader, CreateRunQuery),
+    request_body = CreateRun,
     responses(
         (status = 202, description = "Queued (or still running after `wait`)", body = RunDetail, headers(("location" = String))),
         (status = 200, description = "Ended within `wait`", body = RunDetail, headers(("location" = String))),
@@ -68,12 +68,14 @@ pub async fn list_runs(
 pub async fn create_run(
     state: AppState,
     Authenticated(user): Authenticated,
+    ActingOrg(org): ActingOrg,
     ApiQuery(query): ApiQuery<CreateRunQuery>,
     ApiJson(req): ApiJson<CreateRun>,
 ) -> ApiResult<(StatusCode, HeaderMap, Json<RunDetail>)> {
     let new = runs::NewRun::try_from(req)?;
+    let limits = &state.settings.run_limits;
     let mut tx = state.db.begin_as(&user).await?;
-    let mut run = runs::create(&mut tx, &state.providers, &state.settings.run_limits, new).await?;
+    let mut run = runs::create(&mut tx, org, &state.providers, limits, new).await?;
     // Followed before the commit, so the end of a quick run cannot slip past.
     let follower = state.events.follow(run.run.id);
     tx.commit().await?;
@@ -181,9 +183,9 @@ pub async fn stream_run_events(
     Authenticated(user): Authenticated,
     ApiPath(RunPath { id }): ApiPath<RunPath>,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let slot = state.streams.take(user.id())?;
     let follower = state.events.follow(id);
     let run = state.as_user(&user, async |tx| runs::get(tx, id).await).await?;
+    let slot = state.streams.take(run.run.org_id)?;
     let first = run_event(&run);
     let updates = (!run.run.status.is_terminal())
         .then(|| follower.into_stream().map(move |change| change_event(id, change)));

@@ -1,5 +1,5 @@
 //! API tests: the real router, in process, over a fresh database per test (real migrations, real
-//! RLS), as users A and B.
+//! RLS), as users A, B and C.
 
 mod auth;
 mod datasets;
@@ -7,6 +7,7 @@ mod errors;
 mod grading;
 mod health;
 mod openapi;
+mod orgs;
 mod prompts;
 mod runs;
 mod snapshots;

@@ -109,7 +109,7 @@ async fn invalid_runs_name_every_problem_and_write_nothing() {
         ),
         (
             json!({"prompt_id": "00000000-0000-4000-8000-000000000000", "models": echo}),
-            vec![("prompt_id", "no such prompt")],
+            vec![("prompt_id", "no such prompt in this organization")],
         ),
         (
             json!({"prompt_id": id(&generator), "dataset_id": id(&empty), "variables": {"tone": "", "missing": ""}, "models": echo}),

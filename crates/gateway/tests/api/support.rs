@@ -24,7 +24,7 @@ use tempfile::TempDir;
 use tokio_util::sync::{CancellationToken, DropGuard};
 use tower::ServiceExt;
 
-pub use platform::testing::{USER_A, USER_B};
+pub use platform::testing::{USER_A, USER_B, USER_C};
 
 pub struct TestApp {
     router: Router,
@@ -191,9 +191,24 @@ impl TestApp {
         token: Option<&str>,
         body: Option<&Value>,
     ) -> TestResponse {
+        self.send_in(None, method, path, token, body).await
+    }
+
+    /// Like [`TestApp::send`], acting in organization `org` (`X-Org-Id`) if given.
+    async fn send_in(
+        &self,
+        org: Option<&str>,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> TestResponse {
         let mut request = Request::builder().method(method).uri(path);
         if let Some(token) = token {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if let Some(org) = org {
+            request = request.header("x-org-id", org);
         }
         let request = match body {
             Some(body) => request
@@ -230,6 +245,45 @@ impl TestApp {
     }
 }
 
+/// Calls as one user acting in one organization (the `X-Org-Id` header).
+pub struct InOrg<'a> {
+    app: &'a TestApp,
+    user: TestUser,
+    org: String,
+}
+
+impl TestApp {
+    pub fn in_org(&self, user: TestUser, org: &str) -> InOrg<'_> {
+        InOrg { app: self, user, org: org.to_owned() }
+    }
+}
+
+impl InOrg<'_> {
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.send(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> TestResponse {
+        self.send(Method::POST, path, Some(body)).await
+    }
+
+    async fn send(&self, method: Method, path: &str, body: Option<&Value>) -> TestResponse {
+        let token = self.user.token();
+        self.app.send_in(Some(&self.org), method, path, Some(&token), body).await
+    }
+
+    /// A generator prompt in the organization.
+    pub async fn create_prompt(&self, body: &str) -> TestResponse {
+        self.post("/v1/prompts", &json!({"name": "p", "kind": "generator", "body": body})).await
+    }
+
+    /// A dataset in the organization, from CSV text.
+    pub async fn upload_csv(&self, csv: &str) -> TestResponse {
+        let parts = [Part::file("questions.csv", csv.as_bytes())];
+        self.app.upload_in(Some(&self.org), "/v1/datasets", self.user, &parts).await
+    }
+}
+
 pub async fn into_test_response(response: axum::response::Response) -> TestResponse {
     let status = response.status();
     let headers = response.headers().clone();
@@ -261,6 +315,16 @@ const BOUNDARY: &str = "promptrefine-test-boundary-7d0c";
 impl TestApp {
     /// POSTs a `multipart/form-data` body made of `parts`.
     pub async fn upload(&self, path: &str, user: TestUser, parts: &[Part<'_>]) -> TestResponse {
+        self.upload_in(None, path, user, parts).await
+    }
+
+    async fn upload_in(
+        &self,
+        org: Option<&str>,
+        path: &str,
+        user: TestUser,
+        parts: &[Part<'_>],
+    ) -> TestResponse {
         let mut body = Vec::new();
         for part in parts {
             body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
@@ -277,14 +341,15 @@ impl TestApp {
             body.extend_from_slice(b"\r\n");
         }
         body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-        let request = Request::builder()
+        let mut request = Request::builder()
             .method(Method::POST)
             .uri(path)
             .header(header::AUTHORIZATION, format!("Bearer {}", user.token()))
-            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
-            .body(Body::from(body))
-            .unwrap();
-        self.call(request).await
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"));
+        if let Some(org) = org {
+            request = request.header("x-org-id", org);
+        }
+        self.call(request.body(Body::from(body)).unwrap()).await
     }
 }
 
@@ -365,6 +430,28 @@ pub async fn until_ended(app: &TestApp, run_id: &str) -> Value {
 /// Every cell of a run of user A, in row order.
 pub async fn cells(app: &TestApp, run_id: &str) -> Vec<Value> {
     app.run_cells(USER_A, run_id).await
+}
+
+/// A team made by `owner`, with each of `members` invited with its role and accepted; its id.
+pub async fn team(app: &TestApp, owner: TestUser, members: &[(TestUser, &str)]) -> String {
+    let team = app.post("/v1/orgs", owner, &json!({"name": "Support team"})).await;
+    assert_eq!(team.status, StatusCode::CREATED, "{:?}", team.body);
+    let org = id(&team.body).to_owned();
+    for (member, role) in members {
+        join(app, &org, owner, *member, role).await;
+    }
+    org
+}
+
+/// `member` joins `org` as `role`, invited by `admin`.
+pub async fn join(app: &TestApp, org: &str, admin: TestUser, member: TestUser, role: &str) {
+    let invitation = json!({"email": member.email, "role": role});
+    let invited = app.post(&format!("/v1/orgs/{org}/invitations"), admin, &invitation).await;
+    assert_eq!(invited.status, StatusCode::CREATED, "{:?}", invited.body);
+    let token = json!({"token": invited.body["token"]});
+    let accepted = app.post("/v1/invitations/accept", member, &token).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{:?}", accepted.body);
+    assert_eq!(accepted.body["role"], *role);
 }
 
 impl TestApp {

@@ -374,16 +374,17 @@ async fn a_run_id_reused_by_another_tenant_never_gets_the_first_tenants_cached_p
         StatusCode::NO_CONTENT
     );
 
-    // The same run id, now B's (as a forged write once could make it).
+    // The same run id, now in B's organization (as a forged write once could make it).
     let mut admin = app.test_db.superuser().await;
     sqlx::raw_sql(&format!(
-        "insert into public.run (id, owner_id, prompt_name, prompt_version, prompt_body, cell_count)
-         values ('{run}', '{b}', 'p', 1, 'B''s own prompt', 1);
-         insert into public.run_model (id, run_id, owner_id, position, provider, model, label,
-           input_per_mtok, output_per_mtok)
-         values (gen_random_uuid(), '{run}', '{b}', 0, 'mock', 'echo', 'echo', 1, 2);
-         insert into public.run_cell (run_id, owner_id, run_model_id)
-         select '{run}', '{b}', id from public.run_model where run_id = '{run}';
+        "insert into public.run (id, org_id, created_by, prompt_name, prompt_version, prompt_body,
+           cell_count)
+         values ('{run}', '{b}', '{b}', 'p', 1, 'B''s own prompt', 1);
+         insert into public.run_model (id, run_id, org_id, created_by, position, provider, model,
+           label, input_per_mtok, output_per_mtok)
+         values (gen_random_uuid(), '{run}', '{b}', '{b}', 0, 'mock', 'echo', 'echo', 1, 2);
+         insert into public.run_cell (run_id, org_id, created_by, run_model_id)
+         select '{run}', '{b}', '{b}', id from public.run_model where run_id = '{run}';
          select pg_notify('run_queue', '{run}');",
         run = id(&run),
         b = USER_B.id

@@ -1,6 +1,6 @@
 //! Taking cells from the queue.
 
-use uuid::Uuid;
+use platform::OrgId;
 
 use super::Worker;
 use crate::{CellId, ErrorKind, RunId, RunModelId};
@@ -11,7 +11,7 @@ pub(super) struct Claimed {
     pub id: CellId,
     pub run_id: RunId,
     pub run_model_id: RunModelId,
-    pub owner_id: Uuid,
+    pub org_id: OrgId,
     /// The dataset row's values as JSON text (none for a run over variables), decoded by the
     /// cell itself: a row no reader takes fails its cell, not the claim of every tenant's cells.
     pub row: Option<String>,
@@ -24,7 +24,7 @@ impl Worker {
         let mut tx = self.db.begin_service().await?;
         let claimed: Vec<Claimed> = sqlx::query_as(
             "select cell_id as id, cell_run_id as run_id, cell_run_model_id as run_model_id,
-                    cell_owner_id as owner_id, row_values as row
+                    cell_org_id as org_id, row_values as row
              from public.claim_run_cells($1, $2, $3)",
         )
         .bind(self.id)

@@ -9,10 +9,10 @@
 use std::{borrow::Cow, collections::HashMap, sync::Arc};
 
 use grading::{CheckResult, CompiledCheck, ScoreScale, parse_verdict};
+use platform::OrgId;
 use prompts::placeholders::RenderError;
 use providers::{ChatRequest, ChatResponse, ModelParams, ModelProblem, ProviderError};
 use serde_json::{Map, Value, json};
-use uuid::Uuid;
 
 use super::{Claimed, Worker};
 use crate::{
@@ -181,7 +181,7 @@ impl Worker {
     /// Works on a claimed cell. `None` when there is nothing to write (the run is gone, or could
     /// not be read: then the lease runs out and another claim tries again).
     pub(super) async fn execute(&self, cell: Claimed) -> Option<CellResult> {
-        let entry = match self.spec(cell.run_id, cell.owner_id).await {
+        let entry = match self.spec(cell.run_id, cell.org_id).await {
             Ok(Some(entry)) => entry,
             Ok(None) => return None,
             Err(error) => {
@@ -416,21 +416,21 @@ impl Worker {
     }
 
     /// The run's spec, from the cache or the database; `None` if the run was deleted. The cache
-    /// is keyed by the run and its owner, so it can only ever serve a run's own data back to it.
+    /// is keyed by the run and its organization, so it can only ever serve a run's own data back to it.
     async fn spec(
         &self,
         run_id: RunId,
-        owner_id: Uuid,
+        org_id: OrgId,
     ) -> Result<Option<Arc<SpecEntry>>, sqlx::Error> {
-        if let Some(entry) = self.specs.lock().await.get(&(run_id, owner_id)) {
+        if let Some(entry) = self.specs.lock().await.get(&(run_id, org_id)) {
             return Ok(Some(entry.clone()));
         }
         let mut tx = self.db.begin_service().await?;
         let run: Result<Option<RunDetail>, sqlx::Error> = sqlx::query_as(&format!(
-            "select {RUN_DETAIL_COLUMNS} from public.run r where r.id = $1 and r.owner_id = $2"
+            "select {RUN_DETAIL_COLUMNS} from public.run r where r.id = $1 and r.org_id = $2"
         ))
         .bind(run_id)
-        .bind(owner_id)
+        .bind(org_id)
         .fetch_optional(&mut *tx)
         .await;
         let entry = match run {
@@ -459,7 +459,7 @@ impl Worker {
         if specs.len() >= 256 {
             specs.clear();
         }
-        specs.insert((run_id, owner_id), entry.clone());
+        specs.insert((run_id, org_id), entry.clone());
         Ok(Some(entry))
     }
 
@@ -578,7 +578,7 @@ mod tests {
 
     #[test]
     fn results_lose_their_nul_characters_and_nothing_else() {
-        let mut result = CellResult::failed(CellId(Uuid::nil()), ErrorKind::Internal, "a\0b");
+        let mut result = CellResult::failed(CellId(uuid::Uuid::nil()), ErrorKind::Internal, "a\0b");
         result.generation.output = Some("\0".into());
         result.assertion_results = Some(vec![CheckResult {
             kind: grading::CheckKind::Equals,
@@ -593,7 +593,7 @@ mod tests {
 
     #[test]
     fn a_result_is_a_row_of_run_cell_columns() {
-        let mut result = CellResult::new(CellId(Uuid::nil()), CellStatus::Succeeded);
+        let mut result = CellResult::new(CellId(uuid::Uuid::nil()), CellStatus::Succeeded);
         result.generation.output = Some("hi".into());
         result.judge = Some(Judgement {
             status: GradeStatus::Graded,

@@ -22,14 +22,15 @@ def build() -> None:
 class DevServer:
     """`promptrefine dev --port 0` on its own data dir; stopped (Ctrl-C) on exit."""
 
-    def __init__(self, data_dir: str | None = None, extra_env: dict[str, str] | None = None):
+    def __init__(self, data_dir: str | None = None, extra_env: dict[str, str] | None = None,
+                 binary: Path = BINARY):
         self._tmp = None if data_dir else tempfile.TemporaryDirectory(prefix="promptrefine-bench-")
         self.data_dir = data_dir or self._tmp.name
         os.chmod(self.data_dir, 0o755)  # as root, PostgreSQL runs as `postgres` and must get in
         env = {**os.environ, "RUST_LOG": "warn", **(extra_env or {})}
         started = time.perf_counter()
         self.log = tempfile.TemporaryFile(mode="w+")
-        self.proc = subprocess.Popen([str(BINARY), "dev", "--port", "0", "--data-dir", self.data_dir],
+        self.proc = subprocess.Popen([str(binary), "dev", "--port", "0", "--data-dir", self.data_dir],
                                      stdout=subprocess.PIPE, stderr=self.log, text=True, env=env)
         lines = []
         for line in self.proc.stdout:

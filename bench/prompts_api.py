@@ -21,10 +21,13 @@ import urllib.request
 from devserver import DevServer, build
 
 
-def wrk(url: str, token: str | None, seconds: int, connections: int) -> tuple[float, float]:
+def wrk(url: str, token: str | None, seconds: int, connections: int,
+        headers: dict[str, str] | None = None) -> tuple[float, float]:
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if token:
         cmd += ["-H", f"Authorization: Bearer {token}"]
+    for name, value in (headers or {}).items():
+        cmd += ["-H", f"{name}: {value}"]
     out = subprocess.run(cmd + [url], check=True, capture_output=True, text=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)

@@ -13,9 +13,8 @@
 --    foreign keys that kept a run on its owner's prompt and dataset keep it on its organization's.
 -- 4. RLS per command: members read; editors and up insert, update and delete content; admins
 --    manage members and invitations; only owners make or unmake owners or delete an organization.
---    The caller's organizations are looked up once per statement (`(select private.org_ids(..))`
---    is an init plan), through a security definer function: membership's own policies read
---    membership, which would otherwise recurse.
+--    The caller's organizations are looked up at most once per statement, and not at all for
+--    the rows of their personal organization (see section 4).
 -- 5. The fair queue and the run budget count per organization.
 
 -- 1. Organizations, memberships, invitations ----------------------------------------------------
@@ -113,32 +112,55 @@ create trigger on_auth_user_created_personal_org
   after insert on auth.users
   for each row execute function private.create_personal_org();
 
--- The organizations where the caller is at least `at_least`.
+-- The organizations where the caller is at least `at_least`: what every policy but membership's
+-- asks. It reads membership as the caller (the caller's own rows pass membership's policy on
+-- their first condition), in PL/pgSQL, whose statements keep their plans for the session. A SQL
+-- function here would be planned again at every call, and a security definer one pays for its
+-- privilege switch: each cost a request tens of microseconds per table it touched.
 create function private.org_ids(at_least public.org_role)
 returns uuid[]
-language sql
+language plpgsql
+stable
+as $$
+begin
+  return (select coalesce(array_agg(m.org_id), '{}')
+          from public.membership m
+          where m.user_id = (select auth.uid()) and m.role >= at_least);
+end
+$$;
+
+-- The caller's organizations, read past RLS: for membership's own select policy, which cannot
+-- ask `org_ids` (that reads membership, under this very policy).
+create function private.member_org_ids()
+returns uuid[]
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select coalesce(array_agg(m.org_id), '{}')
-  from public.membership m
-  where m.user_id = (select auth.uid()) and m.role >= at_least
+begin
+  return (select coalesce(array_agg(m.org_id), '{}')
+          from public.membership m
+          where m.user_id = (select auth.uid()));
+end
 $$;
 
 revoke execute on function private.org_ids(public.org_role) from public;
+revoke execute on function private.member_org_ids() from public;
 grant execute on function private.org_ids(public.org_role) to authenticated, service_role;
+grant execute on function private.member_org_ids() to authenticated, service_role;
 
 -- The caller's role in `org` (null: not a member), so the API can tell a member whose role is
 -- too low (403) from a stranger (404).
 create function private.role_in(org uuid)
 returns public.org_role
-language sql
+language plpgsql
 stable
-security definer
-set search_path = ''
 as $$
-  select m.role from public.membership m where m.org_id = org and m.user_id = (select auth.uid())
+begin
+  return (select m.role from public.membership m
+          where m.org_id = org and m.user_id = (select auth.uid()));
+end
 $$;
 
 revoke execute on function private.role_in(uuid) from public;
@@ -197,7 +219,8 @@ create policy organization_delete on public.organization
 
 create policy membership_select on public.membership
   for select to authenticated
-  using (org_id = any ((select private.org_ids('viewer'))::uuid[]));
+  using (user_id = (select auth.uid())
+         or org_id = any ((select private.member_org_ids())::uuid[]));
 -- Admins change roles below owner; owners any. Nobody inserts: members join through
 -- `private.accept_invitation` and `private.create_organization`.
 create policy membership_update on public.membership
@@ -422,24 +445,31 @@ create index run_org_created_idx on public.run (org_id, created_at desc, id desc
 
 -- 4. Policies by role ---------------------------------------------------------------------------
 
+-- A row of the caller's personal organization passes at once: its id is the caller's, and its
+-- user always stays its owner (`keep_an_owner`). Only other rows ask for the caller's
+-- organizations, once per statement (an init plan, run when first needed). Most requests read
+-- only personal rows and pay what the owner checks before organizations cost; a subquery on
+-- membership in the policy instead would cost every statement on every table it touches the
+-- opening of membership and its index, needed or not.
 do $$
 declare
   t text;
+  member_at_least constant text :=
+    '(org_id = (select auth.uid()) or org_id = any ((select private.org_ids(%L))::uuid[]))';
+  viewer constant text := format(member_at_least, 'viewer');
+  editor constant text := format(member_at_least, 'editor');
 begin
   foreach t in array array['prompt', 'prompt_version', 'dataset', 'dataset_row', 'run',
                            'run_model', 'run_cell', 'cell_grade'] loop
     execute format('drop policy %I on public.%I', t || '_owner', t);
-    execute format('create policy %I on public.%I for select to authenticated
-                    using (org_id = any ((select private.org_ids(''viewer''))::uuid[]))', t || '_select', t);
+    execute format('create policy %I on public.%I for select to authenticated using (%s)',
+                   t || '_select', t, viewer);
     execute format('create policy %I on public.%I for insert to authenticated
-                    with check (org_id = any ((select private.org_ids(''editor''))::uuid[])
-                                and created_by = (select auth.uid()))', t || '_insert', t);
+                    with check (%s and created_by = (select auth.uid()))', t || '_insert', t, editor);
     execute format('create policy %I on public.%I for update to authenticated
-                    using (org_id = any ((select private.org_ids(''editor''))::uuid[]))
-                    with check (org_id = any ((select private.org_ids(''editor''))::uuid[]))',
-                   t || '_update', t);
-    execute format('create policy %I on public.%I for delete to authenticated
-                    using (org_id = any ((select private.org_ids(''editor''))::uuid[]))', t || '_delete', t);
+                    using (%s) with check (%s)', t || '_update', t, editor, editor);
+    execute format('create policy %I on public.%I for delete to authenticated using (%s)',
+                   t || '_delete', t, editor);
   end loop;
 end
 $$;

@@ -16,7 +16,6 @@ const COLUMNS: &str = "id, org_id, created_by, name, source_filename, format, co
 
 /// The datasets of `org`, newest first.
 pub async fn list(tx: &mut UserTx, org: OrgId, page: &PageRequest) -> Result<Page<Dataset>> {
-    tenancy::require(tx, org, Role::Viewer).await?;
     let after: Option<(DateTime<Utc>, DatasetId)> = page.after()?;
     let rows: Vec<Dataset> = sqlx::query_as(&format!(
         "select {COLUMNS} from public.dataset
@@ -30,6 +29,7 @@ pub async fn list(tx: &mut UserTx, org: OrgId, page: &PageRequest) -> Result<Pag
     .bind(org)
     .fetch_all(&mut **tx)
     .await?;
+    tenancy::require_listed(tx, org, !rows.is_empty()).await?;
     let rows = rows.into_iter().map(Dataset::keyed).collect();
     Ok(Page::from_rows(rows, page.limit, |d: &Dataset| (d.created_at, d.id)))
 }

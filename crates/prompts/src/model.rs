@@ -54,7 +54,7 @@ pub struct Prompt {
 }
 
 /// One immutable version of a prompt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = VersionView))]
 pub struct PromptVersion {
     #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]

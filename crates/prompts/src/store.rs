@@ -19,10 +19,8 @@ use crate::{
 };
 
 /// Columns of [`Prompt`], for a query over `prompt p join prompt_version cv` (current version).
-const PROMPT_COLUMNS: &str = "p.id, p.org_id, p.created_by, p.name, p.kind, p.tags, p.description, \
-    cv.version as current_version, \
-    (select max(version) from public.prompt_version where prompt_id = p.id) as latest_version, \
-    p.created_at, p.updated_at";
+const PROMPT_COLUMNS: &str = "p.id, p.org_id, p.created_by, p.name, p.kind, p.tags, \
+    p.description, cv.version as current_version, p.latest_version, p.created_at, p.updated_at";
 
 const VERSION_COLUMNS: &str =
     "id, prompt_id, org_id, created_by, version, body, placeholders, body_sha256, note, created_at";
@@ -69,7 +67,6 @@ pub async fn list(
     filter: &PromptFilter,
     page: &PageRequest,
 ) -> Result<Page<Prompt>> {
-    tenancy::require(tx, org, Role::Viewer).await?;
     let after: Option<(DateTime<Utc>, PromptId)> = page.after()?;
     let rows: Vec<Prompt> = sqlx::query_as(&format!(
         "select {PROMPT_COLUMNS}
@@ -92,13 +89,21 @@ pub async fn list(
     .bind(org)
     .fetch_all(&mut **tx)
     .await?;
+    tenancy::require_listed(tx, org, !rows.is_empty()).await?;
     Ok(Page::from_rows(rows, page.limit, |p| (p.updated_at, p.id)))
 }
 
-/// A prompt with its current version.
+/// A prompt with its current version, in one query.
 pub async fn get(tx: &mut UserTx, id: PromptId) -> Result<PromptDetail> {
-    let prompt: Prompt = sqlx::query_as(&format!(
-        "select {PROMPT_COLUMNS}
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        prompt: Prompt,
+        #[sqlx(json)]
+        version: PromptVersion,
+    }
+    let row: Row = sqlx::query_as(&format!(
+        "select {PROMPT_COLUMNS}, to_jsonb(cv) as version
          from public.prompt p
          join public.prompt_version cv on cv.id = p.current_version_id
          where p.id = $1"
@@ -107,8 +112,7 @@ pub async fn get(tx: &mut UserTx, id: PromptId) -> Result<PromptDetail> {
     .fetch_optional(&mut **tx)
     .await?
     .ok_or(Error::NotFound(id))?;
-    let current_version = get_version(tx, id, prompt.current_version).await?;
-    Ok(PromptDetail { prompt, current_version })
+    Ok(PromptDetail { prompt: row.prompt, current_version: row.version })
 }
 
 /// Changes a prompt's name, tags or description.
@@ -217,8 +221,7 @@ pub async fn save_version(
         .await?
         .ok_or(Error::NotFound(prompt_id))?;
     let (current_sha, latest): (String, i32) = sqlx::query_as(
-        "select cv.body_sha256,
-                (select max(version) from public.prompt_version where prompt_id = p.id)
+        "select cv.body_sha256, p.latest_version
          from public.prompt p
          join public.prompt_version cv on cv.id = p.current_version_id
          where p.id = $1",
@@ -246,7 +249,7 @@ pub async fn save_version(
            values ($1, $2, $8, $3, $4, $5, $6, $7)
            returning {VERSION_COLUMNS}
          ), current as (
-           update public.prompt set current_version_id = $1 where id = $2
+           update public.prompt set current_version_id = $1, latest_version = $3 where id = $2
          )
          select * from version"
     ))

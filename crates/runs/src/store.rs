@@ -65,7 +65,6 @@ pub async fn list(
     filter: &RunFilter,
     page: &PageRequest,
 ) -> Result<Page<Run>> {
-    tenancy::require(tx, org, Role::Viewer).await?;
     let after: Option<(DateTime<Utc>, RunId)> = page.after()?;
     let rows: Vec<Run> = sqlx::query_as(&format!(
         "select {RUN_COLUMNS} from public.run r
@@ -81,6 +80,7 @@ pub async fn list(
     .bind(org)
     .fetch_all(&mut **tx)
     .await?;
+    tenancy::require_listed(tx, org, !rows.is_empty()).await?;
     Ok(Page::from_rows(rows, page.limit, |r| (r.created_at, r.id)))
 }
 

@@ -5,7 +5,7 @@ use platform::{
     Db, Name, OrgId, Role, User, UserTx,
     pagination::{Page, PageRequest},
     storage::{ByteStream, Storage, StorageError},
-    tenancy::{self, ACCESS_COLUMNS, Access},
+    tenancy,
 };
 use tracing::instrument;
 
@@ -16,15 +16,15 @@ const COLUMNS: &str = "id, org_id, created_by, name, source_filename, format, co
 
 /// The datasets of `org`, newest first.
 pub async fn list(tx: &mut UserTx, org: OrgId, page: &PageRequest) -> Result<Page<Dataset>> {
-    let after: Option<(DateTime<Utc>, DatasetId)> = page.after()?;
+    let (after_at, after_id): (Option<DateTime<Utc>>, Option<DatasetId>) = page.after()?.unzip();
     let rows: Vec<Dataset> = sqlx::query_as(&format!(
         "select {COLUMNS} from public.dataset
          where org_id = $4 and ($1::timestamptz is null or (created_at, id) < ($1, $2))
          order by created_at desc, id desc
          limit $3"
     ))
-    .bind(after.map(|(at, _)| at))
-    .bind(after.map(|(_, id)| id))
+    .bind(after_at)
+    .bind(after_id)
     .bind(page.fetch_limit())
     .bind(org)
     .fetch_all(&mut **tx)
@@ -125,12 +125,7 @@ pub async fn find(tx: &mut UserTx, id: DatasetId) -> Result<Option<Dataset>> {
 
 /// The organization of the dataset `id`, when the caller may change it (editor or more).
 async fn editable(tx: &mut UserTx, id: DatasetId) -> Result<OrgId> {
-    let access: Access =
-        sqlx::query_as(&format!("select {ACCESS_COLUMNS} from public.dataset where id = $1"))
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or(Error::NotFound(id))?;
+    let access = tenancy::access(tx, "dataset", id).await?.ok_or(Error::NotFound(id))?;
     Ok(access.require(Role::Editor)?)
 }
 

@@ -55,7 +55,7 @@ pub async fn list_invitations(
     page: &PageRequest,
 ) -> Result<Page<Invitation>> {
     tenancy::require(tx, org, Role::Admin).await?;
-    let after: Option<(DateTime<Utc>, InvitationId)> = page.after()?;
+    let (after_at, after_id): (Option<DateTime<Utc>>, Option<InvitationId>) = page.after()?.unzip();
     let rows: Vec<Invitation> = sqlx::query_as(&format!(
         "select {INVITATION_COLUMNS} from public.invitation
          where org_id = $1 and accepted_at is null and revoked_at is null and expires_at > now()
@@ -64,8 +64,8 @@ pub async fn list_invitations(
          limit $4"
     ))
     .bind(org)
-    .bind(after.map(|(at, _)| at))
-    .bind(after.map(|(_, id)| id))
+    .bind(after_at)
+    .bind(after_id)
     .bind(page.fetch_limit())
     .fetch_all(&mut **tx)
     .await?;

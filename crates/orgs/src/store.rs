@@ -20,7 +20,7 @@ const STORAGE_DELETE_BATCH: usize = 1000;
 
 /// The caller's organizations, oldest first (their personal one is the oldest they have).
 pub async fn list(tx: &mut UserTx, page: &PageRequest) -> Result<Page<Organization>> {
-    let after: Option<(DateTime<Utc>, OrgId)> = page.after()?;
+    let (after_at, after_id): (Option<DateTime<Utc>>, Option<OrgId>) = page.after()?.unzip();
     let rows: Vec<Organization> = sqlx::query_as(&format!(
         "select {ORG_COLUMNS}
          from public.organization o
@@ -29,8 +29,8 @@ pub async fn list(tx: &mut UserTx, page: &PageRequest) -> Result<Page<Organizati
          order by o.created_at, o.id
          limit $3"
     ))
-    .bind(after.map(|(at, _)| at))
-    .bind(after.map(|(_, id)| id))
+    .bind(after_at)
+    .bind(after_id)
     .bind(page.fetch_limit())
     .fetch_all(&mut **tx)
     .await?;
@@ -118,13 +118,13 @@ pub async fn delete(db: &Db, storage: &dyn Storage, user: &User, id: OrgId) -> R
 /// The members of an organization the caller belongs to, in the order they joined.
 pub async fn list_members(tx: &mut UserTx, org: OrgId, page: &PageRequest) -> Result<Page<Member>> {
     tenancy::require(tx, org, Role::Viewer).await?;
-    let after: Option<(DateTime<Utc>, Uuid)> = page.after()?;
+    let (after_at, after_id): (Option<DateTime<Utc>>, Option<Uuid>) = page.after()?.unzip();
     let rows: Vec<Member> = sqlx::query_as(
         "select user_id, email, role, created_at from private.org_members($1, $2, $3, $4::int)",
     )
     .bind(org)
-    .bind(after.map(|(at, _)| at))
-    .bind(after.map(|(_, id)| id))
+    .bind(after_at)
+    .bind(after_id)
     .bind(page.fetch_limit())
     .fetch_all(&mut **tx)
     .await?;

@@ -65,10 +65,6 @@ pub enum AccessError {
     Db(#[from] sqlx::Error),
 }
 
-/// Columns to select from any content table to get an [`Access`] along with a row:
-/// `select {ACCESS_COLUMNS} from public.prompt where id = $1`.
-pub const ACCESS_COLUMNS: &str = "org_id, private.role_in(org_id) as role";
-
 /// An object's organization and the caller's role in it (`None`: not a member).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct Access {
@@ -85,6 +81,22 @@ impl Access {
             None => Err(AccessError::OrgNotFound(self.org_id)),
         }
     }
+}
+
+/// The organization of the row `id` of `table` and the caller's role in it; `None` when the
+/// caller cannot see the row. `table` is one of the content tables (`prompt`, `dataset`, `run`,
+/// ...), named by the calling crate, never by a request.
+pub async fn access(
+    tx: &mut UserTx,
+    table: &'static str,
+    id: impl Into<uuid::Uuid>,
+) -> Result<Option<Access>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select org_id, private.role_in(org_id) as role from public.{table} where id = $1"
+    ))
+    .bind(id.into())
+    .fetch_optional(&mut **tx)
+    .await
 }
 
 /// The caller's role in `org`, `None` when they are not a member.

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use platform::{
     OrgId, Role, UserTx,
     pagination::{Page, PageRequest},
-    tenancy::{self, ACCESS_COLUMNS, Access},
+    tenancy,
 };
 use sha2::{Digest, Sha256};
 use tracing::instrument;
@@ -67,7 +67,7 @@ pub async fn list(
     filter: &PromptFilter,
     page: &PageRequest,
 ) -> Result<Page<Prompt>> {
-    let after: Option<(DateTime<Utc>, PromptId)> = page.after()?;
+    let (after_at, after_id): (Option<DateTime<Utc>>, Option<PromptId>) = page.after()?.unzip();
     let rows: Vec<Prompt> = sqlx::query_as(&format!(
         "select {PROMPT_COLUMNS}
          from public.prompt p
@@ -83,8 +83,8 @@ pub async fn list(
     .bind(filter.kind)
     .bind(filter.tag.as_deref())
     .bind(filter.name_contains.as_deref())
-    .bind(after.map(|(at, _)| at))
-    .bind(after.map(|(_, id)| id))
+    .bind(after_at)
+    .bind(after_id)
     .bind(page.fetch_limit())
     .bind(org)
     .fetch_all(&mut **tx)
@@ -286,12 +286,7 @@ pub async fn restore(tx: &mut UserTx, prompt_id: PromptId, version: i32) -> Resu
 
 /// The organization of the prompt `id`, when the caller may change it (editor or more).
 async fn editable(tx: &mut UserTx, id: PromptId) -> Result<OrgId> {
-    let access: Access =
-        sqlx::query_as(&format!("select {ACCESS_COLUMNS} from public.prompt where id = $1"))
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or(Error::NotFound(id))?;
+    let access = tenancy::access(tx, "prompt", id).await?.ok_or(Error::NotFound(id))?;
     Ok(access.require(Role::Editor)?)
 }
 

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use platform::{
     OrgId, Role, UserTx,
     pagination::{Page, PageRequest},
-    tenancy::{self, ACCESS_COLUMNS, Access},
+    tenancy,
 };
 use tracing::instrument;
 
@@ -65,7 +65,7 @@ pub async fn list(
     filter: &RunFilter,
     page: &PageRequest,
 ) -> Result<Page<Run>> {
-    let after: Option<(DateTime<Utc>, RunId)> = page.after()?;
+    let (after_at, after_id): (Option<DateTime<Utc>>, Option<RunId>) = page.after()?.unzip();
     let rows: Vec<Run> = sqlx::query_as(&format!(
         "select {RUN_COLUMNS} from public.run r
          where r.org_id = $5 and ($1::uuid is null or r.prompt_id = $1)
@@ -74,8 +74,8 @@ pub async fn list(
          limit $4"
     ))
     .bind(filter.prompt_id)
-    .bind(after.map(|(at, _)| at))
-    .bind(after.map(|(_, id)| id))
+    .bind(after_at)
+    .bind(after_id)
     .bind(page.fetch_limit())
     .bind(org)
     .fetch_all(&mut **tx)
@@ -172,7 +172,7 @@ pub async fn list_cells(
     page: &PageRequest,
 ) -> Result<Page<Cell>> {
     ensure_run(tx, run_id).await?;
-    let after: Option<(DateTime<Utc>, CellId)> = page.after()?;
+    let (after_at, after_id): (Option<DateTime<Utc>>, Option<CellId>) = page.after()?.unzip();
     let rows: Vec<Cell> = sqlx::query_as(&format!(
         "select {CELL_COLUMNS} from public.run_cell c
          where c.run_id = $1
@@ -185,8 +185,8 @@ pub async fn list_cells(
     .bind(run_id)
     .bind(updated_since)
     .bind(status)
-    .bind(after.map(|(at, _)| at))
-    .bind(after.map(|(_, id)| id))
+    .bind(after_at)
+    .bind(after_id)
     .bind(page.fetch_limit())
     .fetch_all(&mut **tx)
     .await?;
@@ -258,12 +258,7 @@ pub async fn retry_cell(tx: &mut UserTx, run_id: RunId, cell_id: CellId) -> Resu
 
 /// The organization of the run `id`, when the caller may change it (editor or more).
 pub(crate) async fn editable(tx: &mut UserTx, id: RunId) -> Result<OrgId> {
-    let access: Access =
-        sqlx::query_as(&format!("select {ACCESS_COLUMNS} from public.run where id = $1"))
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or(Error::NotFound(id))?;
+    let access = tenancy::access(tx, "run", id).await?.ok_or(Error::NotFound(id))?;
     Ok(access.require(Role::Editor)?)
 }
 

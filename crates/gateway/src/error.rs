@@ -516,6 +516,16 @@ impl From<orgs::Error> for ApiError {
                     ),
                 )
             },
+            Error::TooManyInvitations { limit } => Self {
+                limit: u64::try_from(limit).ok(),
+                ..Self::conflict(
+                    "too_many_invitations",
+                    format!(
+                        "The organization has {limit} pending invitations, the most it may have; \
+                         revoke some first."
+                    ),
+                )
+            },
             Error::Access(err) => err.into(),
             Error::Storage(err) => storage_error(err),
             Error::InvalidCursor(err) => err.into(),

@@ -20,6 +20,9 @@ use crate::{
 /// Tokens start with this, so that one pasted in the wrong place is recognisable.
 const TOKEN_PREFIX: &str = "pri_";
 
+/// Pending invitations one organization may have at once.
+pub const MAX_PENDING: i64 = 500;
+
 const INVITATION_COLUMNS: &str = "id, org_id, email, role, created_by, created_at, expires_at";
 
 /// Invites `email` into `org` with `role` (admins; an owner for an owner).
@@ -32,6 +35,16 @@ pub async fn create_invitation(
 ) -> Result<CreatedInvitation> {
     let needed = if role == Role::Owner { Role::Owner } else { Role::Admin };
     tenancy::require(tx, org, needed).await?;
+    let pending: i64 = sqlx::query_scalar(
+        "select count(*) from public.invitation
+         where org_id = $1 and accepted_at is null and revoked_at is null and expires_at > now()",
+    )
+    .bind(org)
+    .fetch_one(&mut **tx)
+    .await?;
+    if pending >= MAX_PENDING {
+        return Err(Error::TooManyInvitations { limit: MAX_PENDING });
+    }
     let token = new_token();
     let invitation: Invitation = sqlx::query_as(&format!(
         "insert into public.invitation (org_id, email, role, token_sha256)

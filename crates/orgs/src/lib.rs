@@ -65,6 +65,8 @@ pub enum Error {
     SlugTaken(String),
     #[error("the user already made {limit} teams")]
     TooManyTeams { limit: u32 },
+    #[error("the organization has {limit} pending invitations")]
+    TooManyInvitations { limit: i64 },
     #[error(transparent)]
     Access(#[from] AccessError),
     #[error(transparent)]

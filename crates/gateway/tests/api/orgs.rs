@@ -391,3 +391,26 @@ async fn the_frontends_origin_may_send_the_organization_header() {
     let allowed = response.header("access-control-allow-headers").unwrap_or_default();
     assert!(allowed.split(',').any(|h| h.trim() == "x-org-id"), "{allowed}");
 }
+
+#[tokio::test]
+async fn an_organization_has_a_bounded_number_of_pending_invitations() {
+    let app = TestApp::new().await;
+    let org = team(&app, USER_A, &[]).await;
+    let mut admin = app.test_db.superuser().await;
+    sqlx::query(
+        "insert into public.invitation (org_id, email, role, token_sha256, created_by)
+         select $1::uuid, 'x' || n || '@example.test', 'viewer', md5(n::text) || md5(n::text), $2
+         from generate_series(1, 499) n",
+    )
+    .bind(&org)
+    .bind(USER_A.id)
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    let invitations = format!("/v1/orgs/{org}/invitations");
+    let invite = json!({"email": "c@example.test", "role": "viewer"});
+    assert_eq!(app.post(&invitations, USER_A, &invite).await.status, StatusCode::CREATED);
+    let refused = app.post(&invitations, USER_A, &invite).await;
+    assert_problem(&refused, StatusCode::CONFLICT, "too_many_invitations");
+    assert_eq!(refused.body["limit"], 500);
+}

@@ -99,10 +99,10 @@ pub async fn delete(db: &Db, storage: &dyn Storage, user: &User, id: OrgId) -> R
     // Deleting an organization deletes all its runs' cells: the bulk limits apply.
     let mut tx = db.begin_bulk_as(user).await?;
     let org = get(&mut tx, id).await?;
+    Access { org_id: id, role: Some(org.role) }.require(Role::Owner)?;
     if org.personal {
         return Err(Error::Personal(id));
     }
-    Access { org_id: id, role: Some(org.role) }.require(Role::Owner)?;
     let keys = datasets::object_keys(&mut tx, id).await?;
     sqlx::query("delete from public.organization where id = $1").bind(id).execute(&mut *tx).await?;
     for batch in keys.chunks(STORAGE_DELETE_BATCH) {

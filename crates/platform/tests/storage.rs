@@ -6,9 +6,11 @@ use std::io::Write;
 
 use futures::TryStreamExt;
 use platform::{
+    User,
     storage::{LocalStorage, ObjectFile, Storage, StorageError, SupabaseStorage},
     testing::USER_A,
 };
+use secrecy::ExposeSecret;
 use serde_json::json;
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
@@ -34,9 +36,14 @@ fn supabase(server: &MockServer) -> SupabaseStorage {
     )
 }
 
-async fn collect(storage: &dyn Storage, key: &str) -> Result<Vec<u8>, StorageError> {
-    let user = USER_A.verified().await;
-    let stream = storage.get(&user, key).await?;
+/// `Bearer <the token user came with>`: what Storage must receive (minting again could change
+/// the token's timestamps).
+fn bearer(user: &User) -> String {
+    format!("Bearer {}", user.bearer_token().expect("a verified user").expose_secret())
+}
+
+async fn collect(storage: &dyn Storage, user: &User, key: &str) -> Result<Vec<u8>, StorageError> {
+    let stream = storage.get(user, key).await?;
     let chunks: Vec<bytes::Bytes> = stream.try_collect().await?;
     Ok(chunks.concat())
 }
@@ -48,7 +55,7 @@ async fn supabase_storage_stub_receives_the_users_token_the_anon_key_and_the_exa
     let contents = b"question,expected\nwhy?,because\n";
     Mock::given(method("POST"))
         .and(path(ENCODED))
-        .and(header("authorization", format!("Bearer {}", USER_A.token()).as_str()))
+        .and(header("authorization", bearer(&user).as_str()))
         .and(header("apikey", ANON_KEY))
         .and(header("content-type", "text/csv"))
         .and(header("x-upsert", "false"))
@@ -70,14 +77,15 @@ async fn supabase_storage_stub_receives_the_users_token_the_anon_key_and_the_exa
 #[tokio::test]
 async fn supabase_storage_stub_download_streams_the_authenticated_object() {
     let server = MockServer::start().await;
+    let user = USER_A.verified().await;
     Mock::given(method("GET"))
         .and(path(ENCODED.replace("/object/", "/object/authenticated/")))
-        .and(header("authorization", format!("Bearer {}", USER_A.token()).as_str()))
+        .and(header("authorization", bearer(&user).as_str()))
         .and(header("apikey", ANON_KEY))
         .respond_with(ResponseTemplate::new(200).set_body_bytes(b"the original bytes".to_vec()))
         .mount(&server)
         .await;
-    assert_eq!(collect(&supabase(&server), KEY).await.unwrap(), b"the original bytes");
+    assert_eq!(collect(&supabase(&server), &user, KEY).await.unwrap(), b"the original bytes");
 }
 
 #[tokio::test]
@@ -130,7 +138,7 @@ async fn an_unreachable_supabase_is_unavailable() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let url = format!("http://127.0.0.1:{port}/storage/v1").parse().unwrap();
     let storage = SupabaseStorage::new(&url, "datasets", ANON_KEY.into(), reqwest::Client::new());
-    let err = collect(&storage, KEY).await.unwrap_err();
+    let err = collect(&storage, &USER_A.verified().await, KEY).await.unwrap_err();
     assert!(matches!(err, StorageError::Unavailable(_)), "{err:?}");
 }
 
@@ -143,11 +151,11 @@ async fn local_storage_round_trips_refuses_overwrites_and_tidies_up() {
     let object = ObjectFile { path: file.path(), size: 8, content_type: "text/csv" };
 
     storage.put(&user, KEY, object).await.unwrap();
-    assert_eq!(collect(&storage, KEY).await.unwrap(), b"a,b\n1,2\n");
+    assert_eq!(collect(&storage, &user, KEY).await.unwrap(), b"a,b\n1,2\n");
     assert!(matches!(storage.put(&user, KEY, object).await, Err(StorageError::AlreadyExists)));
 
     storage.delete(&user, &[KEY.to_owned(), "missing/key".to_owned()]).await.unwrap();
-    assert!(matches!(collect(&storage, KEY).await, Err(StorageError::NotFound)));
+    assert!(matches!(collect(&storage, &user, KEY).await, Err(StorageError::NotFound)));
     assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 0, "empty folders removed");
 
     for bad in ["../escape", "/etc/passwd", "a/../../b", ""] {

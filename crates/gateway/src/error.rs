@@ -212,7 +212,10 @@ impl From<AuthError> for ApiError {
             AuthError::MissingToken => (StatusCode::UNAUTHORIZED, "missing_token"),
             AuthError::Expired => (StatusCode::UNAUTHORIZED, "token_expired"),
             AuthError::ForbiddenRole(_) => (StatusCode::FORBIDDEN, "forbidden_role"),
-            AuthError::KeysUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "auth_unavailable"),
+            AuthError::KeysUnavailable | AuthError::ApiKeysUnavailable => {
+                (StatusCode::SERVICE_UNAVAILABLE, "auth_unavailable")
+            }
+            AuthError::InvalidApiKey => (StatusCode::UNAUTHORIZED, "invalid_api_key"),
             AuthError::Malformed
             | AuthError::UnsupportedAlgorithm(_)
             | AuthError::UnknownKey
@@ -449,6 +452,11 @@ impl From<orgs::Error> for ApiError {
                 StatusCode::NOT_FOUND,
                 "member_not_found",
                 format!("User {user_id} is not a member of organization {org_id}."),
+            ),
+            Error::ApiKeyNotFound(id) => Self::new(
+                StatusCode::NOT_FOUND,
+                "api_key_not_found",
+                format!("API key {id} does not exist or is already revoked."),
             ),
             Error::InvitationNotFound(id) => Self::new(
                 StatusCode::NOT_FOUND,

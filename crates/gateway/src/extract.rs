@@ -8,7 +8,10 @@ use axum::{
     http::{StatusCode, header, request::Parts},
 };
 use bytes::Bytes;
-use platform::{AuthError, OrgId, User};
+use platform::{
+    AuthError, OrgId, User,
+    auth::{Scope, api_key},
+};
 use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -19,7 +22,8 @@ use crate::{
     state::AppState,
 };
 
-/// The verified user of a request (`Authorization: Bearer <Supabase access token>`).
+/// The signed-in user of a request (`Authorization: Bearer <Supabase access token>`). API keys
+/// are refused here: they only read (see [`Reader`]) and execute.
 #[derive(Debug, Clone)]
 pub struct Authenticated(pub User);
 
@@ -27,29 +31,76 @@ impl FromRequestParts<AppState> for Authenticated {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| {
-                let (scheme, token) = value.split_once(' ')?;
-                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-            })
-            .filter(|token| !token.is_empty())
-            .ok_or(AuthError::MissingToken)?;
+        let caller = caller(parts, state).await?;
+        if caller.api_key().is_some() {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "api_key_not_allowed",
+                "API keys may read (GET) an organization's prompts, datasets and runs, and \
+                 execute its deployments; this needs a signed-in user.",
+            ));
+        }
+        Ok(Self(caller))
+    }
+}
+
+/// Who may read: a signed-in user, or an API key with the `read` scope (acting as a viewer of
+/// its organization).
+#[derive(Debug, Clone)]
+pub struct Reader(pub User);
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let caller = caller(parts, state).await?;
+        if let Some(key) = caller.api_key()
+            && !key.scopes.contains(&Scope::Read)
+        {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "insufficient_scope",
+                "This API key lacks the `read` scope.",
+            ));
+        }
+        Ok(Self(caller))
+    }
+}
+
+/// The verified user or API key of a request, verified once per request (kept in its
+/// extensions for the next extractor).
+async fn caller(parts: &mut Parts, state: &AppState) -> Result<User, ApiError> {
+    if let Some(user) = parts.extensions.get::<User>() {
+        return Ok(user.clone());
+    }
+    let token = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| {
+            let (scheme, token) = value.split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+        })
+        .filter(|token| !token.is_empty())
+        .ok_or(AuthError::MissingToken)?;
+    let user = if api_key::is_api_key(token) {
+        let grant = state.keys.verify(token).await?;
+        tracing::Span::current().record("api_key.id", tracing::field::display(grant.key_id));
+        User::from_api_key(grant)
+    } else {
         let user = state.verifier.verify(token).await?;
         tracing::Span::current().record("user.id", tracing::field::display(user.id()));
-        // For `ActingOrg`, which needs the user too.
-        parts.extensions.insert(user.clone());
-        Ok(Self(user))
-    }
+        user
+    };
+    parts.extensions.insert(user.clone());
+    Ok(user)
 }
 
 /// The header that says which organization a request acts in.
 pub const ORG_HEADER: &str = "x-org-id";
 
 /// The organization a list or a creation acts in: the `X-Org-Id` header, else the caller's
-/// personal organization (whose id is the caller's).
+/// personal organization (whose id is the caller's), or for an API key its organization.
 #[derive(Debug, Clone, Copy)]
 pub struct ActingOrg(pub OrgId);
 
@@ -76,11 +127,8 @@ impl FromRequestParts<AppState> for ActingOrg {
                     )])
                 });
         }
-        let user = match parts.extensions.get::<User>() {
-            Some(user) => user.clone(),
-            None => Authenticated::from_request_parts(parts, state).await?.0,
-        };
-        Ok(Self(OrgId(user.id())))
+        let caller = caller(parts, state).await?;
+        Ok(Self(caller.api_key().map_or(OrgId(caller.id()), |key| key.org_id)))
     }
 }
 

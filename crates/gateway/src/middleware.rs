@@ -78,7 +78,8 @@ fn describe(cause: &(dyn std::error::Error + 'static)) -> String {
     cause.to_string()
 }
 
-/// The span of one request: method, route, request id, and (once authenticated) the user id.
+/// The span of one request: method, route, request id, and (once authenticated) the user id or
+/// the API key's id (never the key).
 /// Never the query string or headers, which can carry search text and tokens.
 #[derive(Debug, Clone, Copy)]
 pub struct RequestSpan;
@@ -96,6 +97,7 @@ impl<B> MakeSpan<B> for RequestSpan {
             route,
             request_id,
             user.id = tracing::field::Empty,
+            api_key.id = tracing::field::Empty,
         )
     }
 }

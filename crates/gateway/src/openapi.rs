@@ -52,7 +52,10 @@ impl Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
-                    .description(Some("A Supabase access token (role `authenticated`)."))
+                    .description(Some(
+                        "A Supabase access token (role `authenticated`), or an organization's API \
+                         key (`pr_live_...`), which may only read (GET) and execute.",
+                    ))
                     .build(),
             ),
         );

@@ -1,5 +1,6 @@
 //! The HTTP routes, one module per resource, with their request and response types beside them.
 
+pub mod api_keys;
 pub mod datasets;
 pub mod grading;
 pub mod health;
@@ -25,7 +26,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(runs::router())
         .merge(grading::router())
         .merge(models::router())
-        .merge(orgs::router());
+        .merge(orgs::router())
+        .merge(api_keys::router());
     OpenApiRouter::new().merge(health::router()).nest("/v1", v1)
 }
 

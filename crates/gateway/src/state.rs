@@ -5,7 +5,7 @@ use std::{convert::Infallible, ops::Deref, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use axum::{extract::FromRequestParts, http::request::Parts};
-use platform::{Db, JwtVerifier, User, UserTx, storage::Storage};
+use platform::{Db, JwtVerifier, User, UserTx, auth::KeyVerifier, storage::Storage};
 use providers::Providers;
 use runs::events::EventHub;
 
@@ -20,6 +20,8 @@ use crate::{
 pub struct App {
     pub db: Db,
     pub verifier: JwtVerifier,
+    /// Organizations' API keys, looked up in the database.
+    pub keys: KeyVerifier,
     /// Where original dataset files go (Supabase Storage, or a local folder).
     pub storage: Arc<dyn Storage>,
     pub providers: Arc<Providers>,
@@ -44,6 +46,7 @@ impl App {
         let providers = Providers::new(&settings.app.providers, &http)?;
         Ok(AppState(Arc::new(Self {
             verifier: JwtVerifier::new(settings.verifier.clone(), http.clone()),
+            keys: KeyVerifier::new(db.clone()),
             storage: settings.storage.build(http),
             providers: Arc::new(providers),
             events,

@@ -1,15 +1,17 @@
 //! Organizations (teams): they own every prompt, dataset and run, and their members act in them
 //! by role (see [`platform::tenancy`]). Every user has a personal organization; teams are made
-//! here, and people join them by accepting an invitation.
+//! here, people join them by accepting an invitation, and servers act for them with API keys.
 //!
 //! Row Level Security decides what a caller sees and may change; the functions here first find
 //! out the caller's role, so that a refusal says which role was needed.
 
 mod invitations;
+mod keys;
 mod model;
 mod store;
 
 pub use invitations::{accept_invitation, create_invitation, list_invitations, revoke_invitation};
+pub use keys::{ApiKey, ApiKeyId, CreatedApiKey, NewApiKey, create_key, list_keys, revoke_key};
 pub use model::{
     CreatedInvitation, Email, Invitation, InvitationId, Member, OrgChanges, Organization, Slug,
 };
@@ -53,6 +55,8 @@ pub enum Error {
     MemberNotFound { org_id: OrgId, user_id: Uuid },
     #[error("invitation {0} is not pending")]
     InvitationNotFound(InvitationId),
+    #[error("API key {0} does not exist or is revoked")]
+    ApiKeyNotFound(ApiKeyId),
     #[error("the invitation cannot be accepted: {0:?}")]
     Invitation(Refusal),
     #[error("organization {0} is a personal organization")]

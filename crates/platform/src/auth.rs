@@ -2,6 +2,7 @@
 //! secret and/or the project's JWKS (ES256, RS256), `exp`/`nbf` with a small leeway, the
 //! `authenticated` role and audience, the issuer when known, and a UUID subject.
 
+pub mod api_key;
 mod jwks;
 mod mint;
 
@@ -13,6 +14,7 @@ use serde_json::{Map, Value};
 use url::Url;
 use uuid::Uuid;
 
+pub use api_key::{KeyGrant, KeyVerifier, Scope};
 pub use jwks::JwksCache;
 pub use mint::{AccessTokenClaims, ApiKeyClaims, mint_hs256};
 
@@ -51,22 +53,49 @@ pub enum AuthError {
     ForbiddenRole(String),
     #[error("the signing keys could not be fetched")]
     KeysUnavailable,
+    #[error("the API key is unknown, revoked or expired")]
+    InvalidApiKey,
+    #[error("API keys could not be checked")]
+    ApiKeysUnavailable,
 }
 
-/// A user whose access token has been verified.
+/// Who a request is for: a user whose access token has been verified, or an organization's API
+/// key.
 #[derive(Clone)]
 pub struct User {
+    /// The user's id; for an API key, the key's.
     id: Uuid,
     email: Option<String>,
     /// The verified claims as JSON, for `request.jwt.claims` (what `auth.uid()` reads).
     claims_json: String,
     /// The access token itself, to act as the user towards Supabase (Storage).
     token: Option<SecretString>,
+    /// What the API key allows, when the request came with one.
+    key: Option<KeyGrant>,
 }
 
 impl User {
+    /// The user's id, or the API key's.
     pub fn id(&self) -> Uuid {
         self.id
+    }
+
+    /// A verified API key: its claims name the key, not a user (`auth.uid()` is null in its
+    /// transactions), and the policies look the key up again at every statement.
+    pub fn from_api_key(grant: KeyGrant) -> Self {
+        let claims = serde_json::json!({"role": USER_ROLE, "key_id": grant.key_id});
+        Self {
+            id: grant.key_id,
+            email: None,
+            claims_json: claims.to_string(),
+            token: None,
+            key: Some(grant),
+        }
+    }
+
+    /// The API key this request came with, if it came with one rather than a user's token.
+    pub fn api_key(&self) -> Option<&KeyGrant> {
+        self.key.as_ref()
     }
 
     pub fn email(&self) -> Option<&str> {
@@ -90,6 +119,7 @@ impl User {
             email: claims.get("email").and_then(Value::as_str).map(str::to_owned),
             claims_json: Value::Object(claims.clone()).to_string(),
             token: None,
+            key: None,
         }
     }
 }

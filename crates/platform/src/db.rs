@@ -133,6 +133,19 @@ impl Db {
         Ok(UserTx { tx, user_id: user.id() })
     }
 
+    /// Starts a transaction as the API's role with no claims: it sees no row. For what a request
+    /// needs before it knows whom it is for (looking its API key up, through a function).
+    pub async fn begin_unauthenticated(
+        &self,
+    ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        let begin = format!(
+            "begin; select set_config('role', '{API_ROLE}', true), \
+             set_config('statement_timeout', '{}', true)",
+            self.request.statement_timeout.as_millis()
+        );
+        self.pool.begin_with(begin).await
+    }
+
     /// Starts a transaction as `service_role`, which bypasses RLS. Only for background work
     /// (workers, housekeeping); never on behalf of a request.
     ///

@@ -38,6 +38,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organization's keys that are not revoked, newest first (admins). Never the keys. */
+        get: operations["list_api_keys"];
+        put?: never;
+        /**
+         * Make an API key of the organization (admins). The response holds the key, shown only this
+         *     once: `Authorization: Bearer pr_live_...`.
+         */
+        post: operations["create_api_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key (admins of its organization): it stops working at once. */
+        delete: operations["revoke_api_key"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/datasets": {
         parameters: {
             query?: never;
@@ -581,6 +619,32 @@ export interface components {
             /** Format: double */
             rate: number;
         };
+        /** @description An API key, as its organization's admins see it (never the key itself). */
+        ApiKeyView: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by?: string | null;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description To the minute.
+             */
+            last_used_at?: string | null;
+            /** @example Production backend */
+            name: string;
+            /** Format: uuid */
+            org_id: string;
+            /**
+             * @description The key's first characters, to recognise it.
+             * @example pr_live_x7Qa
+             */
+            prefix: string;
+            scopes: components["schemas"]["Scope"][];
+        };
         /** @description A deterministic check: the expected value is `value`, or the row's `column`. */
         Assertion: {
             column?: string | null;
@@ -688,6 +752,24 @@ export interface components {
             /** Format: double */
             total: number;
         };
+        /** @description A key to make. */
+        CreateApiKey: {
+            /**
+             * Format: date-time
+             * @description When it stops working; never, without one.
+             */
+            expires_at?: string | null;
+            /**
+             * @description What it is for, 1-200 characters.
+             * @example Production backend
+             */
+            name: string;
+            /**
+             * @description `read`: the GET endpoints of the organization's prompts, datasets and runs; `execute`:
+             *     its deployments.
+             */
+            scopes: components["schemas"]["Scope"][];
+        };
         /** @description Whom to invite, as what. */
         CreateInvitation: {
             /**
@@ -791,6 +873,14 @@ export interface components {
             system?: string | null;
             /** @description Values for placeholders that no dataset column provides. */
             variables?: Record<string, never> | null;
+        };
+        /** @description A new key, with the key itself: shown this once. */
+        CreatedApiKeyView: components["schemas"]["ApiKeyView"] & {
+            /**
+             * @description Send it as `Authorization: Bearer <key>`. Only its hash is kept: it cannot be shown again.
+             * @example pr_live_x7Qa...
+             */
+            key: string;
         };
         /**
          * @description A new invitation and its token, which is shown this once (only its hash is kept): send it to
@@ -1162,6 +1252,36 @@ export interface components {
             slug: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        /** @description One page of a list; pass `next_cursor` as `cursor` to get the next one. */
+        PageOf_ApiKeyView: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by?: string | null;
+                /** Format: date-time */
+                expires_at?: string | null;
+                /** Format: uuid */
+                id: string;
+                /**
+                 * Format: date-time
+                 * @description To the minute.
+                 */
+                last_used_at?: string | null;
+                /** @example Production backend */
+                name: string;
+                /** Format: uuid */
+                org_id: string;
+                /**
+                 * @description The key's first characters, to recognise it.
+                 * @example pr_live_x7Qa
+                 */
+                prefix: string;
+                scopes: components["schemas"]["Scope"][];
+            }[];
+            /** @description `null` on the last page. */
+            next_cursor?: string | null;
         };
         /** @description One page of a list; pass `next_cursor` as `cursor` to get the next one. */
         PageOf_CellView: {
@@ -1691,6 +1811,11 @@ export interface components {
             system?: string | null;
             variables: Record<string, never>;
         };
+        /**
+         * @description What a key may do.
+         * @enum {string}
+         */
+        Scope: "execute" | "read";
         /** @description A grader's scale. */
         ScoreScale: {
             /**
@@ -1853,6 +1978,242 @@ export interface operations {
                 };
             };
             /** @description The database is unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_api_keys: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1-200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: {
+                /** @description The organization to act in (you must be a member); without it, your personal one. */
+                "X-Org-Id"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOf_ApiKeyView"];
+                };
+            };
+            /** @description A query parameter is invalid (`invalid_query`, `invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_api_key: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The organization to act in (you must be a member); without it, your personal one. */
+                "X-Org-Id"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKey"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKeyView"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid (`validation_failed`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_api_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path parameter is malformed (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;

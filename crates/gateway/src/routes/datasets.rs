@@ -20,7 +20,7 @@ use validator::Validate;
 
 use crate::{
     error::{ApiError, ApiResult, FieldError},
-    extract::{ActingOrg, ApiJson, ApiPath, ApiQuery, Authenticated, OrgHeader},
+    extract::{ActingOrg, ApiJson, ApiPath, ApiQuery, Authenticated, OrgHeader, Reader},
     routes::{PageOf, PageQuery, location},
     state::AppState,
 };
@@ -89,7 +89,7 @@ pub struct RowsQuery {
     responses((status = 200, body = PageOf<Dataset>)))]
 pub async fn list_datasets(
     state: AppState,
-    Authenticated(user): Authenticated,
+    Reader(user): Reader,
     ActingOrg(org): ActingOrg,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<PageOf<Dataset>>> {
@@ -145,7 +145,7 @@ pub async fn create_dataset(
     responses((status = 200, body = DatasetDetail)))]
 pub async fn get_dataset(
     state: AppState,
-    Authenticated(user): Authenticated,
+    Reader(user): Reader,
     ApiPath(DatasetPath { id }): ApiPath<DatasetPath>,
 ) -> ApiResult<Json<DatasetDetail>> {
     state.as_user(&user, async |tx| datasets::get(tx, id).await).await.map(Json)
@@ -180,7 +180,7 @@ pub async fn delete_dataset(
     params(DatasetPath, RowsQuery), responses((status = 200, body = RowsPage)))]
 pub async fn list_dataset_rows(
     state: AppState,
-    Authenticated(user): Authenticated,
+    Reader(user): Reader,
     ApiPath(DatasetPath { id }): ApiPath<DatasetPath>,
     ApiQuery(query): ApiQuery<RowsQuery>,
 ) -> ApiResult<Json<RowsPage>> {

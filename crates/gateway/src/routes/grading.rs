@@ -15,7 +15,7 @@ use validator::Validate;
 
 use crate::{
     error::{ApiError, ApiResult, FieldError},
-    extract::{ApiJson, ApiPath, ApiQuery, Authenticated},
+    extract::{ApiJson, ApiPath, ApiQuery, Authenticated, Reader},
     routes::runs::{CellPath, RunPath},
     state::AppState,
 };
@@ -84,7 +84,7 @@ pub async fn grade_run_cell(
     responses((status = 200, body = RunSummary)))]
 pub async fn get_run_summary(
     state: AppState,
-    Authenticated(user): Authenticated,
+    Reader(user): Reader,
     ApiPath(RunPath { id }): ApiPath<RunPath>,
 ) -> ApiResult<Json<RunSummary>> {
     state.as_user(&user, async |tx| runs::summary(tx, id).await).await.map(Json)
@@ -96,7 +96,7 @@ pub async fn get_run_summary(
     responses((status = 200, body = Comparison)))]
 pub async fn compare_runs(
     state: AppState,
-    Authenticated(user): Authenticated,
+    Reader(user): Reader,
     ApiQuery(query): ApiQuery<CompareQuery>,
 ) -> ApiResult<Json<Comparison>> {
     let ids: Vec<RunId> = query.ids.split(',').filter_map(|id| id.trim().parse().ok()).collect();
@@ -122,7 +122,7 @@ pub async fn compare_runs(
         content_type = "text/csv", body = String, headers(("content-disposition" = String)))))]
 pub async fn export_run(
     state: AppState,
-    Authenticated(user): Authenticated,
+    Reader(user): Reader,
     ApiPath(RunPath { id }): ApiPath<RunPath>,
     ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {

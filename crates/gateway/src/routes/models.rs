@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{error::ApiResult, extract::Authenticated, state::AppState};
+use crate::{error::ApiResult, extract::Reader, state::AppState};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_models))
@@ -42,7 +42,7 @@ pub struct ModelsView {
 
 /// List the models runs can use, with prices.
 #[utoipa::path(get, path = "/models", tag = "runs", responses((status = 200, body = ModelsView)))]
-pub async fn list_models(state: AppState, _: Authenticated) -> ApiResult<Json<ModelsView>> {
+pub async fn list_models(state: AppState, _: Reader) -> ApiResult<Json<ModelsView>> {
     let items = state
         .providers
         .catalog()

@@ -16,7 +16,7 @@ use validator::{Validate, ValidationError};
 
 use crate::{
     error::ApiResult,
-    extract::{ActingOrg, ApiJson, ApiPath, ApiQuery, Authenticated, OrgHeader},
+    extract::{ActingOrg, ApiJson, ApiPath, ApiQuery, Authenticated, OrgHeader, Reader},
     routes::{PageOf, PageQuery, location, page_request},
     state::AppState,
 };
@@ -164,7 +164,7 @@ pub struct ListPromptsQuery {
     responses((status = 200, body = PageOf<Prompt>)))]
 pub async fn list_prompts(
     state: AppState,
-    Authenticated(user): Authenticated,
+    Reader(user): Reader,
     ActingOrg(org): ActingOrg,
     ApiQuery(query): ApiQuery<ListPromptsQuery>,
 ) -> ApiResult<Json<PageOf<Prompt>>> {
@@ -196,7 +196,7 @@ pub async fn create_prompt(
     responses((status = 200, body = PromptDetail)))]
 pub async fn get_prompt(
     state: AppState,
-    Authenticated(user): Authenticated,
+    Reader(user): Reader,
     ApiPath(PromptPath { id }): ApiPath<PromptPath>,
 ) -> ApiResult<Json<PromptDetail>> {
     state.as_user(&user, async |tx| prompts::get(tx, id).await).await.map(Json)
@@ -232,7 +232,7 @@ pub async fn delete_prompt(
     responses((status = 200, body = PageOf<PromptVersion>)))]
 pub async fn list_prompt_versions(
     state: AppState,
-    Authenticated(user): Authenticated,
+    Reader(user): Reader,
     ApiPath(PromptPath { id }): ApiPath<PromptPath>,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<PageOf<PromptVersion>>> {
@@ -267,7 +267,7 @@ pub async fn create_prompt_version(
     responses((status = 200, body = PromptVersion)))]
 pub async fn get_prompt_version(
     state: AppState,
-    Authenticated(user): Authenticated,
+    Reader(user): Reader,
     ApiPath(VersionPath { id, version }): ApiPath<VersionPath>,
 ) -> ApiResult<Json<PromptVersion>> {
     state.as_user(&user, async |tx| prompts::get_version(tx, id, version).await).await.map(Json)

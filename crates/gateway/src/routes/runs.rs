@@ -18,7 +18,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     error::ApiResult,
-    extract::{ActingOrg, ApiJson, ApiPath, ApiQuery, Authenticated, OrgHeader},
+    extract::{ActingOrg, ApiJson, ApiPath, ApiQuery, Authenticated, OrgHeader, Reader},
     routes::{PageOf, location, page_request},
     state::AppState,
 };
@@ -46,7 +46,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, body = PageOf<Run>)))]
 pub async fn list_runs(
     state: AppState,
-    Authenticated(user): Authenticated,
+    Reader(user): Reader,
     ActingOrg(org): ActingOrg,
     ApiQuery(query): ApiQuery<ListRunsQuery>,
 ) -> ApiResult<Json<PageOf<Run>>> {
@@ -93,7 +93,7 @@ pub async fn create_run(
     responses((status = 200, body = RunDetail)))]
 pub async fn get_run(
     state: AppState,
-    Authenticated(user): Authenticated,
+    Reader(user): Reader,
     ApiPath(RunPath { id }): ApiPath<RunPath>,
 ) -> ApiResult<Json<RunDetail>> {
     state.as_user(&user, async |tx| runs::get(tx, id).await).await.map(Json)
@@ -131,7 +131,7 @@ pub async fn delete_run(
     responses((status = 200, body = PageOf<Cell>)))]
 pub async fn list_run_cells(
     state: AppState,
-    Authenticated(user): Authenticated,
+    Reader(user): Reader,
     ApiPath(RunPath { id }): ApiPath<RunPath>,
     ApiQuery(query): ApiQuery<ListCellsQuery>,
 ) -> ApiResult<Json<PageOf<Cell>>> {
@@ -151,7 +151,7 @@ pub async fn list_run_cells(
     params(CellPath), responses((status = 200, body = Cell)))]
 pub async fn get_run_cell(
     state: AppState,
-    Authenticated(user): Authenticated,
+    Reader(user): Reader,
     ApiPath(CellPath { id, cell_id }): ApiPath<CellPath>,
 ) -> ApiResult<Json<Cell>> {
     state.as_user(&user, async |tx| runs::get_cell(tx, id, cell_id).await).await.map(Json)
@@ -180,7 +180,7 @@ pub async fn retry_run_cell(
     responses((status = 200, description = "An event stream", content_type = "text/event-stream", body = String)))]
 pub async fn stream_run_events(
     state: AppState,
-    Authenticated(user): Authenticated,
+    Reader(user): Reader,
     ApiPath(RunPath { id }): ApiPath<RunPath>,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let follower = state.events.follow(id);

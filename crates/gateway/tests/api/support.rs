@@ -194,6 +194,17 @@ impl TestApp {
         self.send_in(None, method, path, token, body).await
     }
 
+    /// A GET or DELETE with `token` (a user's, or an API key) acting in organization `org`.
+    pub async fn send_with_org(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        org: &str,
+    ) -> TestResponse {
+        self.send_in(Some(org), method, path, Some(token), None).await
+    }
+
     /// Like [`TestApp::send`], acting in organization `org` (`X-Org-Id`) if given.
     async fn send_in(
         &self,

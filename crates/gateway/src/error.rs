@@ -56,6 +56,12 @@ pub struct Problem {
     /// The role in the organization the action needs (403 `insufficient_role`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required_role: Option<Role>,
+    /// The call's row in the log (a failed `POST /v1/execute/{slug}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_id: Option<uuid::Uuid>,
+    /// The model's raw answer (502 `invalid_model_output`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
 }
 
 /// One invalid field.
@@ -85,12 +91,21 @@ pub struct ApiError {
     code: &'static str,
     detail: Cow<'static, str>,
     errors: Vec<FieldError>,
-    limit: Option<u64>,
-    required_role: Option<Role>,
-    /// Seconds to wait before trying again (`Retry-After`).
-    retry_after: Option<u64>,
+    /// The problem's optional members, and a `Retry-After`: rare, so kept out of line (every
+    /// handler's `Result` carries an `ApiError`).
+    extra: Box<Extra>,
     /// What really happened, for the log only.
     cause: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+#[derive(Debug, Default)]
+struct Extra {
+    limit: Option<u64>,
+    required_role: Option<Role>,
+    call_id: Option<uuid::Uuid>,
+    output: Option<String>,
+    /// Seconds to wait before trying again.
+    retry_after: Option<u64>,
 }
 
 /// Put on error responses so the middleware can log the cause inside the request's span.
@@ -108,9 +123,7 @@ impl ApiError {
             code,
             detail: detail.into(),
             errors: Vec::new(),
-            limit: None,
-            required_role: None,
-            retry_after: None,
+            extra: Box::default(),
             cause: None,
         }
     }
@@ -122,13 +135,30 @@ impl ApiError {
         limit: u64,
         retry_after: Option<std::time::Duration>,
     ) -> Self {
-        Self {
-            limit: Some(limit),
-            // Whole seconds, rounded up: retrying at the time given must work.
-            retry_after: retry_after
-                .map(|wait| wait.as_secs() + u64::from(wait.subsec_nanos() > 0)),
-            ..Self::new(StatusCode::TOO_MANY_REQUESTS, code, detail)
-        }
+        let mut error = Self::new(StatusCode::TOO_MANY_REQUESTS, code, detail).with_limit(limit);
+        // Whole seconds, rounded up: retrying at the time given must work.
+        error.extra.retry_after =
+            retry_after.map(|wait| wait.as_secs() + u64::from(wait.subsec_nanos() > 0));
+        error
+    }
+
+    /// The limit that was reached.
+    pub fn with_limit(mut self, limit: u64) -> Self {
+        self.extra.limit = Some(limit);
+        self
+    }
+
+    /// The role the action needs (403 `insufficient_role`).
+    pub fn with_required_role(mut self, role: Role) -> Self {
+        self.extra.required_role = Some(role);
+        self
+    }
+
+    /// The log row of a failed call, and the model's answer if it came.
+    pub fn with_call(mut self, call_id: uuid::Uuid, output: Option<String>) -> Self {
+        self.extra.call_id = Some(call_id);
+        self.extra.output = output;
+        self
     }
 
     pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
@@ -181,8 +211,10 @@ impl ApiError {
             code: self.code.to_owned(),
             request_id: current_request_id(),
             errors: self.errors.clone(),
-            limit: self.limit,
-            required_role: self.required_role,
+            limit: self.extra.limit,
+            required_role: self.extra.required_role,
+            call_id: self.extra.call_id,
+            output: self.extra.output.clone(),
         }
     }
 }
@@ -196,7 +228,7 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        if let Some(seconds) = self.retry_after {
+        if let Some(seconds) = self.extra.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         if let Some(cause) = self.cause {
@@ -266,14 +298,12 @@ impl From<AccessError> for ApiError {
                 "org_not_found",
                 format!("Organization {id} does not exist, or you are not a member."),
             ),
-            AccessError::InsufficientRole { needed } => Self {
-                required_role: Some(needed),
-                ..Self::new(
-                    StatusCode::FORBIDDEN,
-                    "insufficient_role",
-                    format!("This needs the {needed} role (or a higher one) in the organization."),
-                )
-            },
+            AccessError::InsufficientRole { needed } => Self::new(
+                StatusCode::FORBIDDEN,
+                "insufficient_role",
+                format!("This needs the {needed} role (or a higher one) in the organization."),
+            )
+            .with_required_role(needed),
             AccessError::UnknownUser => unknown_user(),
             AccessError::Db(err) => err.into(),
         }
@@ -298,6 +328,10 @@ impl From<prompts::Error> for ApiError {
             prompts::Error::VersionNotFound { prompt_id, version } => {
                 Self::not_found(format!("Prompt {prompt_id} has no version {version}."))
             }
+            prompts::Error::InUse(id) => Self::conflict(
+                "prompt_in_use",
+                format!("Prompt {id} is served by deployments; delete or repoint them first."),
+            ),
             prompts::Error::Access(err) => err.into(),
             prompts::Error::InvalidCursor(err) => err.into(),
             prompts::Error::Db(err) => err.into(),
@@ -444,6 +478,62 @@ impl From<runs::Error> for ApiError {
     }
 }
 
+impl From<deployments::Error> for ApiError {
+    fn from(err: deployments::Error) -> Self {
+        use deployments::Error;
+        match err {
+            Error::NotFound(id) => Self::not_found(format!("Deployment {id} does not exist.")),
+            Error::SlugNotFound(slug) => Self::new(
+                StatusCode::NOT_FOUND,
+                "deployment_not_found",
+                format!("This organization has no deployment `{slug}` you may call."),
+            ),
+            Error::CallNotFound(id) => Self::not_found(format!("Call {id} does not exist.")),
+            Error::Invalid(problems) => Self::validation(
+                problems
+                    .into_iter()
+                    .map(|p| FieldError::new(p.field, "invalid", p.message))
+                    .collect(),
+            ),
+            Error::SlugTaken(slug) => Self::conflict(
+                "slug_taken",
+                format!("The organization already has a deployment `{slug}`."),
+            ),
+            Error::MissingVariables(names) => Self::validation(
+                names
+                    .into_iter()
+                    .map(|name| {
+                        let message =
+                            format!("the prompt's placeholder {{{{{name}}}}} needs a value");
+                        FieldError::new(format!("variables.{name}"), "required", message)
+                    })
+                    .collect(),
+            ),
+            Error::PromptTooLarge { limit } => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "prompt_too_large",
+                format!("The prompt renders to more than {limit} bytes with these variables."),
+            )
+            .with_errors(vec![FieldError::new("variables", "size", "too long")]),
+            Error::InvalidOutput { call_id, output, reason } => Self::new(
+                StatusCode::BAD_GATEWAY,
+                "invalid_model_output",
+                format!("The model's answer is not what the deployment promises: {reason}."),
+            )
+            .with_call(call_id.0, Some(output)),
+            Error::ModelsFailed { call_id, kind, message } => Self::new(
+                StatusCode::BAD_GATEWAY,
+                "model_failed",
+                format!("No model answered ({}): {message}", kind.as_str()),
+            )
+            .with_call(call_id.0, None),
+            Error::Access(err) => err.into(),
+            Error::InvalidCursor(err) => err.into(),
+            Error::Db(err) => err.into(),
+        }
+    }
+}
+
 impl From<orgs::Error> for ApiError {
     fn from(err: orgs::Error) -> Self {
         use orgs::{Error, Refusal};
@@ -514,26 +604,22 @@ impl From<orgs::Error> for ApiError {
             Error::SlugTaken(slug) => {
                 Self::conflict("slug_taken", format!("The slug `{slug}` is taken."))
             }
-            Error::TooManyTeams { limit } => Self {
-                limit: Some(u64::from(limit)),
-                ..Self::conflict(
-                    "too_many_orgs",
-                    format!(
-                        "You have made {limit} organizations, the most one user may make \
-                         (MAX_TEAMS_PER_USER)."
-                    ),
-                )
-            },
-            Error::TooManyInvitations { limit } => Self {
-                limit: u64::try_from(limit).ok(),
-                ..Self::conflict(
-                    "too_many_invitations",
-                    format!(
-                        "The organization has {limit} pending invitations, the most it may have; \
-                         revoke some first."
-                    ),
-                )
-            },
+            Error::TooManyTeams { limit } => Self::conflict(
+                "too_many_orgs",
+                format!(
+                    "You have made {limit} organizations, the most one user may make \
+                     (MAX_TEAMS_PER_USER)."
+                ),
+            )
+            .with_limit(u64::from(limit)),
+            Error::TooManyInvitations { limit } => Self::conflict(
+                "too_many_invitations",
+                format!(
+                    "The organization has {limit} pending invitations, the most it may have; \
+                     revoke some first."
+                ),
+            )
+            .with_limit(u64::try_from(limit).unwrap_or(0)),
             Error::Access(err) => err.into(),
             Error::Storage(err) => storage_error(err),
             Error::InvalidCursor(err) => err.into(),

@@ -67,6 +67,29 @@ impl FromRequestParts<AppState> for Reader {
     }
 }
 
+/// Who may call a deployment: an API key with the `execute` scope, or a signed-in user (who must
+/// be an editor of the organization, checked with the call).
+#[derive(Debug, Clone)]
+pub struct Executor(pub User);
+
+impl FromRequestParts<AppState> for Executor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let caller = caller(parts, state).await?;
+        if let Some(key) = caller.api_key()
+            && !key.scopes.contains(&Scope::Execute)
+        {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "insufficient_scope",
+                "This API key lacks the `execute` scope.",
+            ));
+        }
+        Ok(Self(caller))
+    }
+}
+
 /// The verified user or API key of a request, verified once per request (kept in its
 /// extensions for the next extractor).
 async fn caller(parts: &mut Parts, state: &AppState) -> Result<User, ApiError> {

@@ -32,6 +32,7 @@ use crate::error::{PROBLEM_JSON, Problem};
         (name = "datasets", description = "Uploaded CSV / JSON / JSONL files: rows, preview, the original file"),
         (name = "runs", description = "Runs of a prompt version against models over a dataset: cells, progress, events"),
         (name = "grading", description = "Manual grades, run summaries with intervals, comparisons, exports"),
+        (name = "deployments", description = "Prompts shipped as endpoints: `POST /v1/execute/{slug}` with an API key, and the log of every call"),
         (name = "orgs", description = "Organizations (teams): members, roles, invitations. Everything belongs to one; lists and creations act in the `X-Org-Id` header's (default: your personal organization)"),
         (name = "health", description = "Liveness and readiness"),
     ),

@@ -2,6 +2,7 @@
 
 pub mod api_keys;
 pub mod datasets;
+pub mod deployments;
 pub mod grading;
 pub mod health;
 pub mod models;
@@ -11,7 +12,7 @@ pub mod runs;
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use platform::pagination::{DEFAULT_LIMIT, MAX_LIMIT, Page, PageRequest};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use validator::Validate;
@@ -27,7 +28,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(grading::router())
         .merge(models::router())
         .merge(orgs::router())
-        .merge(api_keys::router());
+        .merge(api_keys::router())
+        .merge(deployments::router());
     OpenApiRouter::new().merge(health::router()).nest("/v1", v1)
 }
 
@@ -65,6 +67,14 @@ impl PageQuery {
 /// The `limit` and `cursor` query parameters every list accepts.
 pub fn page_request(limit: Option<u32>, cursor: Option<String>) -> PageRequest {
     PageRequest { limit: limit.unwrap_or(DEFAULT_LIMIT), cursor }
+}
+
+/// Tells "absent" (`None`) from "null" (`Some(None)`) for PATCH fields:
+/// `#[serde(default, deserialize_with = "crate::routes::present")]`.
+pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// A `Location` header for a created resource.

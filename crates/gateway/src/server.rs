@@ -1,7 +1,7 @@
 //! Serving the router and running the workers until SIGINT or SIGTERM, then stopping both
 //! gracefully: in-flight requests finish, then cells in flight finish.
 
-use std::future::Future;
+use std::{future::Future, time::Duration};
 
 use runs::worker::{Worker, WorkerConfig};
 use tokio::{net::TcpListener, task::JoinHandle};
@@ -52,7 +52,30 @@ pub fn spawn_worker(
         state.events.queue_signal(),
         config.clone(),
     );
-    Some(tokio::spawn(worker.run(stop.clone())))
+    let housekeeping = tokio::spawn(housekeeping(state.clone(), stop.clone()));
+    let working = tokio::spawn(worker.run(stop.clone()));
+    Some(tokio::spawn(async move {
+        let _ = tokio::join!(working, housekeeping);
+    }))
+}
+
+/// How often the processes that work also tidy up.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
+
+/// Deletes what outlived its retention (the call log's `CALL_LOG_RETENTION_DAYS`), now and then
+/// every ten minutes, until `stop`. Several processes doing it at once is harmless.
+async fn housekeeping(state: AppState, stop: CancellationToken) {
+    loop {
+        match deployments::sweep_calls(&state.db, state.settings.call_log_retention).await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "swept calls past their retention"),
+            Err(error) => tracing::warn!(%error, "sweeping the call log failed"),
+        }
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(HOUSEKEEPING_EVERY) => {}
+        }
+    }
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM (what `docker stop` and Kubernetes send).

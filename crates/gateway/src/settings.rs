@@ -46,6 +46,8 @@ pub struct AppSettings {
     pub dataset_limits: datasets::Limits,
     pub run_limits: runs::Limits,
     pub org_limits: orgs::Limits,
+    /// How long deployments' calls are kept (`CALL_LOG_RETENTION_DAYS`).
+    pub call_log_retention: Duration,
     pub providers: ProvidersConfig,
     pub worker: WorkerConfig,
     /// Long-lived responses (run event streams, exports) one tenant may have open at once in
@@ -169,6 +171,9 @@ impl AppSettings {
                     orgs::Limits::default().max_teams_per_user,
                 )?,
             },
+            call_log_retention: Duration::from_secs(
+                86_400 * positive(env, "CALL_LOG_RETENTION_DAYS", 30_u64)?,
+            ),
             providers,
             worker,
             max_streams_per_tenant: positive(env, "MAX_STREAMS_PER_TENANT", 16)?,
@@ -404,6 +409,7 @@ mod tests {
             ("MAX_RUNS_PER_MINUTE", "17"),
             ("MAX_STREAMS_PER_TENANT", "18"),
             ("MAX_TEAMS_PER_USER", "27"),
+            ("CALL_LOG_RETENTION_DAYS", "28"),
             ("WORKER_CONCURRENCY", "19"),
             ("WORKER_LEASE_SECONDS", "20"),
             ("LLM_TIMEOUT_SECONDS", "21"),

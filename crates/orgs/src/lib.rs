@@ -13,7 +13,7 @@ mod store;
 pub use invitations::{accept_invitation, create_invitation, list_invitations, revoke_invitation};
 pub use keys::{ApiKey, ApiKeyId, CreatedApiKey, NewApiKey, create_key, list_keys, revoke_key};
 pub use model::{
-    CreatedInvitation, Email, Invitation, InvitationId, Member, OrgChanges, Organization, Slug,
+    CreatedInvitation, Email, Invitation, InvitationId, Member, OrgChanges, Organization,
 };
 pub use store::{create, delete, get, list, list_members, remove_member, set_member_role, update};
 

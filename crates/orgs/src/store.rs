@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use platform::{
-    Db, Name, OrgId, Role, User, UserTx,
+    Db, Name, OrgId, Role, Slug, User, UserTx,
     pagination::{Page, PageRequest},
     storage::Storage,
     tenancy::{self, Access},
@@ -10,7 +10,7 @@ use platform::{
 use tracing::instrument;
 use uuid::Uuid;
 
-use crate::{Error, Limits, Member, OrgChanges, Organization, Result, Slug};
+use crate::{Error, Limits, Member, OrgChanges, Organization, Result};
 
 /// [`Organization`] from `public.organization o join public.membership m` (the caller's).
 const ORG_COLUMNS: &str = "o.id, o.name, o.slug, o.personal, m.role, o.created_at, o.updated_at";

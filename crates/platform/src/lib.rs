@@ -9,6 +9,7 @@ pub mod ids;
 pub mod local_pg;
 pub mod name;
 pub mod pagination;
+pub mod slug;
 pub mod storage;
 pub mod tenancy;
 #[cfg(feature = "testing")]
@@ -17,4 +18,5 @@ pub mod testing;
 pub use auth::{AuthError, JwtVerifier, User};
 pub use db::{Db, ServiceTx, UserTx};
 pub use name::Name;
+pub use slug::Slug;
 pub use tenancy::{OrgId, Role};

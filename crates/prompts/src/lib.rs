@@ -30,6 +30,8 @@ pub enum Error {
     NotFound(PromptId),
     #[error("prompt {prompt_id} has no version {version}")]
     VersionNotFound { prompt_id: PromptId, version: i32 },
+    #[error("prompt {0} is served by deployments; delete them first")]
+    InUse(PromptId),
     #[error(transparent)]
     Access(#[from] platform::tenancy::AccessError),
     #[error(transparent)]

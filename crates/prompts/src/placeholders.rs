@@ -64,6 +64,16 @@ pub fn placeholders(body: &str) -> Vec<String> {
         .collect()
 }
 
+/// How a JSON value reads in a prompt: a string as it is, `null` as nothing, anything else as
+/// compact JSON.
+pub fn value_text(value: &serde_json::Value) -> Cow<'_, str> {
+    match value {
+        serde_json::Value::String(text) => Cow::Borrowed(text),
+        serde_json::Value::Null => Cow::Borrowed(""),
+        other => Cow::Owned(other.to_string()),
+    }
+}
+
 /// Why a template could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RenderError {

@@ -149,8 +149,14 @@ pub async fn update(tx: &mut UserTx, id: PromptId, changes: PromptChanges) -> Re
 #[instrument(skip_all, fields(prompt.id = %id))]
 pub async fn delete(tx: &mut UserTx, id: PromptId) -> Result<()> {
     editable(tx, id).await?;
-    let deleted =
-        sqlx::query("delete from public.prompt where id = $1").bind(id).execute(&mut **tx).await?;
+    let deleted = sqlx::query("delete from public.prompt where id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map_err(|err| match platform::db::violated_constraint(&err) {
+            Some("deployment_prompt_fkey") => Error::InUse(id),
+            _ => err.into(),
+        })?;
     if deleted.rows_affected() == 0 {
         return Err(Error::NotFound(id));
     }

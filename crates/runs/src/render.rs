@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+pub(crate) use prompts::placeholders::value_text;
 use prompts::placeholders::{self, RenderError};
 use serde_json::{Map, Value};
 
@@ -25,15 +26,6 @@ pub(crate) fn render_with<'v>(
     lookup: impl Fn(&str) -> Option<Cow<'v, str>>,
 ) -> Result<String, RenderError> {
     placeholders::render(template, max_bytes, lookup)
-}
-
-/// How a value reads in a prompt.
-pub(crate) fn value_text(value: &Value) -> Cow<'_, str> {
-    match value {
-        Value::String(text) => Cow::Borrowed(text),
-        Value::Null => Cow::Borrowed(""),
-        other => Cow::Owned(other.to_string()),
-    }
 }
 
 /// How long `template` renders with `variables` alone, placeholders in `row_columns` (filled per

@@ -76,6 +76,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organization's calls, newest first. */
+        get: operations["list_calls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calls/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one call. */
+        get: operations["get_call"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/datasets": {
         parameters: {
             query?: never;
@@ -144,6 +178,63 @@ export interface paths {
         get: operations["list_dataset_rows"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/deployments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organization's deployments, newest first. */
+        get: operations["list_deployments"];
+        put?: never;
+        /** Deploy a prompt in the organization (editors): `POST /v1/execute/{slug}` calls it. */
+        post: operations["create_deployment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/deployments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a deployment. */
+        get: operations["get_deployment"];
+        put?: never;
+        post?: never;
+        /** Delete a deployment (editors); its calls stay in the log. */
+        delete: operations["delete_deployment"];
+        options?: never;
+        head?: never;
+        /** Change a deployment (editors); it is checked again as a whole. */
+        patch: operations["update_deployment"];
+        trace?: never;
+    };
+    "/v1/execute/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Call a deployment of the organization (an API key with the `execute` scope, or an editor):
+         *     its prompt rendered with `variables`, sent to its model (then its fallbacks), logged.
+         */
+        post: operations["execute_deployment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -663,6 +754,59 @@ export interface components {
          * @enum {string}
          */
         AssertionType: "equals" | "contains" | "icontains" | "regex" | "starts_with" | "is_json" | "json_field_equals";
+        /**
+         * @description How a call ended.
+         * @enum {string}
+         */
+        CallStatus: "succeeded" | "failed" | "invalid_output";
+        /** @description One call, as the log keeps it. */
+        CallView: {
+            /**
+             * Format: uuid
+             * @description The API key that called, or the user.
+             */
+            api_key_id?: string | null;
+            cached: boolean;
+            /** Format: double */
+            cost_usd?: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: uuid
+             * @description `null` once the deployment is deleted.
+             */
+            deployment_id?: string | null;
+            deployment_slug: string;
+            error_kind?: string | null;
+            error_message?: string | null;
+            fallback_used: boolean;
+            /** Format: uuid */
+            id: string;
+            /** Format: int32 */
+            latency_ms?: number | null;
+            metadata?: Record<string, never> | null;
+            model?: string | null;
+            /** Format: uuid */
+            org_id: string;
+            output?: string | null;
+            /** Format: int32 */
+            prompt_version?: number | null;
+            provider?: string | null;
+            rendered_prompt: string;
+            /**
+             * Format: double
+             * @description What an answer from the cache would have cost.
+             */
+            saved_cost_usd?: number | null;
+            status: components["schemas"]["CallStatus"];
+            /** Format: int32 */
+            tokens_in?: number | null;
+            /** Format: int32 */
+            tokens_out?: number | null;
+            /** Format: uuid */
+            user_id?: string | null;
+            variables: Record<string, never>;
+        };
         /** @description Cells by state. */
         CellCounts: {
             /** Format: int64 */
@@ -769,6 +913,38 @@ export interface components {
              *     its deployments.
              */
             scopes: components["schemas"]["Scope"][];
+        };
+        /** @description A deployment to make. */
+        CreateDeployment: {
+            /**
+             * Format: int32
+             * @description Answer identical calls from the cache for this long (1 s to 30 days).
+             */
+            cache_ttl_seconds?: number | null;
+            /** @description Up to 3, tried in order when the model fails after its retries. */
+            fallbacks?: components["schemas"]["DeploymentModel"][];
+            /** @description For `json`: a JSON Schema the answer must match (whole: references are not fetched). */
+            json_schema?: Record<string, never> | null;
+            model: components["schemas"]["DeploymentModel"];
+            /** @example Support reply */
+            name: string;
+            /**
+             * Format: uuid
+             * @description A generator prompt of the organization.
+             */
+            prompt_id: string;
+            rate_limit?: null | components["schemas"]["RateLimit"];
+            response_format?: components["schemas"]["ResponseFormat"];
+            /**
+             * @description Unique in the organization; the path of `POST /v1/execute/{slug}`.
+             * @example support-reply
+             */
+            slug: string;
+            /**
+             * Format: int32
+             * @description The version to serve; omitted or `null` follows the prompt's current version.
+             */
+            version?: number | null;
         };
         /** @description Whom to invite, as what. */
         CreateInvitation: {
@@ -945,6 +1121,56 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description A model a deployment calls. */
+        DeploymentModel: {
+            /** @example echo */
+            model: string;
+            params?: components["schemas"]["ModelParams"];
+            /**
+             * @description See `GET /v1/models`.
+             * @example mock
+             */
+            provider: string;
+        };
+        /** @description A prompt shipped as an endpoint: `POST /v1/execute/{slug}`. */
+        DeploymentView: {
+            /**
+             * Format: int32
+             * @description Identical calls within this many seconds are answered from the cache.
+             */
+            cache_ttl_seconds?: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by?: string | null;
+            /** @description Tried in order when the model fails after its retries (5xx, timeout, rate limited). */
+            fallbacks: components["schemas"]["DeploymentModel"][];
+            /** Format: uuid */
+            id: string;
+            /** @description For `json`: the JSON Schema the answer must match. */
+            json_schema?: Record<string, never> | null;
+            model: components["schemas"]["DeploymentModel"];
+            /** @example Support reply */
+            name: string;
+            /** Format: uuid */
+            org_id: string;
+            /** Format: uuid */
+            prompt_id: string;
+            rate_limit?: null | components["schemas"]["RateLimit"];
+            response_format: components["schemas"]["ResponseFormat"];
+            /**
+             * @description Unique in the organization: the path of `POST /v1/execute/{slug}`.
+             * @example support-reply
+             */
+            slug: string;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int32
+             * @description The version served; `null` follows the prompt's current version.
+             */
+            version?: number | null;
+        };
         /**
          * @description Why a cell failed: `rate_limited`, `timeout`, `auth`, `invalid_request`, `provider_error`,
          *     `answer_too_large` (from the provider); `invalid_input` (the row, a placeholder, the model or
@@ -954,6 +1180,41 @@ export interface components {
          * @enum {string}
          */
         ErrorKind: "rate_limited" | "timeout" | "auth" | "invalid_request" | "provider_error" | "answer_too_large" | "invalid_input" | "prompt_too_large" | "unavailable" | "abandoned" | "internal";
+        /** @description A call of a deployment. */
+        ExecuteRequest: {
+            /** @description Anything to keep with the call in the log. */
+            metadata?: Record<string, never> | null;
+            /** @description A value for every placeholder of the prompt. */
+            variables?: Record<string, never>;
+        };
+        /** @description What a call answered. */
+        ExecuteResult: {
+            cached: boolean;
+            /** Format: uuid */
+            call_id: string;
+            /**
+             * Format: double
+             * @description Zero for an answer from the cache.
+             */
+            cost_usd: number;
+            /** @description A fallback model answered, not the deployment's own. */
+            fallback_used: boolean;
+            /** Format: int32 */
+            latency_ms: number;
+            model: components["schemas"]["ServedBy"];
+            output: string;
+            /** @description For a `json` deployment: the output, parsed. */
+            parsed?: Record<string, never> | null;
+            /** Format: int32 */
+            tokens_in: number;
+            /** Format: int32 */
+            tokens_out: number;
+            /**
+             * Format: int32
+             * @description The prompt version that was rendered.
+             */
+            version: number;
+        };
         /** @enum {string} */
         ExportFormat: "csv" | "jsonl";
         /** @description One invalid field. */
@@ -1284,6 +1545,58 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description One page of a list; pass `next_cursor` as `cursor` to get the next one. */
+        PageOf_CallView: {
+            items: {
+                /**
+                 * Format: uuid
+                 * @description The API key that called, or the user.
+                 */
+                api_key_id?: string | null;
+                cached: boolean;
+                /** Format: double */
+                cost_usd?: number | null;
+                /** Format: date-time */
+                created_at: string;
+                /**
+                 * Format: uuid
+                 * @description `null` once the deployment is deleted.
+                 */
+                deployment_id?: string | null;
+                deployment_slug: string;
+                error_kind?: string | null;
+                error_message?: string | null;
+                fallback_used: boolean;
+                /** Format: uuid */
+                id: string;
+                /** Format: int32 */
+                latency_ms?: number | null;
+                metadata?: Record<string, never> | null;
+                model?: string | null;
+                /** Format: uuid */
+                org_id: string;
+                output?: string | null;
+                /** Format: int32 */
+                prompt_version?: number | null;
+                provider?: string | null;
+                rendered_prompt: string;
+                /**
+                 * Format: double
+                 * @description What an answer from the cache would have cost.
+                 */
+                saved_cost_usd?: number | null;
+                status: components["schemas"]["CallStatus"];
+                /** Format: int32 */
+                tokens_in?: number | null;
+                /** Format: int32 */
+                tokens_out?: number | null;
+                /** Format: uuid */
+                user_id?: string | null;
+                variables: Record<string, never>;
+            }[];
+            /** @description `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` as `cursor` to get the next one. */
         PageOf_CellView: {
             items: (components["schemas"]["Generation"] & {
                 /**
@@ -1373,6 +1686,49 @@ export interface components {
                 storage_path: string;
                 /** Format: date-time */
                 updated_at: string;
+            }[];
+            /** @description `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` as `cursor` to get the next one. */
+        PageOf_DeploymentView: {
+            items: {
+                /**
+                 * Format: int32
+                 * @description Identical calls within this many seconds are answered from the cache.
+                 */
+                cache_ttl_seconds?: number | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by?: string | null;
+                /** @description Tried in order when the model fails after its retries (5xx, timeout, rate limited). */
+                fallbacks: components["schemas"]["DeploymentModel"][];
+                /** Format: uuid */
+                id: string;
+                /** @description For `json`: the JSON Schema the answer must match. */
+                json_schema?: Record<string, never> | null;
+                model: components["schemas"]["DeploymentModel"];
+                /** @example Support reply */
+                name: string;
+                /** Format: uuid */
+                org_id: string;
+                /** Format: uuid */
+                prompt_id: string;
+                rate_limit?: null | components["schemas"]["RateLimit"];
+                response_format: components["schemas"]["ResponseFormat"];
+                /**
+                 * @description Unique in the organization: the path of `POST /v1/execute/{slug}`.
+                 * @example support-reply
+                 */
+                slug: string;
+                /** Format: date-time */
+                updated_at: string;
+                /**
+                 * Format: int32
+                 * @description The version served; `null` follows the prompt's current version.
+                 */
+                version?: number | null;
             }[];
             /** @description `null` on the last page. */
             next_cursor?: string | null;
@@ -1597,6 +1953,11 @@ export interface components {
          *     }
          */
         Problem: {
+            /**
+             * Format: uuid
+             * @description The call's row in the log (a failed `POST /v1/execute/{slug}`).
+             */
+            call_id?: string | null;
             /** @description Stable, machine-readable: `validation_failed`, `not_found`, `invalid_token`, ... */
             code: string;
             /** @description What went wrong, for a human. */
@@ -1608,6 +1969,8 @@ export interface components {
              * @description The limit that was reached (429 and 413 problems).
              */
             limit?: number | null;
+            /** @description The model's raw answer (502 `invalid_model_output`). */
+            output?: string | null;
             /** @description The `x-request-id` of the request, to quote when reporting a problem. */
             request_id?: string | null;
             required_role?: null | components["schemas"]["Role"];
@@ -1664,6 +2027,19 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description Calls a deployment takes per minute, across every process. */
+        RateLimit: {
+            /**
+             * Format: int32
+             * @example 600
+             */
+            requests_per_minute: number;
+        };
+        /**
+         * @description What a deployment answers with.
+         * @enum {string}
+         */
+        ResponseFormat: "text" | "json";
         /** @description Which version to make current again. */
         RestorePromptVersion: {
             /**
@@ -1829,6 +2205,11 @@ export interface components {
              */
             min: number;
         };
+        /** @description The model that answered a call. */
+        ServedBy: {
+            model: string;
+            provider: string;
+        };
         /** @description Tokens used. */
         TokenTotals: {
             /** Format: int64 */
@@ -1847,6 +2228,23 @@ export interface components {
              * @example Support questions (March)
              */
             name: string;
+        };
+        /** @description Changes to a deployment; omitted fields stay as they are, `null` clears what may be empty. */
+        UpdateDeployment: {
+            /** Format: int32 */
+            cache_ttl_seconds?: number | null;
+            fallbacks?: components["schemas"]["DeploymentModel"][] | null;
+            json_schema?: Record<string, never> | null;
+            model?: null | components["schemas"]["DeploymentModel"];
+            name?: string | null;
+            rate_limit?: null | components["schemas"]["RateLimit"];
+            response_format?: null | components["schemas"]["ResponseFormat"];
+            slug?: string | null;
+            /**
+             * Format: int32
+             * @description `null`: follow the prompt's current version.
+             */
+            version?: number | null;
         };
         /** @description A member's new role. */
         UpdateMember: {
@@ -2167,6 +2565,162 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A path parameter is malformed (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_calls: {
+        parameters: {
+            query?: {
+                /** @description Only this deployment's calls. */
+                deployment_id?: string;
+                status?: components["schemas"]["CallStatus"];
+                /** @description Calls made at or after this time. */
+                since?: string;
+                /** @description Calls made before this time. */
+                until?: string;
+                /** @description Calls whose rendered prompt or output contains this text (case-insensitive). */
+                q?: string;
+                /** @description Page size, 1-200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: {
+                /** @description The organization to act in (you must be a member); without it, your personal one. */
+                "X-Org-Id"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOf_CallView"];
+                };
+            };
+            /** @description A query parameter is invalid (`invalid_query`, `invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_call: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallView"];
+                };
             };
             /** @description A path parameter is malformed (`invalid_path`) */
             400: {
@@ -2784,6 +3338,532 @@ export interface operations {
             };
             /** @description An unexpected failure; quote the `request_id` */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_deployments: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1-200 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: {
+                /** @description The organization to act in (you must be a member); without it, your personal one. */
+                "X-Org-Id"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOf_DeploymentView"];
+                };
+            };
+            /** @description A query parameter is invalid (`invalid_query`, `invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_deployment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The organization to act in (you must be a member); without it, your personal one. */
+                "X-Org-Id"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDeployment"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentView"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The slug is taken in the organization (`slug_taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid (`validation_failed`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_deployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentView"];
+                };
+            };
+            /** @description A path parameter is malformed (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_deployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path parameter is malformed (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_deployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDeployment"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentView"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid (`validation_failed`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    execute_deployment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The organization to act in (you must be a member); without it, your personal one. */
+                "X-Org-Id"?: string | null;
+            };
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExecuteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecuteResult"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such deployment (`deployment_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid (`validation_failed`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No model answered (`model_failed`), or a `json` deployment's answer did not parse or match its schema (`invalid_model_output`, with the raw `output`) */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,8 +4,8 @@ use axum::{
     Json,
     http::{HeaderMap, StatusCode},
 };
-use orgs::{CreatedInvitation, Email, InvitationId, Member, Organization, Slug};
-use platform::{Name, OrgId, Role};
+use orgs::{CreatedInvitation, Email, InvitationId, Member, Organization};
+use platform::{Name, OrgId, Role, Slug};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};

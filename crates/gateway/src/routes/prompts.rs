@@ -9,7 +9,7 @@ use prompts::{
     Prompt, PromptDetail, PromptId, PromptKind, PromptVersion,
     limits::{BODY_MAX_BYTES, DESCRIPTION_MAX_CHARS, NOTE_MAX_CHARS, TAG_MAX_CHARS, TAGS_MAX},
 };
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use validator::{Validate, ValidationError};
@@ -81,7 +81,7 @@ pub struct UpdatePrompt {
     #[validate(custom(function = "valid_tags"))]
     pub tags: Option<Vec<String>>,
     /// `null` clears the description.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::routes::present")]
     #[validate(length(max = DESCRIPTION_MAX_CHARS))]
     #[schema(value_type = Option<String>)]
     pub description: Option<Option<String>>,
@@ -286,13 +286,6 @@ pub async fn restore_prompt_version(
 }
 
 // ---- helpers ----------------------------------------------------------------------------------
-
-/// Tells "absent" (`None`) from "null" (`Some(None)`) for PATCH fields.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    deserializer: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
-}
 
 fn rule(code: &'static str, message: String) -> ValidationError {
     ValidationError::new(code).with_message(message.into())

@@ -74,7 +74,7 @@ async fn an_admin_makes_a_key_that_is_shown_once_and_reads_its_organization_only
         with_key(&app, Method::GET, &format!("/v1/prompts/{}", id(&personal_prompt)), secret).await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
     let personal =
-        app.send_with_org(Method::GET, "/v1/prompts", secret, &USER_A.id.to_string()).await;
+        app.send_with_org(Method::GET, "/v1/prompts", secret, &USER_A.id.to_string(), None).await;
     assert_eq!((personal.status, personal.code()), (StatusCode::NOT_FOUND, "org_not_found"));
 
     // Never a write, never management, never Storage.

@@ -4,6 +4,7 @@
 mod api_keys;
 mod auth;
 mod datasets;
+mod deployments;
 mod errors;
 mod grading;
 mod health;

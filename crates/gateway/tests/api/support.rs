@@ -194,15 +194,16 @@ impl TestApp {
         self.send_in(None, method, path, token, body).await
     }
 
-    /// A GET or DELETE with `token` (a user's, or an API key) acting in organization `org`.
+    /// A request with `token` (a user's, or an API key) acting in organization `org`.
     pub async fn send_with_org(
         &self,
         method: Method,
         path: &str,
         token: &str,
         org: &str,
+        body: Option<&Value>,
     ) -> TestResponse {
-        self.send_in(Some(org), method, path, Some(token), None).await
+        self.send_in(Some(org), method, path, Some(token), body).await
     }
 
     /// Like [`TestApp::send`], acting in organization `org` (`X-Org-Id`) if given.

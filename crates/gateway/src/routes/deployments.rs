@@ -1,0 +1,340 @@
+//! `/v1/deployments`, `/v1/execute/{slug}` and `/v1/calls`: prompts shipped as endpoints, calling
+//! them, and the log of every call.
+
+use axum::{
+    Json,
+    http::{HeaderMap, StatusCode},
+};
+use chrono::{DateTime, Utc};
+use deployments::{
+    Call, CallFilter, CallId, CallStatus, Deployment, DeploymentChanges, DeploymentId, Executed,
+    Execution, ModelChoice, NewDeployment, RateLimit, ResponseFormat,
+};
+use platform::{Name, Slug, pagination::MAX_LIMIT};
+use prompts::PromptId;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use validator::{Validate, ValidationError};
+
+use crate::{
+    error::ApiResult,
+    extract::{ActingOrg, ApiJson, ApiPath, ApiQuery, Authenticated, Executor, OrgHeader, Reader},
+    routes::{PageOf, PageQuery, location, page_request},
+    state::AppState,
+};
+
+/// Longest text query over calls.
+const QUERY_MAX_CHARS: u64 = 200;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_deployments, create_deployment))
+        .routes(routes!(get_deployment, update_deployment, delete_deployment))
+        .routes(routes!(execute_deployment))
+        .routes(routes!(list_calls))
+        .routes(routes!(get_call))
+}
+
+// ---- request types ----------------------------------------------------------------------------
+
+/// A deployment to make.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateDeployment {
+    #[schema(value_type = String, example = "Support reply")]
+    pub name: Name,
+    /// Unique in the organization; the path of `POST /v1/execute/{slug}`.
+    #[schema(value_type = String, example = "support-reply")]
+    pub slug: Slug,
+    /// A generator prompt of the organization.
+    #[schema(value_type = Uuid)]
+    pub prompt_id: PromptId,
+    /// The version to serve; omitted or `null` follows the prompt's current version.
+    #[validate(range(min = 1))]
+    pub version: Option<i32>,
+    pub model: ModelChoice,
+    /// Up to 3, tried in order when the model fails after its retries.
+    #[serde(default)]
+    #[validate(length(max = 3))]
+    pub fallbacks: Vec<ModelChoice>,
+    #[serde(default)]
+    pub response_format: ResponseFormat,
+    /// For `json`: a JSON Schema the answer must match (whole: references are not fetched).
+    #[schema(value_type = Option<Object>)]
+    pub json_schema: Option<Value>,
+    /// Answer identical calls from the cache for this long (1 s to 30 days).
+    #[validate(range(min = 1, max = 2_592_000))]
+    pub cache_ttl_seconds: Option<i32>,
+    #[validate(custom(function = "valid_rate"))]
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl From<CreateDeployment> for NewDeployment {
+    fn from(req: CreateDeployment) -> Self {
+        Self {
+            name: req.name,
+            slug: req.slug,
+            prompt_id: req.prompt_id,
+            version: req.version,
+            model: req.model,
+            fallbacks: req.fallbacks,
+            response_format: req.response_format,
+            json_schema: req.json_schema,
+            cache_ttl_seconds: req.cache_ttl_seconds,
+            rate_limit: req.rate_limit,
+        }
+    }
+}
+
+/// Changes to a deployment; omitted fields stay as they are, `null` clears what may be empty.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateDeployment {
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Name>,
+    #[schema(value_type = Option<String>)]
+    pub slug: Option<Slug>,
+    /// `null`: follow the prompt's current version.
+    #[serde(default, deserialize_with = "crate::routes::present")]
+    #[validate(range(min = 1))]
+    #[schema(value_type = Option<i32>)]
+    pub version: Option<Option<i32>>,
+    pub model: Option<ModelChoice>,
+    #[validate(length(max = 3))]
+    pub fallbacks: Option<Vec<ModelChoice>>,
+    pub response_format: Option<ResponseFormat>,
+    #[serde(default, deserialize_with = "crate::routes::present")]
+    #[schema(value_type = Option<Object>)]
+    pub json_schema: Option<Option<Value>>,
+    #[serde(default, deserialize_with = "crate::routes::present")]
+    #[validate(range(min = 1, max = 2_592_000))]
+    #[schema(value_type = Option<i32>)]
+    pub cache_ttl_seconds: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "crate::routes::present")]
+    #[validate(custom(function = "valid_rate"))]
+    #[schema(value_type = Option<RateLimit>)]
+    pub rate_limit: Option<Option<RateLimit>>,
+}
+
+impl From<UpdateDeployment> for DeploymentChanges {
+    fn from(req: UpdateDeployment) -> Self {
+        Self {
+            name: req.name,
+            slug: req.slug,
+            version: req.version,
+            model: req.model,
+            fallbacks: req.fallbacks,
+            response_format: req.response_format,
+            json_schema: req.json_schema,
+            cache_ttl_seconds: req.cache_ttl_seconds,
+            rate_limit: req.rate_limit,
+        }
+    }
+}
+
+/// A call of a deployment.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExecuteRequest {
+    /// A value for every placeholder of the prompt.
+    #[serde(default)]
+    #[schema(value_type = Object, example = json!({"question": "Where is my order?"}))]
+    pub variables: Map<String, Value>,
+    /// Anything to keep with the call in the log.
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+}
+
+/// `/deployments/{id}`
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct DeploymentPath {
+    #[param(value_type = Uuid)]
+    pub id: DeploymentId,
+}
+
+/// `/execute/{slug}`
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ExecutePath {
+    #[param(value_type = String)]
+    pub slug: Slug,
+}
+
+/// `/calls/{id}`
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct CallPath {
+    #[param(value_type = Uuid)]
+    pub id: CallId,
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListCallsQuery {
+    /// Only this deployment's calls.
+    #[param(value_type = Option<Uuid>)]
+    pub deployment_id: Option<DeploymentId>,
+    pub status: Option<CallStatus>,
+    /// Calls made at or after this time.
+    pub since: Option<DateTime<Utc>>,
+    /// Calls made before this time.
+    pub until: Option<DateTime<Utc>>,
+    /// Calls whose rendered prompt or output contains this text (case-insensitive).
+    #[validate(length(min = 1, max = QUERY_MAX_CHARS))]
+    pub q: Option<String>,
+    /// Page size, 1-200 (default 50).
+    #[validate(range(min = 1, max = MAX_LIMIT))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+fn valid_rate(limit: &RateLimit) -> Result<(), ValidationError> {
+    if (1..=1_000_000).contains(&limit.requests_per_minute) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("range").with_message("must be 1 to 1000000 per minute".into()))
+    }
+}
+
+// ---- handlers ---------------------------------------------------------------------------------
+
+/// List the organization's deployments, newest first.
+#[utoipa::path(get, path = "/deployments", tag = "deployments", params(OrgHeader, PageQuery),
+    responses((status = 200, body = PageOf<Deployment>)))]
+pub async fn list_deployments(
+    state: AppState,
+    Reader(user): Reader,
+    ActingOrg(org): ActingOrg,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> ApiResult<Json<PageOf<Deployment>>> {
+    let page = query.request();
+    let page = state.as_user(&user, async |tx| deployments::list(tx, org, &page).await).await?;
+    Ok(Json(page.into()))
+}
+
+/// Deploy a prompt in the organization (editors): `POST /v1/execute/{slug}` calls it.
+#[utoipa::path(post, path = "/deployments", tag = "deployments", params(OrgHeader),
+    request_body = CreateDeployment,
+    responses(
+        (status = 201, body = Deployment, headers(("location" = String))),
+        (status = 409, description = "The slug is taken in the organization (`slug_taken`)",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_deployment(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ActingOrg(org): ActingOrg,
+    ApiJson(req): ApiJson<CreateDeployment>,
+) -> ApiResult<(StatusCode, HeaderMap, Json<Deployment>)> {
+    let providers = &state.providers;
+    let deployment = state
+        .as_user(&user, async |tx| deployments::create(tx, org, providers, req.into()).await)
+        .await?;
+    let location = location(&format!("/v1/deployments/{}", deployment.id));
+    Ok((StatusCode::CREATED, location, Json(deployment)))
+}
+
+/// Get a deployment.
+#[utoipa::path(get, path = "/deployments/{id}", tag = "deployments", params(DeploymentPath),
+    responses((status = 200, body = Deployment)))]
+pub async fn get_deployment(
+    state: AppState,
+    Reader(user): Reader,
+    ApiPath(DeploymentPath { id }): ApiPath<DeploymentPath>,
+) -> ApiResult<Json<Deployment>> {
+    state.as_user(&user, async |tx| deployments::get(tx, id).await).await.map(Json)
+}
+
+/// Change a deployment (editors); it is checked again as a whole.
+#[utoipa::path(patch, path = "/deployments/{id}", tag = "deployments", params(DeploymentPath),
+    request_body = UpdateDeployment, responses((status = 200, body = Deployment)))]
+pub async fn update_deployment(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiPath(DeploymentPath { id }): ApiPath<DeploymentPath>,
+    ApiJson(req): ApiJson<UpdateDeployment>,
+) -> ApiResult<Json<Deployment>> {
+    let providers = &state.providers;
+    state
+        .as_user(&user, async |tx| deployments::update(tx, id, providers, req.into()).await)
+        .await
+        .map(Json)
+}
+
+/// Delete a deployment (editors); its calls stay in the log.
+#[utoipa::path(delete, path = "/deployments/{id}", tag = "deployments", params(DeploymentPath),
+    responses((status = 204, description = "Deleted")))]
+pub async fn delete_deployment(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiPath(DeploymentPath { id }): ApiPath<DeploymentPath>,
+) -> ApiResult<StatusCode> {
+    state.as_user(&user, async |tx| deployments::delete(tx, id).await).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Call a deployment of the organization (an API key with the `execute` scope, or an editor):
+/// its prompt rendered with `variables`, sent to its model (then its fallbacks), logged.
+#[utoipa::path(post, path = "/execute/{slug}", tag = "deployments",
+    params(OrgHeader, ExecutePath), request_body = ExecuteRequest,
+    responses(
+        (status = 200, body = Executed),
+        (status = 404, description = "No such deployment (`deployment_not_found`)",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 502, description = "No model answered (`model_failed`), or a `json` deployment's answer did not parse or match its schema (`invalid_model_output`, with the raw `output`)",
+            body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn execute_deployment(
+    state: AppState,
+    Executor(caller): Executor,
+    ActingOrg(org): ActingOrg,
+    ApiPath(ExecutePath { slug }): ApiPath<ExecutePath>,
+    ApiJson(req): ApiJson<ExecuteRequest>,
+) -> ApiResult<Json<Executed>> {
+    let call = Execution { variables: req.variables, metadata: req.metadata };
+    let limits = deployments::Limits {
+        max_rendered_prompt_bytes: state.settings.run_limits.max_rendered_prompt_bytes,
+    };
+    let executed =
+        deployments::execute(&state.db, &state.providers, &caller, org, &slug, call, &limits)
+            .await?;
+    Ok(Json(executed))
+}
+
+/// List the organization's calls, newest first.
+#[utoipa::path(get, path = "/calls", tag = "deployments", params(OrgHeader, ListCallsQuery),
+    responses((status = 200, body = PageOf<Call>)))]
+pub async fn list_calls(
+    state: AppState,
+    Reader(user): Reader,
+    ActingOrg(org): ActingOrg,
+    ApiQuery(query): ApiQuery<ListCallsQuery>,
+) -> ApiResult<Json<PageOf<Call>>> {
+    let filter = CallFilter {
+        deployment_id: query.deployment_id,
+        status: query.status,
+        since: query.since,
+        until: query.until,
+        text: query.q,
+    };
+    let page = page_request(query.limit, query.cursor);
+    let page = state
+        .as_user(&user, async |tx| deployments::list_calls(tx, org, &filter, &page).await)
+        .await?;
+    Ok(Json(page.into()))
+}
+
+/// Get one call.
+#[utoipa::path(get, path = "/calls/{id}", tag = "deployments", params(CallPath),
+    responses((status = 200, body = Call)))]
+pub async fn get_call(
+    state: AppState,
+    Reader(user): Reader,
+    ApiPath(CallPath { id }): ApiPath<CallPath>,
+) -> ApiResult<Json<Call>> {
+    state.as_user(&user, async |tx| deployments::get_call(tx, id).await).await.map(Json)
+}

@@ -2,7 +2,7 @@
 -- organization's deployments (through `private.deployment_to_execute`) and logs its calls as
 -- itself; members read the log; nobody logs in someone else's name.
 begin;
-select plan(17);
+select plan(20);
 
 insert into auth.users (id, email, email_confirmed_at) values
   ('a0000000-0000-4000-8000-000000000003', 'editor@example.test', now()),
@@ -80,6 +80,15 @@ set local role promptrefine_api;
 select set_config('request.jwt.claims', '{"key_id": "90000000-0000-4000-8000-000000000001", "role": "authenticated"}', true);
 select is((select count(*) from private.deployment_to_execute('e0000000-0000-4000-8000-00000000000e', 'greet')),
   0::bigint, 'a revoked key calls nothing');
+
+-- Rate limits: taken through their function only, all buckets or none.
+select is((select allowed from private.take_rate_tokens('{deployment:t,api_key:t}', '{2,1}')), true,
+  'a call takes a token from each bucket');
+select is((select allowed from private.take_rate_tokens('{deployment:t,api_key:t}', '{2,1}')), false,
+  'the key''s single token is gone: refused');
+set local role authenticated;
+select throws_ok($$ select * from private.rate_bucket $$, '42501', null, 'nobody reads or writes the buckets directly');
+reset role;
 
 select * from finish();
 rollback;

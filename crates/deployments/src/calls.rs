@@ -89,3 +89,17 @@ pub async fn sweep_calls(db: &Db, retention: Duration) -> Result<u64> {
         }
     }
 }
+
+/// Forgets the rate-limit buckets untouched for an hour: full again since, they are what a new
+/// bucket would be. Background work, like the sweep.
+pub async fn forget_idle_rate_limits(db: &Db) -> Result<u64> {
+    let mut tx = db.begin_service().await?;
+    let forgotten = sqlx::query(
+        "delete from private.rate_bucket where refilled_at < now() - interval '1 hour'",
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(forgotten)
+}

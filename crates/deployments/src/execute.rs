@@ -20,6 +20,7 @@ use crate::{
 struct Target {
     id: DeploymentId,
     slug: String,
+    requests_per_minute: Option<i32>,
     version: i32,
     body: String,
     #[sqlx(json)]
@@ -28,6 +29,24 @@ struct Target {
     fallbacks: Vec<ModelChoice>,
     response_format: ResponseFormat,
     json_schema: Option<Value>,
+}
+
+/// The tightest rate limit of a call after it: what the `RateLimit-*` headers say.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateState {
+    /// Calls per minute.
+    pub limit: u32,
+    pub remaining: u32,
+    /// Until the bucket is full again (or, refused, until a call may go).
+    pub reset: std::time::Duration,
+}
+
+/// A call's answer, and the state of its rate limits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub executed: Executed,
+    /// `None` when no limit applies (an editor calling a deployment without one).
+    pub rate: Option<RateState>,
 }
 
 /// A model's answer, and which model gave it.
@@ -48,7 +67,7 @@ pub async fn execute(
     slug: &Slug,
     call: Execution,
     limits: &Limits,
-) -> Result<Executed> {
+) -> Result<Outcome> {
     let mut tx = db.begin_as(caller).await?;
     if caller.api_key().is_none() {
         tenancy::require(&mut tx, org, Role::Editor).await?;
@@ -59,7 +78,13 @@ pub async fn execute(
         .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| Error::SlugNotFound(slug.clone()))?;
+    let rate = take_rate_tokens(&mut tx, caller, &target, limits).await?;
     tx.commit().await?;
+    let rate = match rate {
+        Some((false, state)) => return Err(Error::RateLimited(state)),
+        Some((true, state)) => Some(state),
+        None => None,
+    };
 
     let rendered = render(&target.body, &call, limits)?;
     let started = Instant::now();
@@ -84,8 +109,8 @@ pub async fn execute(
     };
     let call_id = log.insert(db, caller, org).await?;
 
-    match outcome {
-        Ok((answer, output, Ok(parsed))) => Ok(Executed {
+    let executed = match outcome {
+        Ok((answer, output, Ok(parsed))) => Executed {
             call_id,
             output,
             parsed,
@@ -97,12 +122,51 @@ pub async fn execute(
             latency_ms,
             cached: false,
             fallback_used: answer.fallback_used,
-        }),
-        Ok((_, output, Err(reason))) => Err(Error::InvalidOutput { call_id, output, reason }),
-        Err(error) => {
-            Err(Error::ModelsFailed { call_id, kind: error.kind, message: error.message })
+        },
+        Ok((_, output, Err(reason))) => {
+            return Err(Error::InvalidOutput { call_id, output, reason });
         }
+        Err(error) => {
+            return Err(Error::ModelsFailed { call_id, kind: error.kind, message: error.message });
+        }
+    };
+    Ok(Outcome { executed, rate })
+}
+
+/// Takes a token from the caller's key's bucket and the deployment's, if they have one: whether
+/// the call may go, and the tightest bucket's state. `None` when no limit applies.
+async fn take_rate_tokens(
+    tx: &mut platform::UserTx,
+    caller: &User,
+    target: &Target,
+    limits: &Limits,
+) -> Result<Option<(bool, RateState)>> {
+    let mut buckets: Vec<(String, i32)> = Vec::new();
+    if let Some(key) = caller.api_key() {
+        let per_minute = i32::try_from(limits.api_key_requests_per_minute).unwrap_or(i32::MAX);
+        buckets.push((format!("api_key:{}", key.key_id), per_minute));
     }
+    if let Some(per_minute) = target.requests_per_minute {
+        buckets.push((format!("deployment:{}", target.id), per_minute));
+    }
+    if buckets.is_empty() {
+        return Ok(None);
+    }
+    let (names, per_minute): (Vec<String>, Vec<i32>) = buckets.into_iter().unzip();
+    let (allowed, limit, remaining, reset): (bool, i32, i32, f64) = sqlx::query_as(
+        "select allowed, bucket_limit, remaining, reset_seconds
+         from private.take_rate_tokens($1, $2)",
+    )
+    .bind(&names)
+    .bind(&per_minute)
+    .fetch_one(&mut **tx)
+    .await?;
+    let state = RateState {
+        limit: u32::try_from(limit).unwrap_or_default(),
+        remaining: u32::try_from(remaining).unwrap_or_default(),
+        reset: std::time::Duration::from_secs_f64(reset.max(0.0)),
+    };
+    Ok(Some((allowed, state)))
 }
 
 /// The prompt with the call's variables; every missing one named.
@@ -325,13 +389,13 @@ mod tests {
     fn every_missing_variable_is_named() {
         let call =
             Execution { variables: json!({"a": "x"}).as_object().unwrap().clone(), metadata: None };
-        let limits = Limits { max_rendered_prompt_bytes: 1000 };
+        let limits = Limits { max_rendered_prompt_bytes: 1000, api_key_requests_per_minute: 1 };
         assert!(matches!(
             render("{{a}} {{b}} {{c}}", &call, &limits),
             Err(Error::MissingVariables(names)) if names == ["b", "c"]
         ));
         assert_eq!(render("{{a}}!", &call, &limits).unwrap(), "x!");
-        let tiny = Limits { max_rendered_prompt_bytes: 1 };
+        let tiny = Limits { max_rendered_prompt_bytes: 1, ..limits };
         assert!(matches!(render("{{a}}!", &call, &tiny), Err(Error::PromptTooLarge { .. })));
     }
 }

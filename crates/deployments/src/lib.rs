@@ -10,8 +10,8 @@ mod execute;
 mod model;
 mod store;
 
-pub use calls::{get_call, list_calls, sweep_calls};
-pub use execute::execute;
+pub use calls::{forget_idle_rate_limits, get_call, list_calls, sweep_calls};
+pub use execute::{Outcome, RateState, execute};
 pub use model::{
     Call, CallFilter, CallId, CallStatus, Deployment, DeploymentChanges, DeploymentId, Executed,
     Execution, ModelChoice, NewDeployment, RateLimit, ResponseFormat, ServedBy,
@@ -21,11 +21,13 @@ pub use store::{create, delete, get, list, update};
 use platform::Slug;
 use providers::ErrorKind;
 
-/// Limits on what a call may make and keep.
+/// Limits on calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// The longest prompt a call may render to.
     pub max_rendered_prompt_bytes: usize,
+    /// Calls one API key may make per minute, across deployments and processes.
+    pub api_key_requests_per_minute: u32,
 }
 
 /// One problem with a deployment, and the request field it is in.
@@ -51,6 +53,9 @@ pub enum Error {
     MissingVariables(Vec<String>),
     #[error("the prompt renders to more than {limit} bytes")]
     PromptTooLarge { limit: usize },
+    /// A rate limit of the key or the deployment is reached.
+    #[error("rate limited: {} calls per minute", .0.limit)]
+    RateLimited(RateState),
     /// A `json` deployment's answer did not parse or match its schema (the call is logged).
     #[error("the model's answer is not valid: {reason}")]
     InvalidOutput { call_id: CallId, output: String, reason: String },

@@ -75,6 +75,14 @@ fn cors_layer(origins: &CorsOrigins) -> CorsLayer {
             HeaderName::from_static(crate::extract::ORG_HEADER),
             HeaderName::from_static("last-event-id"),
         ])
-        .expose_headers([X_REQUEST_ID, header::LOCATION, header::CONTENT_DISPOSITION])
+        .expose_headers([
+            X_REQUEST_ID,
+            header::LOCATION,
+            header::CONTENT_DISPOSITION,
+            header::RETRY_AFTER,
+            HeaderName::from_static("ratelimit-limit"),
+            HeaderName::from_static("ratelimit-remaining"),
+            HeaderName::from_static("ratelimit-reset"),
+        ])
         .max_age(Duration::from_secs(3600))
 }

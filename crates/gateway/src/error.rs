@@ -106,6 +106,30 @@ struct Extra {
     output: Option<String>,
     /// Seconds to wait before trying again.
     retry_after: Option<u64>,
+    rate_limit: Option<RateLimitHeaders>,
+}
+
+/// What the `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` headers say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimitHeaders {
+    pub limit: u32,
+    pub remaining: u32,
+    /// Seconds.
+    pub reset: u64,
+}
+
+impl RateLimitHeaders {
+    pub fn from_state(state: &deployments::RateState) -> Self {
+        let reset = state.reset.as_secs() + u64::from(state.reset.subsec_nanos() > 0);
+        Self { limit: state.limit, remaining: state.remaining, reset }
+    }
+
+    /// Adds the headers to `headers`.
+    pub fn write(&self, headers: &mut axum::http::HeaderMap) {
+        headers.insert("ratelimit-limit", HeaderValue::from(self.limit));
+        headers.insert("ratelimit-remaining", HeaderValue::from(self.remaining));
+        headers.insert("ratelimit-reset", HeaderValue::from(self.reset));
+    }
 }
 
 /// Put on error responses so the middleware can log the cause inside the request's span.
@@ -230,6 +254,9 @@ impl IntoResponse for ApiError {
         }
         if let Some(seconds) = self.extra.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if let Some(rate_limit) = self.extra.rate_limit {
+            rate_limit.write(response.headers_mut());
         }
         if let Some(cause) = self.cause {
             response.extensions_mut().insert(ErrorCause(cause));
@@ -515,6 +542,20 @@ impl From<deployments::Error> for ApiError {
                 format!("The prompt renders to more than {limit} bytes with these variables."),
             )
             .with_errors(vec![FieldError::new("variables", "size", "too long")]),
+            Error::RateLimited(state) => {
+                let mut error = Self::too_many(
+                    "rate_limited",
+                    format!(
+                        "At most {} calls per minute (this API key's, or this deployment's); try \
+                         again after Retry-After.",
+                        state.limit
+                    ),
+                    u64::from(state.limit),
+                    Some(state.reset),
+                );
+                error.extra.rate_limit = Some(RateLimitHeaders::from_state(&state));
+                error
+            }
             Error::InvalidOutput { call_id, output, reason } => Self::new(
                 StatusCode::BAD_GATEWAY,
                 "invalid_model_output",

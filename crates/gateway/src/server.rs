@@ -62,14 +62,18 @@ pub fn spawn_worker(
 /// How often the processes that work also tidy up.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 
-/// Deletes what outlived its retention (the call log's `CALL_LOG_RETENTION_DAYS`), now and then
-/// every ten minutes, until `stop`. Several processes doing it at once is harmless.
+/// Deletes what outlived its use (calls past `CALL_LOG_RETENTION_DAYS`, idle rate-limit
+/// buckets), now and then every ten minutes, until `stop`. Several processes doing it at once is
+/// harmless.
 async fn housekeeping(state: AppState, stop: CancellationToken) {
     loop {
         match deployments::sweep_calls(&state.db, state.settings.call_log_retention).await {
             Ok(0) => {}
             Ok(deleted) => tracing::info!(deleted, "swept calls past their retention"),
             Err(error) => tracing::warn!(%error, "sweeping the call log failed"),
+        }
+        if let Err(error) = deployments::forget_idle_rate_limits(&state.db).await {
+            tracing::warn!(%error, "forgetting idle rate limits failed");
         }
         tokio::select! {
             () = stop.cancelled() => return,

@@ -48,6 +48,8 @@ pub struct AppSettings {
     pub org_limits: orgs::Limits,
     /// How long deployments' calls are kept (`CALL_LOG_RETENTION_DAYS`).
     pub call_log_retention: Duration,
+    /// Calls one API key may make per minute (`API_KEY_REQUESTS_PER_MINUTE`).
+    pub api_key_requests_per_minute: u32,
     pub providers: ProvidersConfig,
     pub worker: WorkerConfig,
     /// Long-lived responses (run event streams, exports) one tenant may have open at once in
@@ -174,6 +176,7 @@ impl AppSettings {
             call_log_retention: Duration::from_secs(
                 86_400 * positive(env, "CALL_LOG_RETENTION_DAYS", 30_u64)?,
             ),
+            api_key_requests_per_minute: positive(env, "API_KEY_REQUESTS_PER_MINUTE", 600)?,
             providers,
             worker,
             max_streams_per_tenant: positive(env, "MAX_STREAMS_PER_TENANT", 16)?,
@@ -410,6 +413,7 @@ mod tests {
             ("MAX_STREAMS_PER_TENANT", "18"),
             ("MAX_TEAMS_PER_USER", "27"),
             ("CALL_LOG_RETENTION_DAYS", "28"),
+            ("API_KEY_REQUESTS_PER_MINUTE", "29"),
             ("WORKER_CONCURRENCY", "19"),
             ("WORKER_LEASE_SECONDS", "20"),
             ("LLM_TIMEOUT_SECONDS", "21"),

@@ -3793,6 +3793,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Calls per minute of the tightest limit */
+                    "ratelimit-limit"?: number;
+                    /** @description Calls left now */
+                    "ratelimit-remaining"?: number;
+                    /** @description Seconds until the limit is full again */
+                    "ratelimit-reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3846,6 +3852,15 @@ export interface operations {
             };
             /** @description The body is invalid (`validation_failed`, with `errors`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A rate limit of the key or the deployment (`rate_limited`), with Retry-After and RateLimit-* headers */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

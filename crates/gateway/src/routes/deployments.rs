@@ -19,7 +19,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use validator::{Validate, ValidationError};
 
 use crate::{
-    error::ApiResult,
+    error::{ApiResult, RateLimitHeaders},
     extract::{ActingOrg, ApiJson, ApiPath, ApiQuery, Authenticated, Executor, OrgHeader, Reader},
     routes::{PageOf, PageQuery, location, page_request},
     state::AppState,
@@ -282,7 +282,12 @@ pub async fn delete_deployment(
 #[utoipa::path(post, path = "/execute/{slug}", tag = "deployments",
     params(OrgHeader, ExecutePath), request_body = ExecuteRequest,
     responses(
-        (status = 200, body = Executed),
+        (status = 200, body = Executed, headers(
+            ("ratelimit-limit" = u32, description = "Calls per minute of the tightest limit"),
+            ("ratelimit-remaining" = u32, description = "Calls left now"),
+            ("ratelimit-reset" = u64, description = "Seconds until the limit is full again"))),
+        (status = 429, description = "A rate limit of the key or the deployment (`rate_limited`), with Retry-After and RateLimit-* headers",
+            body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such deployment (`deployment_not_found`)",
             body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 502, description = "No model answered (`model_failed`), or a `json` deployment's answer did not parse or match its schema (`invalid_model_output`, with the raw `output`)",
@@ -294,15 +299,20 @@ pub async fn execute_deployment(
     ActingOrg(org): ActingOrg,
     ApiPath(ExecutePath { slug }): ApiPath<ExecutePath>,
     ApiJson(req): ApiJson<ExecuteRequest>,
-) -> ApiResult<Json<Executed>> {
+) -> ApiResult<(HeaderMap, Json<Executed>)> {
     let call = Execution { variables: req.variables, metadata: req.metadata };
     let limits = deployments::Limits {
         max_rendered_prompt_bytes: state.settings.run_limits.max_rendered_prompt_bytes,
+        api_key_requests_per_minute: state.settings.api_key_requests_per_minute,
     };
-    let executed =
+    let outcome =
         deployments::execute(&state.db, &state.providers, &caller, org, &slug, call, &limits)
             .await?;
-    Ok(Json(executed))
+    let mut headers = HeaderMap::new();
+    if let Some(rate) = &outcome.rate {
+        RateLimitHeaders::from_state(rate).write(&mut headers);
+    }
+    Ok((headers, Json(outcome.executed)))
 }
 
 /// List the organization's calls, newest first.

@@ -325,3 +325,54 @@ async fn calls_past_their_retention_are_swept() {
     assert_eq!(swept, 2);
     assert_eq!(app.count("deployment_call").await, 1);
 }
+
+#[tokio::test]
+async fn rate_limits_hold_across_processes_and_say_when_to_come_back() {
+    let app = TestApp::with_settings(&[("API_KEY_REQUESTS_PER_MINUTE", "3")]).await;
+    let (org, prompt) = team_with_prompt(&app, "x").await;
+    for (slug, limit) in [("limited", json!({"requests_per_minute": 2})), ("open", Value::Null)] {
+        deploy(
+            &app,
+            &org,
+            json!({"name": slug, "slug": slug, "prompt_id": id(&prompt), "rate_limit": limit,
+                   "model": {"provider": "mock", "model": "echo"}}),
+        )
+        .await;
+    }
+    let key = api_key(&app, &org, json!(["execute"])).await;
+    let other = app.another_process().await;
+    let call = |slug: &str| {
+        axum::http::Request::builder()
+            .method(Method::POST)
+            .uri(format!("/v1/execute/{slug}"))
+            .header("authorization", format!("Bearer {key}"))
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from("{}"))
+            .unwrap()
+    };
+
+    // The deployment's 2 a minute, counted across both processes.
+    let first = app.call(call("limited")).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(
+        (first.header("ratelimit-limit"), first.header("ratelimit-remaining")),
+        (Some("2"), Some("1"))
+    );
+    let second = TestApp::call_through(&other, call("limited")).await;
+    assert_eq!((second.status, second.header("ratelimit-remaining")), (StatusCode::OK, Some("0")));
+    let third = app.call(call("limited")).await;
+    assert_eq!((third.status, third.code()), (StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
+    let retry_after: u64 = third.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=30).contains(&retry_after), "{retry_after}");
+    assert_eq!(third.header("ratelimit-remaining"), Some("0"));
+    assert_eq!(third.body["limit"], 2);
+
+    // The key's 3 a minute, whatever the deployment: 2 taken above, one left.
+    assert_eq!(TestApp::call_through(&other, call("open")).await.status, StatusCode::OK);
+    let over = app.call(call("open")).await;
+    assert_eq!(
+        (over.status, over.body["limit"].as_u64()),
+        (StatusCode::TOO_MANY_REQUESTS, Some(3))
+    );
+    assert_eq!(app.count("deployment_call").await, 3, "refused calls reach no model");
+}

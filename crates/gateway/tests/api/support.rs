@@ -28,6 +28,8 @@ pub use platform::testing::{USER_A, USER_B, USER_C};
 
 pub struct TestApp {
     router: Router,
+    /// What the app was built from, to build another process of it.
+    settings: Settings,
     pub test_db: TestDb,
     state: AppState,
     worker_config: WorkerConfig,
@@ -132,6 +134,7 @@ impl TestApp {
         let router = app::router(state.clone());
         let app = Self {
             router,
+            settings,
             test_db,
             worker_config: test_worker(&state.settings),
             state,
@@ -142,6 +145,17 @@ impl TestApp {
             app.start_worker();
         }
         app
+    }
+
+    /// The router of a second API process on the same database (its own pool and caches), as
+    /// a deployment with several `serve` instances has.
+    pub async fn another_process(&self) -> Router {
+        app::router(App::build(&self.settings).await.unwrap())
+    }
+
+    /// Sends `request` through `router` (another process's).
+    pub async fn call_through(router: &Router, request: Request<Body>) -> TestResponse {
+        into_test_response(router.clone().oneshot(request).await.unwrap()).await
     }
 
     /// Closes the app's connection pool, as a database that went away would leave it.

@@ -1,12 +1,16 @@
-//! Calling a deployment: resolve it (one short transaction), render the prompt, call the models
-//! in order until one answers (no connection is held meanwhile), check a `json` answer, and log
-//! the call (a second short transaction) whatever happened.
+//! Calling a deployment: resolve it, take its rate tokens, render the prompt and look for a
+//! cached answer (one short transaction), call the models in order until one answers (no
+//! connection is held meanwhile), check a `json` answer, and log the call (a second short
+//! transaction, which also caches a new answer) whatever happened.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use platform::{Db, OrgId, Role, Slug, User, tenancy};
+use platform::{Db, OrgId, Role, Slug, User, db::sql_literal, tenancy};
 use prompts::placeholders::{self, RenderError};
-use providers::{ChatRequest, ChatResponse, ErrorKind, ModelEntry, ProviderError, Providers};
+use providers::{
+    ChatRequest, ChatResponse, Deltas, ErrorKind, ModelEntry, ProviderError, Providers,
+    cache::{self, CachedAnswer},
+};
 use serde_json::Value;
 use tracing::instrument;
 
@@ -21,6 +25,7 @@ struct Target {
     id: DeploymentId,
     slug: String,
     requests_per_minute: Option<i32>,
+    cache_ttl_seconds: Option<i32>,
     version: i32,
     body: String,
     #[sqlx(json)]
@@ -49,16 +54,45 @@ pub struct Outcome {
     pub rate: Option<RateState>,
 }
 
-/// A model's answer, and which model gave it.
+/// A call admitted and rendered, to be sent to the models by [`finish`].
+pub struct Admitted {
+    caller: User,
+    org: OrgId,
+    target: Target,
+    call: Execution,
+    rendered: String,
+    /// The answer to reuse, when the deployment caches and has one.
+    cached: Option<CachedAnswer>,
+    rate: Option<RateState>,
+}
+
+impl std::fmt::Debug for Admitted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Admitted")
+            .field("org", &self.org)
+            .field("deployment", &self.target.slug)
+            .field("cached", &self.cached.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Admitted {
+    /// The state of the call's rate limits; `None` when none applies.
+    pub fn rate(&self) -> Option<RateState> {
+        self.rate
+    }
+}
+
+/// A model's answer, which model gave it, and its key in the cache.
 struct Answer {
     response: ChatResponse,
     entry: ModelEntry,
     fallback_used: bool,
+    cache_key: String,
 }
 
 /// Calls the deployment `slug` of `org` for `caller` (an editor, or an API key with the
-/// `execute` scope).
-#[instrument(skip_all, fields(org.id = %org, deployment.slug = %slug))]
+/// `execute` scope): [`admit`], then [`finish`].
 pub async fn execute(
     db: &Db,
     providers: &Providers,
@@ -68,7 +102,25 @@ pub async fn execute(
     call: Execution,
     limits: &Limits,
 ) -> Result<Outcome> {
-    let mut tx = db.begin_as(caller).await?;
+    let admitted = admit(db, caller, org, slug, call, limits).await?;
+    let rate = admitted.rate;
+    let executed = finish(db, providers, admitted, None).await?;
+    Ok(Outcome { executed, rate })
+}
+
+/// Everything a call does before its models: the caller may call the deployment, within its
+/// rate limits; the prompt renders with the call's variables; and the cache's answer, if the
+/// deployment caches. One transaction, as the caller.
+#[instrument(skip_all, fields(org.id = %org, deployment.slug = %slug))]
+pub async fn admit(
+    db: &Db,
+    caller: &User,
+    org: OrgId,
+    slug: &Slug,
+    call: Execution,
+    limits: &Limits,
+) -> Result<Admitted> {
+    let mut tx = db.begin_async_commit_as(caller).await?;
     if caller.api_key().is_none() {
         tenancy::require(&mut tx, org, Role::Editor).await?;
     }
@@ -78,39 +130,88 @@ pub async fn execute(
         .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| Error::SlugNotFound(slug.clone()))?;
-    let rate = take_rate_tokens(&mut tx, caller, &target, limits).await?;
+    let rendered = render(&target.body, &call, limits)?;
+    let cached = match target.cache_ttl_seconds {
+        Some(ttl) => {
+            let key = cache::key(&target.model.provider, &request(&target.model, &rendered));
+            let max_age = Duration::from_secs(u64::try_from(ttl).unwrap_or_default());
+            cache::look_up(&mut tx, org, &key, max_age, "execute").await?
+        }
+        None => None,
+    };
     tx.commit().await?;
-    let rate = match rate {
+    let rate = match take_rate_tokens(db, caller, &target, limits).await? {
         Some((false, state)) => return Err(Error::RateLimited(state)),
         Some((true, state)) => Some(state),
         None => None,
     };
+    Ok(Admitted { caller: caller.clone(), org, target, call, rendered, cached, rate })
+}
 
-    let rendered = render(&target.body, &call, limits)?;
+/// Answers an admitted call, from the cache or from the models (the text sent to `deltas` as it
+/// comes, when given), and logs it.
+#[instrument(skip_all, fields(org.id = %admitted.org, deployment.slug = %admitted.target.slug))]
+pub async fn finish(
+    db: &Db,
+    providers: &Providers,
+    admitted: Admitted,
+    mut deltas: Option<&mut Deltas>,
+) -> Result<Executed> {
+    let Admitted { caller, org, target, call, rendered, cached, .. } = admitted;
     let started = Instant::now();
-    let answer = call_models(providers, &target, &rendered).await;
-    let latency_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
+    let mut log = LogRow::new(&target, &call, rendered);
 
-    let mut log = LogRow::new(&target, &call, rendered, latency_ms);
-    let outcome = match answer {
-        Ok(answer) => {
-            let output = answer.response.text.replace('\0', "\u{FFFD}");
-            let parsed = match target.response_format {
-                ResponseFormat::Text => Ok(None),
-                ResponseFormat::Json => parse_json(&output, target.json_schema.as_ref()).map(Some),
-            };
-            log.served(&answer, &output, parsed.as_ref().err());
-            Ok((answer, output, parsed))
+    // A cached answer is checked like a new one: the deployment's schema may have changed since.
+    if let Some(hit) = cached
+        && let Ok(parsed) = check(&target, &hit.output)
+    {
+        if let Some(deltas) = deltas {
+            deltas.send(&hit.output);
         }
+        log.answered_from_cache(&hit, elapsed_ms(started));
+        let call_id = log.insert(db, &caller, org, None).await?;
+        return Ok(Executed {
+            call_id,
+            output: hit.output,
+            parsed,
+            version: target.version,
+            model: ServedBy { provider: hit.provider, model: hit.model },
+            tokens_in: hit.tokens_in,
+            tokens_out: hit.tokens_out,
+            cost_usd: 0.0,
+            latency_ms: log.latency_ms,
+            cached: true,
+            fallback_used: false,
+        });
+    }
+
+    let answer = call_models(providers, &target, &log.rendered, deltas.as_deref_mut()).await;
+    let latency_ms = elapsed_ms(started);
+    let answer = match answer {
+        Ok(answer) => answer,
         Err(error) => {
-            log.failed(&error);
-            Err(error)
+            log.failed(&error, latency_ms);
+            let call_id = log.insert(db, &caller, org, None).await?;
+            return Err(Error::ModelsFailed { call_id, kind: error.kind, message: error.message });
         }
     };
-    let call_id = log.insert(db, caller, org).await?;
-
-    let executed = match outcome {
-        Ok((answer, output, Ok(parsed))) => Executed {
+    let output = answer.response.text.replace('\0', "\u{FFFD}");
+    let parsed = check(&target, &output);
+    log.served(&answer, &output, parsed.as_ref().err(), latency_ms);
+    let cost_usd = log.cost_usd.unwrap_or(0.0);
+    // Only answers that passed their checks are worth reusing.
+    let to_cache = (target.cache_ttl_seconds.is_some() && parsed.is_ok()).then(|| {
+        let served = CachedAnswer::of(
+            &answer.entry.provider,
+            &answer.entry.model,
+            &answer.response,
+            cost_usd,
+        );
+        cache::Entry { org_id: org, key_sha256: answer.cache_key.clone(), answer: served }
+    });
+    let call_id = log.insert(db, &caller, org, to_cache).await?;
+    match parsed {
+        Ok(parsed) => Ok(Executed {
             call_id,
             output,
             parsed,
@@ -118,25 +219,45 @@ pub async fn execute(
             model: ServedBy { provider: answer.entry.provider, model: answer.entry.model },
             tokens_in: saturating_i32(answer.response.tokens_in),
             tokens_out: saturating_i32(answer.response.tokens_out),
-            cost_usd: log.cost_usd.unwrap_or(0.0),
+            cost_usd,
             latency_ms,
             cached: false,
             fallback_used: answer.fallback_used,
-        },
-        Ok((_, output, Err(reason))) => {
-            return Err(Error::InvalidOutput { call_id, output, reason });
-        }
-        Err(error) => {
-            return Err(Error::ModelsFailed { call_id, kind: error.kind, message: error.message });
-        }
-    };
-    Ok(Outcome { executed, rate })
+        }),
+        Err(reason) => Err(Error::InvalidOutput { call_id, output, reason }),
+    }
+}
+
+/// A `json` deployment's answer parsed (and matched against its schema); `None` for `text`.
+fn check(target: &Target, output: &str) -> Result<Option<Value>, String> {
+    match target.response_format {
+        ResponseFormat::Text => Ok(None),
+        ResponseFormat::Json => parse_json(output, target.json_schema.as_ref()).map(Some),
+    }
+}
+
+fn elapsed_ms(since: Instant) -> i32 {
+    i32::try_from(since.elapsed().as_millis()).unwrap_or(i32::MAX)
+}
+
+/// The request `rendered` makes to `choice`.
+fn request(choice: &ModelChoice, rendered: &str) -> ChatRequest {
+    ChatRequest {
+        model: choice.model.clone(),
+        system: None,
+        user: rendered.to_owned(),
+        params: choice.params.clone(),
+    }
 }
 
 /// Takes a token from the caller's key's bucket and the deployment's, if they have one: whether
 /// the call may go, and the tightest bucket's state. `None` when no limit applies.
+///
+/// In one round trip of its own ([`Db::fetch_at_once_as`]): every call of a key updates its
+/// bucket's row, and a row lock held across round trips would line the key's calls up behind
+/// each other.
 async fn take_rate_tokens(
-    tx: &mut platform::UserTx,
+    db: &Db,
     caller: &User,
     target: &Target,
     limits: &Limits,
@@ -152,15 +273,16 @@ async fn take_rate_tokens(
     if buckets.is_empty() {
         return Ok(None);
     }
-    let (names, per_minute): (Vec<String>, Vec<i32>) = buckets.into_iter().unzip();
-    let (allowed, limit, remaining, reset): (bool, i32, i32, f64) = sqlx::query_as(
+    let names: Vec<String> = buckets.iter().map(|(name, _)| sql_literal(name)).collect();
+    let per_minute: Vec<String> = buckets.iter().map(|(_, n)| n.to_string()).collect();
+    let statement = format!(
         "select allowed, bucket_limit, remaining, reset_seconds
-         from private.take_rate_tokens($1, $2)",
-    )
-    .bind(&names)
-    .bind(&per_minute)
-    .fetch_one(&mut **tx)
-    .await?;
+         from private.take_rate_tokens(array[{}]::text[], array[{}]::integer[])",
+        names.join(", "),
+        per_minute.join(", "),
+    );
+    let row = db.fetch_at_once_as(caller, &statement).await?.ok_or(sqlx::Error::RowNotFound)?;
+    let (allowed, limit, remaining, reset): (bool, i32, i32, f64) = sqlx::FromRow::from_row(&row)?;
     let state = RateState {
         limit: u32::try_from(limit).unwrap_or_default(),
         remaining: u32::try_from(remaining).unwrap_or_default(),
@@ -189,11 +311,13 @@ fn render(body: &str, call: &Execution, limits: &Limits) -> Result<String> {
 
 /// The deployment's model, then its fallbacks, until one answers. A model that fails after its
 /// retries with something another model may not (5xx, timeout, rate limited), or that this
-/// server cannot call, hands over to the next; any other failure ends the call.
+/// server cannot call, hands over to the next; any other failure ends the call, and so does a
+/// failure after text was streamed (the reader has it).
 async fn call_models(
     providers: &Providers,
     target: &Target,
     rendered: &str,
+    mut deltas: Option<&mut Deltas>,
 ) -> Result<Answer, ProviderError> {
     let mut last = ProviderError::new(ErrorKind::ProviderError, "no model to call");
     let choices = std::iter::once(&target.model).chain(&target.fallbacks);
@@ -211,15 +335,19 @@ async fn call_models(
                 continue;
             }
         };
-        let request = ChatRequest {
-            model: choice.model.clone(),
-            system: None,
-            user: rendered.to_owned(),
-            params: choice.params.clone(),
+        let request = request(choice, rendered);
+        let attempted = match deltas.as_deref_mut() {
+            Some(deltas) => provider.stream(&request, deltas).await,
+            None => provider.call(&request).await,
         };
-        match provider.call(&request).await.result {
-            Ok(response) => return Ok(Answer { response, entry, fallback_used: i > 0 }),
-            Err(error) if error.kind.is_retryable() => {
+        match attempted.result {
+            Ok(response) => {
+                let cache_key = cache::key(&choice.provider, &request);
+                return Ok(Answer { response, entry, fallback_used: i > 0, cache_key });
+            }
+            Err(error)
+                if error.kind.is_retryable() && !deltas.as_ref().is_some_and(|d| d.started()) =>
+            {
                 tracing::warn!(provider = %choice.provider, model = %choice.model, kind = error.kind.as_str(), "model failed; trying the next");
                 last = error;
             }
@@ -272,12 +400,15 @@ struct LogRow {
     tokens_in: Option<i32>,
     tokens_out: Option<i32>,
     cost_usd: Option<f64>,
+    /// What a cached answer cost when it was made.
+    saved_cost_usd: Option<f64>,
     latency_ms: i32,
+    cached: bool,
     fallback_used: bool,
 }
 
 impl LogRow {
-    fn new(target: &Target, call: &Execution, rendered: String, latency_ms: i32) -> Self {
+    fn new(target: &Target, call: &Execution, rendered: String) -> Self {
         Self {
             deployment_id: target.id,
             deployment_slug: target.slug.clone(),
@@ -294,12 +425,14 @@ impl LogRow {
             tokens_in: None,
             tokens_out: None,
             cost_usd: None,
-            latency_ms,
+            saved_cost_usd: None,
+            latency_ms: 0,
+            cached: false,
             fallback_used: false,
         }
     }
 
-    fn served(&mut self, answer: &Answer, output: &str, invalid: Option<&String>) {
+    fn served(&mut self, answer: &Answer, output: &str, invalid: Option<&String>, latency_ms: i32) {
         let (tokens_in, tokens_out) = (answer.response.tokens_in, answer.response.tokens_out);
         self.output = Some(output.to_owned());
         self.status =
@@ -309,36 +442,55 @@ impl LogRow {
         self.model = Some(answer.entry.model.clone());
         self.tokens_in = Some(saturating_i32(tokens_in));
         self.tokens_out = Some(saturating_i32(tokens_out));
-        self.cost_usd = Some(
-            (f64::from(tokens_in) * answer.entry.input_per_mtok
-                + f64::from(tokens_out) * answer.entry.output_per_mtok)
-                / 1_000_000.0,
-        );
+        self.cost_usd = Some(answer.entry.cost(tokens_in, tokens_out));
+        self.latency_ms = latency_ms;
         self.fallback_used = answer.fallback_used;
     }
 
-    fn failed(&mut self, error: &ProviderError) {
-        self.error_kind = Some(error.kind.as_str().to_owned());
-        self.error_message = Some(error.message.clone());
+    /// Answered from the cache: the answer's tokens, nothing paid, `hit.cost_usd` saved.
+    fn answered_from_cache(&mut self, hit: &CachedAnswer, latency_ms: i32) {
+        self.output = Some(hit.output.clone());
+        self.status = CallStatus::Succeeded;
+        self.provider = Some(hit.provider.clone());
+        self.model = Some(hit.model.clone());
+        self.tokens_in = Some(hit.tokens_in);
+        self.tokens_out = Some(hit.tokens_out);
+        self.cost_usd = Some(0.0);
+        self.saved_cost_usd = Some(hit.cost_usd);
+        self.latency_ms = latency_ms;
+        self.cached = true;
     }
 
-    /// Writes the row as the caller (the policies check it is who they say): its id. (Not read
-    /// back: a key that may execute may not read the log.)
-    async fn insert(&self, db: &Db, caller: &User, org: OrgId) -> Result<CallId> {
+    fn failed(&mut self, error: &ProviderError, latency_ms: i32) {
+        self.error_kind = Some(error.kind.as_str().to_owned());
+        self.error_message = Some(error.message.clone());
+        self.latency_ms = latency_ms;
+    }
+
+    /// Writes the row as the caller (the policies check it is who they say), with the answer to
+    /// cache if any: the row's id. (Not read back: a key that may execute may not read the log.)
+    async fn insert(
+        &self,
+        db: &Db,
+        caller: &User,
+        org: OrgId,
+        to_cache: Option<cache::Entry>,
+    ) -> Result<CallId> {
         let (api_key_id, user_id) = match caller.api_key() {
             Some(key) => (Some(key.key_id), None),
             None => (None, Some(caller.id())),
         };
         let id = CallId::new();
-        let mut tx = db.begin_as(caller).await?;
+        let mut tx = db.begin_async_commit_as(caller).await?;
         sqlx::query(
             "insert into public.deployment_call (id, org_id, deployment_id, deployment_slug,
                prompt_version, api_key_id, user_id, variables, metadata, rendered_prompt, output,
                status, error_kind, error_message, provider, model, tokens_in, tokens_out,
-               cost_usd, latency_ms, fallback_used)
-             values ($21, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-               $17, $18, $19, $20)",
+               cost_usd, saved_cost_usd, latency_ms, cached, fallback_used)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+               $18, $19, $20, $21, $22, $23)",
         )
+        .bind(id)
         .bind(org)
         .bind(self.deployment_id)
         .bind(&self.deployment_slug)
@@ -357,11 +509,15 @@ impl LogRow {
         .bind(self.tokens_in)
         .bind(self.tokens_out)
         .bind(self.cost_usd)
+        .bind(self.saved_cost_usd)
         .bind(self.latency_ms)
+        .bind(self.cached)
         .bind(self.fallback_used)
-        .bind(id)
         .execute(&mut *tx)
         .await?;
+        if let Some(entry) = to_cache {
+            cache::store(&mut tx, &[entry]).await?;
+        }
         tx.commit().await?;
         Ok(id)
     }

@@ -11,7 +11,7 @@ mod model;
 mod store;
 
 pub use calls::{forget_idle_rate_limits, get_call, list_calls, sweep_calls};
-pub use execute::{Outcome, RateState, execute};
+pub use execute::{Admitted, Outcome, RateState, admit, execute, finish};
 pub use model::{
     Call, CallFilter, CallId, CallStatus, Deployment, DeploymentChanges, DeploymentId, Executed,
     Execution, ModelChoice, NewDeployment, RateLimit, ResponseFormat, ServedBy,

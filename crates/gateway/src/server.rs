@@ -63,7 +63,7 @@ pub fn spawn_worker(
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 
 /// Deletes what outlived its use (calls past `CALL_LOG_RETENTION_DAYS`, idle rate-limit
-/// buckets), now and then every ten minutes, until `stop`. Several processes doing it at once is
+/// buckets, cached answers older than 30 days), now and then every ten minutes, until `stop`. Several processes doing it at once is
 /// harmless.
 async fn housekeeping(state: AppState, stop: CancellationToken) {
     loop {
@@ -74,6 +74,11 @@ async fn housekeeping(state: AppState, stop: CancellationToken) {
         }
         if let Err(error) = deployments::forget_idle_rate_limits(&state.db).await {
             tracing::warn!(%error, "forgetting idle rate limits failed");
+        }
+        match providers::cache::sweep(&state.db).await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "swept answers past the cache's age"),
+            Err(error) => tracing::warn!(%error, "sweeping the response cache failed"),
         }
         tokio::select! {
             () = stop.cancelled() => return,

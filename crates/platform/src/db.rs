@@ -23,8 +23,8 @@ use std::{
 
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::{
-    PgConnection, PgPool, Postgres, Transaction,
-    postgres::{PgConnectOptions, PgPoolOptions},
+    Executor, PgConnection, PgPool, Postgres, Transaction,
+    postgres::{PgConnectOptions, PgPoolOptions, PgRow},
 };
 use uuid::Uuid;
 
@@ -112,10 +112,62 @@ impl Db {
         self.begin_with_limits(user, self.bulk).await
     }
 
+    /// Like [`Db::begin_as`], with a commit that does not wait for the disk
+    /// (`synchronous_commit = off`): a database crash can lose its last few milliseconds of such
+    /// commits, never corrupt them. For writes on the hot path of a deployment's call whose loss
+    /// costs nothing lasting (rate-limit tokens, a cached answer, a row of the call log): the
+    /// fsync would otherwise add to every call, and a rate bucket's row lock would be held
+    /// through it, serializing a key's calls.
+    pub async fn begin_async_commit_as(&self, user: &User) -> Result<UserTx, sqlx::Error> {
+        self.begin_with(user, self.request, true).await
+    }
+
+    /// Runs one `statement` as `user` in a transaction of its own, sent together with BEGIN, the
+    /// context and COMMIT in one simple-protocol message: one round trip, and the row locks the
+    /// statement takes are held only while it runs, never across the network. Its commit does not
+    /// wait for the disk (see [`Db::begin_async_commit_as`]). For a hot row many requests update
+    /// (a rate bucket). The first row the statement returns, if any.
+    ///
+    /// The simple protocol binds no parameters: every value in `statement` must be written with
+    /// [`sql_literal`] (or be a number the caller formatted).
+    pub async fn fetch_at_once_as(
+        &self,
+        user: &User,
+        statement: &str,
+    ) -> Result<Option<PgRow>, sqlx::Error> {
+        let sql = format!(
+            "begin; set local role {API_ROLE}; set local request.jwt.claims = {}; \
+             set local statement_timeout = {}; set local synchronous_commit = off; \
+             {statement}; commit",
+            sql_literal(user.claims_json()),
+            self.request.statement_timeout.as_millis(),
+        );
+        let mut conn = self.pool.acquire().await?;
+        // (`Executor::fetch_optional`: `RawSql::fetch_optional` fails on no row in sqlx 0.8.)
+        match conn.fetch_optional(sqlx::raw_sql(&sql)).await {
+            Ok(row) => Ok(row),
+            Err(error) => {
+                // The message stopped at the failing statement, inside the transaction: this
+                // connection is not returned to the pool in that state.
+                let _ = conn.close().await;
+                Err(error)
+            }
+        }
+    }
+
     async fn begin_with_limits(
         &self,
         user: &User,
         limits: TxLimits,
+    ) -> Result<UserTx, sqlx::Error> {
+        self.begin_with(user, limits, false).await
+    }
+
+    async fn begin_with(
+        &self,
+        user: &User,
+        limits: TxLimits,
+        async_commit: bool,
     ) -> Result<UserTx, sqlx::Error> {
         // BEGIN and the context travel in one simple-protocol message: one round trip. The claims
         // were verified, but they still carry user-chosen text (email, metadata), so they are
@@ -124,10 +176,11 @@ impl Db {
             "begin; select set_config('role', '{API_ROLE}', true), \
              set_config('request.jwt.claims', {}, true), \
              set_config('statement_timeout', '{}', true), \
-             set_config('idle_in_transaction_session_timeout', '{}', true)",
-            sql_string_literal(user.claims_json()),
+             set_config('idle_in_transaction_session_timeout', '{}', true){}",
+            sql_literal(user.claims_json()),
             limits.statement_timeout.as_millis(),
             limits.idle_timeout.as_millis(),
+            if async_commit { ", set_config('synchronous_commit', 'off', true)" } else { "" },
         );
         let tx = self.pool.begin_with(begin).await?;
         Ok(UserTx { tx, user_id: user.id() })
@@ -221,7 +274,7 @@ deref_to_connection!(UserTx, ServiceTx);
 
 /// `value` as a PostgreSQL escape-string literal (`E'...'`). Backslashes and quotes are doubled;
 /// an `E''` literal means the same whatever `standard_conforming_strings` says.
-fn sql_string_literal(value: &str) -> String {
+pub fn sql_literal(value: &str) -> String {
     let mut literal = String::with_capacity(value.len() + 3);
     literal.push_str("E'");
     for c in value.chars() {
@@ -304,11 +357,11 @@ pub fn violated_constraint(err: &sqlx::Error) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::sql_string_literal;
+    use super::sql_literal;
 
     #[test]
     fn literals_double_quotes_and_backslashes() {
-        assert_eq!(sql_string_literal(r#"{"a":"it's"}"#), r#"E'{"a":"it''s"}'"#);
-        assert_eq!(sql_string_literal(r#"\'); drop"#), r#"E'\\''); drop'"#);
+        assert_eq!(sql_literal(r#"{"a":"it's"}"#), r#"E'{"a":"it''s"}'"#);
+        assert_eq!(sql_literal(r#"\'); drop"#), r#"E'\\''); drop'"#);
     }
 }

@@ -75,7 +75,46 @@ async fn hostile_claims_cannot_escape_the_literal_they_are_written_into() {
             .await
             .unwrap();
         assert_eq!(seen, user.claims_json(), "claims arrive byte for byte: {email}");
+        tx.commit().await.unwrap();
+
+        // The same literal in a statement sent at once: the same context, byte for byte.
+        let row = test
+            .db
+            .fetch_at_once_as(
+                &user,
+                "select current_user::text, auth.uid(), current_setting('request.jwt.claims')",
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        let (role, uid, seen): (String, Option<uuid::Uuid>, String) =
+            sqlx::FromRow::from_row(&row).unwrap();
+        assert_eq!((role.as_str(), uid), ("promptrefine_api", Some(USER_B.id)), "{email}");
+        assert_eq!(seen, user.claims_json(), "{email}");
     }
+}
+
+#[tokio::test]
+async fn a_statement_sent_at_once_commits_and_a_failed_one_leaves_no_broken_connection() {
+    let test = TestDb::new().await;
+    let user = USER_A.user();
+    let none = test.db.fetch_at_once_as(&user, "select 1 where false").await.unwrap();
+    assert!(none.is_none());
+    let err = test.db.fetch_at_once_as(&user, "select 1 / 0").await.unwrap_err();
+    assert!(err.to_string().contains("division by zero"), "{err}");
+    // Every pooled connection is usable: none was left inside the failed transaction.
+    for _ in 0..8 {
+        let mut tx = test.db.begin_as(&user).await.unwrap();
+        assert_eq!(current(&mut tx).await.0, "promptrefine_api");
+        tx.commit().await.unwrap();
+    }
+    let (user_now, claims): (String, String) = sqlx::query_as(
+        "select current_user::text, coalesce(current_setting('request.jwt.claims', true), '')",
+    )
+    .fetch_one(test.db.pool())
+    .await
+    .unwrap();
+    assert_eq!((user_now.as_str(), claims.as_str()), ("promptrefine_gateway", ""));
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 //! Anthropic Messages (`POST <base>/messages`).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -8,9 +8,12 @@ use serde_json::{Value, json};
 use url::Url;
 
 use crate::{
-    ChatProvider, ChatRequest, ChatResponse, ProviderError, Transport, decode_answer, error_body,
+    ChatProvider, ChatRequest, ChatResponse, ErrorKind, ProviderError, Transport, decode_answer,
+    error_body,
     openai::{error_message, redact, with_trailing_slash},
-    read_body, retry_after, status_kind, transport_error,
+    read_body, retry_after, status_kind,
+    stream::{Deltas, EventReader},
+    transport_error,
 };
 
 const API_VERSION: &str = "2023-06-01";
@@ -77,11 +80,10 @@ struct Usage {
     output_tokens: u32,
 }
 
-#[async_trait::async_trait]
-impl ChatProvider for Anthropic {
-    async fn complete(&self, request: &ChatRequest) -> Result<ChatResponse, ProviderError> {
+impl Anthropic {
+    /// Sends `body`; an answer that is not a success is the error it says.
+    async fn send(&self, body: &Value) -> Result<reqwest::Response, ProviderError> {
         let url = self.base.join("messages").expect("a relative path joins");
-        let started = Instant::now();
         let response = self
             .transport
             .http
@@ -89,22 +91,31 @@ impl ChatProvider for Anthropic {
             .timeout(self.transport.timeout)
             .header("x-api-key", self.key.expose_secret())
             .header("anthropic-version", API_VERSION)
-            .json(&Self::body(request))
+            .json(body)
             .send()
             .await
             .map_err(|e| transport_error(&e))?;
         let status = response.status();
-        if !status.is_success() {
-            let wait = retry_after(response.headers());
-            let text = error_body(response).await;
-            let message = redact(&error_message(&text), Some(&self.key));
-            // 529 "overloaded" is a 5xx, so retried like any provider error.
-            return Err(ProviderError {
-                kind: status_kind(status),
-                message: format!("HTTP {}: {message}", status.as_u16()),
-                retry_after: wait,
-            });
+        if status.is_success() {
+            return Ok(response);
         }
+        let wait = retry_after(response.headers());
+        let text = error_body(response).await;
+        let message = redact(&error_message(&text), Some(&self.key));
+        // 529 "overloaded" is a 5xx, so retried like any provider error.
+        Err(ProviderError {
+            kind: status_kind(status),
+            message: format!("HTTP {}: {message}", status.as_u16()),
+            retry_after: wait,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl ChatProvider for Anthropic {
+    async fn complete(&self, request: &ChatRequest) -> Result<ChatResponse, ProviderError> {
+        let started = Instant::now();
+        let response = self.send(&Self::body(request)).await?;
         let message: MessageResponse =
             decode_answer(&read_body(response, self.transport.max_answer_bytes).await?)?;
         let text = message
@@ -121,5 +132,61 @@ impl ChatProvider for Anthropic {
             latency: started.elapsed(),
             finish_reason: message.stop_reason,
         })
+    }
+
+    /// Reads `message_start` (input tokens), `content_block_delta` (text), `message_delta`
+    /// (output tokens, stop reason) and `error`; skips the rest (`ping`, block starts and stops).
+    async fn stream(
+        &self,
+        request: &ChatRequest,
+        deltas: &mut Deltas,
+    ) -> Result<ChatResponse, ProviderError> {
+        let started = Instant::now();
+        let mut body = Self::body(request);
+        body["stream"] = true.into();
+        let response = self.send(&body).await?;
+        let mut events = EventReader::new(response, self.transport.max_answer_bytes);
+        let mut answer = ChatResponse {
+            text: String::new(),
+            tokens_in: 0,
+            tokens_out: 0,
+            latency: Duration::ZERO,
+            finish_reason: None,
+        };
+        let tokens = |value: Option<&Value>| {
+            value.and_then(Value::as_u64).map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX))
+        };
+        while let Some(event) = events.next().await? {
+            let data: Value = decode_answer(event.data.as_bytes())?;
+            match data["type"].as_str().unwrap_or_default() {
+                "message_start" => {
+                    answer.tokens_in = tokens(data.pointer("/message/usage/input_tokens"));
+                }
+                "content_block_delta" => {
+                    if let Some(text) = data.pointer("/delta/text").and_then(Value::as_str) {
+                        deltas.send(text);
+                        answer.text.push_str(text);
+                    }
+                }
+                "message_delta" => {
+                    answer.tokens_out = tokens(data.pointer("/usage/output_tokens"));
+                    if let Some(reason) = data.pointer("/delta/stop_reason").and_then(Value::as_str)
+                    {
+                        answer.finish_reason = Some(reason.to_owned());
+                    }
+                }
+                "message_stop" => break,
+                "error" => {
+                    let message = error_message(&data.to_string());
+                    return Err(ProviderError::new(
+                        ErrorKind::ProviderError,
+                        redact(&message, Some(&self.key)),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        answer.latency = started.elapsed();
+        Ok(answer)
     }
 }

@@ -4,11 +4,13 @@
 //! with exponential backoff that honour `Retry-After`, and a model catalog with prices.
 
 mod anthropic;
+pub mod cache;
 mod catalog;
 mod mock;
 mod openai;
 mod registry;
 mod retry;
+mod stream;
 
 use std::{fmt, time::Duration};
 
@@ -19,6 +21,7 @@ pub use openai::OpenAiCompatible;
 pub use registry::{Attempted, Endpoint, MOCK, ModelProblem, Provider, Providers, ProvidersConfig};
 pub use retry::RetryPolicy;
 use serde::{Deserialize, Serialize};
+pub use stream::Deltas;
 
 /// Generation parameters; omitted ones keep the provider's defaults.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -164,6 +167,18 @@ impl fmt::Display for ProviderError {
 #[async_trait::async_trait]
 pub trait ChatProvider: Send + Sync + fmt::Debug {
     async fn complete(&self, request: &ChatRequest) -> Result<ChatResponse, ProviderError>;
+
+    /// The answer, its text sent to `deltas` as the provider streams it. By default the whole
+    /// answer at once, for APIs that do not stream.
+    async fn stream(
+        &self,
+        request: &ChatRequest,
+        deltas: &mut Deltas,
+    ) -> Result<ChatResponse, ProviderError> {
+        let response = self.complete(request).await?;
+        deltas.send(&response.text);
+        Ok(response)
+    }
 }
 
 /// Classifies a transport error from reqwest (never including the URL, which may carry a key

@@ -1,7 +1,7 @@
 //! OpenAI-compatible chat completions (`POST <base>/chat/completions`): OpenAI itself, Groq,
 //! Cerebras, OpenRouter, Together, and self-hosted servers such as Ollama or vLLM.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -10,7 +10,9 @@ use url::Url;
 
 use crate::{
     ChatProvider, ChatRequest, ChatResponse, ErrorKind, ProviderError, Transport, decode_answer,
-    error_body, read_body, retry_after, status_kind, transport_error,
+    error_body, read_body, retry_after, status_kind,
+    stream::{Deltas, EventReader},
+    transport_error,
 };
 
 #[derive(Debug)]
@@ -87,32 +89,53 @@ struct Usage {
     completion_tokens: u32,
 }
 
-#[async_trait::async_trait]
-impl ChatProvider for OpenAiCompatible {
-    async fn complete(&self, request: &ChatRequest) -> Result<ChatResponse, ProviderError> {
+#[derive(Debug, Deserialize)]
+struct Chunk {
+    #[serde(default)]
+    choices: Vec<ChunkChoice>,
+    #[serde(default)]
+    usage: Option<Usage>,
+    #[serde(default)]
+    error: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ChunkChoice {
+    #[serde(default)]
+    delta: Option<Message>,
+    #[serde(default)]
+    finish_reason: Option<String>,
+}
+
+impl OpenAiCompatible {
+    /// Sends `body`; an answer that is not a success is the error it says.
+    async fn send(&self, body: &Value) -> Result<reqwest::Response, ProviderError> {
         let url = self.base.join("chat/completions").expect("a relative path joins");
-        let mut call = self
-            .transport
-            .http
-            .post(url)
-            .timeout(self.transport.timeout)
-            .json(&Self::body(request));
+        let mut call = self.transport.http.post(url).timeout(self.transport.timeout).json(body);
         if let Some(key) = &self.key {
             call = call.bearer_auth(key.expose_secret());
         }
-        let started = Instant::now();
         let response = call.send().await.map_err(|e| transport_error(&e))?;
         let status = response.status();
-        if !status.is_success() {
-            let wait = retry_after(response.headers());
-            let text = error_body(response).await;
-            let message = redact(&error_message(&text), self.key.as_ref());
-            return Err(ProviderError {
-                kind: status_kind(status),
-                message: format!("HTTP {}: {message}", status.as_u16()),
-                retry_after: wait,
-            });
+        if status.is_success() {
+            return Ok(response);
         }
+        let wait = retry_after(response.headers());
+        let text = error_body(response).await;
+        let message = redact(&error_message(&text), self.key.as_ref());
+        Err(ProviderError {
+            kind: status_kind(status),
+            message: format!("HTTP {}: {message}", status.as_u16()),
+            retry_after: wait,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl ChatProvider for OpenAiCompatible {
+    async fn complete(&self, request: &ChatRequest) -> Result<ChatResponse, ProviderError> {
+        let started = Instant::now();
+        let response = self.send(&Self::body(request)).await?;
         let completion: Completion =
             decode_answer(&read_body(response, self.transport.max_answer_bytes).await?)?;
         let latency = started.elapsed();
@@ -127,6 +150,50 @@ impl ChatProvider for OpenAiCompatible {
             latency,
             finish_reason: choice.finish_reason,
         })
+    }
+
+    async fn stream(
+        &self,
+        request: &ChatRequest,
+        deltas: &mut Deltas,
+    ) -> Result<ChatResponse, ProviderError> {
+        let started = Instant::now();
+        let mut body = Self::body(request);
+        body["stream"] = true.into();
+        // The usage comes in a last chunk, only when asked for.
+        body["stream_options"] = json!({"include_usage": true});
+        let response = self.send(&body).await?;
+        let mut events = EventReader::new(response, self.transport.max_answer_bytes);
+        let mut answer = ChatResponse {
+            text: String::new(),
+            tokens_in: 0,
+            tokens_out: 0,
+            latency: Duration::ZERO,
+            finish_reason: None,
+        };
+        while let Some(event) = events.next().await? {
+            if event.data == "[DONE]" {
+                break;
+            }
+            let chunk: Chunk = decode_answer(event.data.as_bytes())?;
+            if let Some(error) = chunk.error {
+                let message = redact(&error_message(&error.to_string()), self.key.as_ref());
+                return Err(ProviderError::new(ErrorKind::ProviderError, message));
+            }
+            for choice in chunk.choices {
+                if let Some(text) = choice.delta.and_then(|delta| delta.content) {
+                    deltas.send(&text);
+                    answer.text.push_str(&text);
+                }
+                answer.finish_reason = choice.finish_reason.or(answer.finish_reason);
+            }
+            if let Some(usage) = chunk.usage {
+                (answer.tokens_in, answer.tokens_out) =
+                    (usage.prompt_tokens, usage.completion_tokens);
+            }
+        }
+        answer.latency = started.elapsed();
+        Ok(answer)
     }
 }
 

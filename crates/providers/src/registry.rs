@@ -9,8 +9,8 @@ use tokio::sync::Semaphore;
 use url::Url;
 
 use crate::{
-    Anthropic, Catalog, CatalogError, ChatProvider, ChatRequest, ChatResponse, Mock, ModelEntry,
-    OpenAiCompatible, ProviderError, RetryPolicy, Transport,
+    Anthropic, Catalog, CatalogError, ChatProvider, ChatRequest, ChatResponse, Deltas, Mock,
+    ModelEntry, OpenAiCompatible, ProviderError, RetryPolicy, Transport,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -244,29 +244,55 @@ impl Provider {
         &self,
         request: &ChatRequest,
     ) -> Attempted<Result<ChatResponse, ProviderError>> {
+        self.with_retries(request, None).await
+    }
+
+    /// Calls the model, its answer's text sent to `deltas` as it comes. Retried like
+    /// [`Provider::call`] until text was sent: then a failure is final.
+    pub async fn stream(
+        &self,
+        request: &ChatRequest,
+        deltas: &mut Deltas,
+    ) -> Attempted<Result<ChatResponse, ProviderError>> {
+        self.with_retries(request, Some(deltas)).await
+    }
+
+    /// Attempts the call (streamed to `deltas`, if given) until it succeeds or its failure is
+    /// not worth retrying.
+    async fn with_retries(
+        &self,
+        request: &ChatRequest,
+        mut deltas: Option<&mut Deltas>,
+    ) -> Attempted<Result<ChatResponse, ProviderError>> {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let result = {
+            let (result, may_retry) = {
                 let _permit = self.permits.acquire().await.expect("the semaphore is never closed");
                 let started = std::time::Instant::now();
-                let result = self.client.complete(request).await;
+                let result = match deltas.as_deref_mut() {
+                    Some(deltas) => self.client.stream(request, deltas).await,
+                    None => self.client.complete(request).await,
+                };
+                let may_retry = !deltas.as_ref().is_some_and(|deltas| deltas.started());
                 let outcome = result.as_ref().map_or_else(|e| e.kind.as_str(), |_| "ok");
                 metrics::counter!("promptrefine_llm_requests_total", "provider" => self.name, "outcome" => outcome)
                     .increment(1);
                 metrics::histogram!("promptrefine_llm_request_duration_seconds", "provider" => self.name)
                     .record(started.elapsed().as_secs_f64());
-                result
+                (result, may_retry)
             };
             match result {
                 Ok(response) => return Attempted { attempts, result: Ok(response) },
-                Err(error) => match self.retry.delay_after(attempts, &error) {
-                    Some(delay) => {
-                        tracing::debug!(%error, attempts, ?delay, "retrying model call");
-                        tokio::time::sleep(delay).await;
+                Err(error) => {
+                    match self.retry.delay_after(attempts, &error).filter(|_| may_retry) {
+                        Some(delay) => {
+                            tracing::debug!(%error, attempts, ?delay, "retrying model call");
+                            tokio::time::sleep(delay).await;
+                        }
+                        None => return Attempted { attempts, result: Err(error) },
                     }
-                    None => return Attempted { attempts, result: Err(error) },
-                },
+                }
             }
         }
     }

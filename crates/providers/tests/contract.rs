@@ -5,8 +5,8 @@
 use std::{sync::Arc, time::Duration};
 
 use providers::{
-    Anthropic, ChatProvider, ChatRequest, ErrorKind, ModelParams, OpenAiCompatible, Provider,
-    RetryPolicy, Transport,
+    Anthropic, ChatProvider, ChatRequest, Deltas, ErrorKind, ModelParams, OpenAiCompatible,
+    Provider, RetryPolicy, Transport,
 };
 use serde_json::json;
 use wiremock::{
@@ -250,4 +250,104 @@ async fn a_stub_answering_more_than_the_limit_fails_once_and_is_not_read_whole()
     assert_eq!(err.kind, ErrorKind::AnswerTooLarge);
     assert_eq!(err.message, format!("the answer is larger than {MAX_ANSWER_BYTES} bytes"));
     assert_eq!(done.attempts, 1, "retrying cannot make the answer smaller");
+}
+
+/// Everything `deltas` received.
+fn received(mut from: tokio::sync::mpsc::UnboundedReceiver<String>) -> Vec<String> {
+    let mut pieces = Vec::new();
+    while let Ok(piece) = from.try_recv() {
+        pieces.push(piece);
+    }
+    pieces
+}
+
+#[tokio::test]
+async fn openai_stub_streams_the_answer_in_pieces_with_its_usage_last() {
+    let server = MockServer::start().await;
+    let chunk = |delta: serde_json::Value, finish: serde_json::Value| {
+        json!({"id": "c", "object": "chat.completion.chunk",
+               "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+    };
+    let events = [
+        chunk(json!({"role": "assistant", "content": ""}), json!(null)),
+        chunk(json!({"content": "Rayleigh "}), json!(null)),
+        chunk(json!({"content": "scattering."}), json!(null)),
+        chunk(json!({}), json!("stop")),
+        json!({"id": "c", "object": "chat.completion.chunk", "choices": [],
+               "usage": {"prompt_tokens": 12, "completion_tokens": 2, "total_tokens": 14}}),
+    ];
+    // CRLF line ends and a comment line, as some servers send them.
+    let body = events.iter().map(|event| format!("data: {event}\r\n\r\n")).collect::<String>()
+        + ": keep-alive\n\ndata: [DONE]\n\n";
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(body_json(json!({
+            "model": "gpt-4o-mini",
+            "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Why is the sky blue?"}],
+            "stream": true, "stream_options": {"include_usage": true}
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/event-stream"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (mut deltas, from) = Deltas::channel();
+    let response = openai(&server, Duration::from_secs(5))
+        .stream(&request(ModelParams::default()), &mut deltas)
+        .await
+        .unwrap();
+    assert_eq!(received(from), ["Rayleigh ", "scattering."]);
+    assert_eq!(response.text, "Rayleigh scattering.");
+    assert_eq!((response.tokens_in, response.tokens_out), (12, 2));
+    assert_eq!(response.finish_reason.as_deref(), Some("stop"));
+}
+
+#[tokio::test]
+async fn anthropic_stub_streams_text_deltas_and_reports_an_error_event() {
+    let event = |name: &str, data: serde_json::Value| format!("event: {name}\ndata: {data}\n\n");
+    let body = [
+        event("message_start", json!({"type": "message_start", "message": {"usage": {"input_tokens": 9, "output_tokens": 1}}})),
+        event("ping", json!({"type": "ping"})),
+        event("content_block_delta", json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Blue "}})),
+        event("content_block_delta", json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "light."}})),
+        event("message_delta", json!({"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 2}})),
+        event("message_stop", json!({"type": "message_stop"})),
+    ]
+    .concat();
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/messages"))
+        .and(header("x-api-key", KEY))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/event-stream"))
+        .mount(&server)
+        .await;
+    let (mut deltas, from) = Deltas::channel();
+    let response =
+        anthropic(&server).stream(&request(ModelParams::default()), &mut deltas).await.unwrap();
+    assert_eq!(received(from), ["Blue ", "light."]);
+    assert_eq!(
+        (response.text.as_str(), response.tokens_in, response.tokens_out),
+        ("Blue light.", 9, 2)
+    );
+    assert_eq!(response.finish_reason.as_deref(), Some("end_turn"));
+
+    let broken = [
+        event("content_block_delta", json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Bl"}})),
+        event("error", json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})),
+    ]
+    .concat();
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(broken, "text/event-stream"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // Text was sent: the failure is not retried (the reader would see the text twice).
+    let retry = RetryPolicy { base_delay: Duration::from_millis(1), ..RetryPolicy::default() };
+    let provider = Provider::new("anthropic", Arc::new(anthropic(&server)), 4, retry);
+    let (mut deltas, from) = Deltas::channel();
+    let attempted = provider.stream(&request(ModelParams::default()), &mut deltas).await;
+    assert_eq!(attempted.attempts, 1);
+    let error = attempted.result.unwrap_err();
+    assert_eq!((error.kind, error.message.as_str()), (ErrorKind::ProviderError, "Overloaded"));
+    assert_eq!(received(from), ["Bl"]);
 }

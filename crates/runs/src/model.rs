@@ -150,6 +150,8 @@ pub struct RunDetail {
     #[sqlx(json)]
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub assertions: Vec<Check>,
+    /// Answers of identical requests are reused from the response cache, and new ones kept.
+    pub cache: bool,
     #[sqlx(skip)]
     pub models: Vec<RunModel>,
     #[sqlx(skip)]
@@ -257,8 +259,13 @@ pub struct Generation {
     pub latency_ms: Option<i32>,
     pub tokens_in: Option<i32>,
     pub tokens_out: Option<i32>,
-    /// Of the generation.
+    /// Of the generation: zero for an answer from the cache.
     pub cost_usd: Option<f64>,
+    /// The answer came from the response cache (a run created with `cache: true`).
+    #[serde(default)]
+    pub cached: bool,
+    /// What a cached answer cost when it was made.
+    pub saved_cost_usd: Option<f64>,
 }
 
 /// How a judge's grading of a cell ended.
@@ -445,6 +452,8 @@ pub struct NewRun {
     pub grader: Option<NewGrader>,
     pub grading: Grading,
     pub concurrency: Option<i32>,
+    /// Reuse (and keep) answers of identical requests.
+    pub cache: bool,
 }
 
 /// Which runs to list.

@@ -29,7 +29,7 @@ pub(crate) const RUN_DETAIL_COLUMNS: &str = "r.id, r.org_id, r.created_by, r.sta
     r.cell_count, r.created_at, r.started_at, r.finished_at, r.prompt_body, \
     r.system_prompt as system, r.variables, r.grader, r.concurrency, r.expected_column, \
     jsonb_build_object('min', r.score_min, 'max', r.score_max) as score_scale, \
-    r.pass_threshold, r.checks as assertions";
+    r.pass_threshold, r.checks as assertions, r.use_cache as cache";
 
 /// [`CellCounts`] of the cells `c`.
 const COUNT_COLUMNS: &str = "count(c.id) filter (where c.status = 'queued') as queued, \
@@ -42,7 +42,7 @@ const COUNT_COLUMNS: &str = "count(c.id) filter (where c.status = 'queued') as q
 pub(crate) const CELL_COLUMNS: &str = "c.id, c.run_id, c.run_model_id as model_id, c.row_index, \
     c.status, c.attempts, \
     c.rendered_system, c.rendered_prompt, c.output, c.output_truncated, c.finish_reason, \
-    c.latency_ms, c.tokens_in, c.tokens_out, c.cost_usd, \
+    c.latency_ms, c.tokens_in, c.tokens_out, c.cost_usd, c.cached, c.saved_cost_usd, \
     case when c.error_kind is null then null else jsonb_build_object( \
       'kind', c.error_kind, 'message', coalesce(c.error_message, '')) end as error, \
     c.cost_usd + coalesce(c.judge_cost_usd, 0) as total_cost_usd, \

@@ -82,3 +82,29 @@ export function uploadDataset(client: PromptRefineClient, file: Blob, fileName: 
     },
   });
 }
+
+/** What a deployment's call answered (`POST /v1/execute/{slug}`). */
+export type ExecuteResult = Schemas["ExecuteResult"];
+
+export interface ExecuteOptions {
+  /** Anything to keep with the call in the log. */
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * Calls the deployment `slug` with `variables` (as a JSON answer, not streamed). With a client
+ * whose token is an API key of the `execute` scope, this is how a backend uses a shipped prompt.
+ */
+export async function execute(
+  client: PromptRefineClient,
+  slug: string,
+  variables: Record<string, unknown>,
+  options: ExecuteOptions = {},
+) {
+  const { data, error, response } = await client.POST("/v1/execute/{slug}", {
+    params: { path: { slug } },
+    body: { variables, metadata: options.metadata ?? null, stream: false },
+  });
+  // Not streamed, the answer is JSON: the spec's other content type (`text/event-stream`) is not it.
+  return { data: data as ExecuteResult | undefined, error, response };
+}

@@ -232,7 +232,9 @@ export interface paths {
         put?: never;
         /**
          * Call a deployment of the organization (an API key with the `execute` scope, or an editor):
-         *     its prompt rendered with `variables`, sent to its model (then its fallbacks), logged.
+         *     its prompt rendered with `variables`, sent to its model (then its fallbacks), logged. With
+         *     `stream: true`, the answer is an event stream: `delta` events (`{"text": ...}`) as the model
+         *     writes, then `done` (the fields of the JSON answer) or `error` (a problem).
          */
         post: operations["execute_deployment"];
         delete?: never;
@@ -784,7 +786,7 @@ export interface components {
             id: string;
             /** Format: int32 */
             latency_ms?: number | null;
-            metadata?: Record<string, never> | null;
+            metadata?: Record<string, unknown> | null;
             model?: string | null;
             /** Format: uuid */
             org_id: string;
@@ -805,7 +807,7 @@ export interface components {
             tokens_out?: number | null;
             /** Format: uuid */
             user_id?: string | null;
-            variables: Record<string, never>;
+            variables: Record<string, unknown>;
         };
         /** @description Cells by state. */
         CellCounts: {
@@ -924,7 +926,7 @@ export interface components {
             /** @description Up to 3, tried in order when the model fails after its retries. */
             fallbacks?: components["schemas"]["DeploymentModel"][];
             /** @description For `json`: a JSON Schema the answer must match (whole: references are not fetched). */
-            json_schema?: Record<string, never> | null;
+            json_schema?: Record<string, unknown> | null;
             model: components["schemas"]["DeploymentModel"];
             /** @example Support reply */
             name: string;
@@ -1014,6 +1016,12 @@ export interface components {
              */
             assertions?: components["schemas"]["Assertion"][] | null;
             /**
+             * @description Reuse the answers of identical requests (same model, parameters and rendered messages)
+             *     from the organization's response cache, and keep new ones: re-running after changing
+             *     only the grader costs nothing. Cells answered from the cache say `cached: true`.
+             */
+            cache?: boolean;
+            /**
              * Format: int32
              * @description At most this many of the run's cells claimed by workers at once (in flight, or about to
              *     be), across all workers.
@@ -1048,7 +1056,7 @@ export interface components {
             /** @description A system message for every call, with placeholders like the prompt. */
             system?: string | null;
             /** @description Values for placeholders that no dataset column provides. */
-            variables?: Record<string, never> | null;
+            variables?: Record<string, unknown> | null;
         };
         /** @description A new key, with the key itself: shown this once. */
         CreatedApiKeyView: components["schemas"]["ApiKeyView"] & {
@@ -1148,7 +1156,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @description For `json`: the JSON Schema the answer must match. */
-            json_schema?: Record<string, never> | null;
+            json_schema?: Record<string, unknown> | null;
             model: components["schemas"]["DeploymentModel"];
             /** @example Support reply */
             name: string;
@@ -1183,9 +1191,14 @@ export interface components {
         /** @description A call of a deployment. */
         ExecuteRequest: {
             /** @description Anything to keep with the call in the log. */
-            metadata?: Record<string, never> | null;
+            metadata?: Record<string, unknown> | null;
+            /**
+             * @description Answer `text/event-stream`: `delta` events (`{"text"}`) as the model writes, then one
+             *     `done` event with the JSON answer's fields, or one `error` event with a problem.
+             */
+            stream?: boolean;
             /** @description A value for every placeholder of the prompt. */
-            variables?: Record<string, never>;
+            variables?: Record<string, unknown>;
         };
         /** @description What a call answered. */
         ExecuteResult: {
@@ -1204,7 +1217,7 @@ export interface components {
             model: components["schemas"]["ServedBy"];
             output: string;
             /** @description For a `json` deployment: the output, parsed. */
-            parsed?: Record<string, never> | null;
+            parsed?: Record<string, unknown> | null;
             /** Format: int32 */
             tokens_in: number;
             /** Format: int32 */
@@ -1227,9 +1240,11 @@ export interface components {
         };
         /** @description The model call of a cell: what was sent, and what came back. */
         Generation: {
+            /** @description The answer came from the response cache (a run created with `cache: true`). */
+            cached?: boolean;
             /**
              * Format: double
-             * @description Of the generation.
+             * @description Of the generation: zero for an answer from the cache.
              */
             cost_usd?: number | null;
             finish_reason?: string | null;
@@ -1241,6 +1256,11 @@ export interface components {
             output_truncated: boolean;
             rendered_prompt?: string | null;
             rendered_system?: string | null;
+            /**
+             * Format: double
+             * @description What a cached answer cost when it was made.
+             */
+            saved_cost_usd?: number | null;
             /** Format: int32 */
             tokens_in?: number | null;
             /** Format: int32 */
@@ -1570,7 +1590,7 @@ export interface components {
                 id: string;
                 /** Format: int32 */
                 latency_ms?: number | null;
-                metadata?: Record<string, never> | null;
+                metadata?: Record<string, unknown> | null;
                 model?: string | null;
                 /** Format: uuid */
                 org_id: string;
@@ -1591,7 +1611,7 @@ export interface components {
                 tokens_out?: number | null;
                 /** Format: uuid */
                 user_id?: string | null;
-                variables: Record<string, never>;
+                variables: Record<string, unknown>;
             }[];
             /** @description `null` on the last page. */
             next_cursor?: string | null;
@@ -1707,7 +1727,7 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 /** @description For `json`: the JSON Schema the answer must match. */
-                json_schema?: Record<string, never> | null;
+                json_schema?: Record<string, unknown> | null;
                 model: components["schemas"]["DeploymentModel"];
                 /** @example Support reply */
                 name: string;
@@ -2061,7 +2081,7 @@ export interface components {
              */
             row_index: number;
             /** @description The row's values by column (strings for CSV; any JSON for JSON and JSONL). */
-            values: Record<string, never>;
+            values: Record<string, unknown>;
         };
         /** @description A slice of a dataset's rows. */
         RowsView: {
@@ -2173,19 +2193,21 @@ export interface components {
         };
         /** @description A run: status, what it runs, and its progress. */
         RunView: components["schemas"]["RunListItem"] & {
-            assertions: Record<string, never>[];
+            assertions: Record<string, unknown>[];
+            /** @description Answers of identical requests are reused from the response cache, and new ones kept. */
+            cache: boolean;
             /** Format: int32 */
             concurrency?: number | null;
             counts: components["schemas"]["CellCounts"];
             expected_column?: string | null;
             /** @description The grader (its prompt and model, frozen at creation), if any. */
-            grader?: Record<string, never> | null;
+            grader?: Record<string, unknown> | null;
             models: components["schemas"]["RunModelView"][];
             /** Format: double */
             pass_threshold: number;
             score_scale: components["schemas"]["ScoreScale"];
             system?: string | null;
-            variables: Record<string, never>;
+            variables: Record<string, unknown>;
         };
         /**
          * @description What a key may do.
@@ -2234,7 +2256,7 @@ export interface components {
             /** Format: int32 */
             cache_ttl_seconds?: number | null;
             fallbacks?: components["schemas"]["DeploymentModel"][] | null;
-            json_schema?: Record<string, never> | null;
+            json_schema?: Record<string, unknown> | null;
             model?: null | components["schemas"]["DeploymentModel"];
             name?: string | null;
             rate_limit?: null | components["schemas"]["RateLimit"];
@@ -3803,6 +3825,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ExecuteResult"];
+                    "text/event-stream": string;
                 };
             };
             /** @description Malformed JSON (`malformed_json`) */

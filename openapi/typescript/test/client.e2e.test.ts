@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { createPromptRefineClient, type PromptRefineClient, uploadDataset } from "../src/index.js";
+import { createPromptRefineClient, execute, type PromptRefineClient, uploadDataset } from "../src/index.js";
 import { type DevServer, startDevServer } from "./dev-server.js";
 
 let server: DevServer;
@@ -141,6 +141,38 @@ test("a team: alice invites bob as a viewer, who reads its prompts and cannot wr
     ["dev@promptrefine.local", "owner"],
     ["dev2@promptrefine.local", "viewer"],
   ]);
+});
+
+test("a prompt shipped: an API key calls its deployment, the second identical call is cached, and the log shows both", async () => {
+  const prompt = await alice.POST("/v1/prompts", { body: { name: "Shipped", kind: "generator", body: "Reply to {{name}}" } });
+  assert.equal(prompt.response.status, 201, JSON.stringify(prompt.error));
+  const deployed = await alice.POST("/v1/deployments", {
+    body: {
+      name: "Reply",
+      slug: "reply",
+      prompt_id: prompt.data!.id,
+      model: { provider: "mock", model: "echo" },
+      cache_ttl_seconds: 300,
+    },
+  });
+  assert.equal(deployed.response.status, 201, JSON.stringify(deployed.error));
+  const key = await alice.POST("/v1/api-keys", { body: { name: "backend", scopes: ["execute"] } });
+  assert.equal(key.response.status, 201, JSON.stringify(key.error));
+  assert.match(key.data!.key, /^pr_live_[0-9A-Za-z]{40}$/);
+
+  const backend = createPromptRefineClient({ baseUrl: server.baseUrl, getAccessToken: () => key.data!.key });
+  const first = await execute(backend, "reply", { name: "Ada" }, { metadata: { ticket: 7 } });
+  assert.equal(first.response.status, 200, JSON.stringify(first.error));
+  assert.equal(first.data!.output, "Reply to Ada");
+  assert.equal(first.data!.cached, false);
+  const second = await execute(backend, "reply", { name: "Ada" });
+  assert.deepEqual([second.data!.cached, second.data!.cost_usd], [true, 0]);
+  assert.ok(second.response.headers.get("ratelimit-remaining"));
+
+  const refused = await backend.GET("/v1/prompts");
+  assert.equal(refused.response.status, 403, "an execute key reads nothing");
+  const calls = await alice.GET("/v1/calls", { params: { query: { deployment_id: deployed.data!.id } } });
+  assert.deepEqual(calls.data!.items.map((c) => c.cached), [true, false]);
 });
 
 test("errors come back typed as problems", async () => {

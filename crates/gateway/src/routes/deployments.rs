@@ -1,25 +1,33 @@
 //! `/v1/deployments`, `/v1/execute/{slug}` and `/v1/calls`: prompts shipped as endpoints, calling
 //! them, and the log of every call.
 
+use std::convert::Infallible;
+
 use axum::{
     Json,
     http::{HeaderMap, StatusCode},
+    response::{
+        IntoResponse, Response,
+        sse::{Event, Sse},
+    },
 };
 use chrono::{DateTime, Utc};
 use deployments::{
     Call, CallFilter, CallId, CallStatus, Deployment, DeploymentChanges, DeploymentId, Executed,
     Execution, ModelChoice, NewDeployment, RateLimit, ResponseFormat,
 };
+use futures::{Stream, StreamExt, stream};
 use platform::{Name, Slug, pagination::MAX_LIMIT};
 use prompts::PromptId;
+use providers::Deltas;
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use validator::{Validate, ValidationError};
 
 use crate::{
-    error::{ApiResult, RateLimitHeaders},
+    error::{ApiError, ApiResult, RateLimitHeaders},
     extract::{ActingOrg, ApiJson, ApiPath, ApiQuery, Authenticated, Executor, OrgHeader, Reader},
     routes::{PageOf, PageQuery, location, page_request},
     state::AppState,
@@ -145,6 +153,10 @@ pub struct ExecuteRequest {
     /// Anything to keep with the call in the log.
     #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
+    /// Answer `text/event-stream`: `delta` events (`{"text"}`) as the model writes, then one
+    /// `done` event with the JSON answer's fields, or one `error` event with a problem.
+    #[serde(default)]
+    pub stream: bool,
 }
 
 /// `/deployments/{id}`
@@ -278,14 +290,17 @@ pub async fn delete_deployment(
 }
 
 /// Call a deployment of the organization (an API key with the `execute` scope, or an editor):
-/// its prompt rendered with `variables`, sent to its model (then its fallbacks), logged.
+/// its prompt rendered with `variables`, sent to its model (then its fallbacks), logged. With
+/// `stream: true`, the answer is an event stream: `delta` events (`{"text": ...}`) as the model
+/// writes, then `done` (the fields of the JSON answer) or `error` (a problem).
 #[utoipa::path(post, path = "/execute/{slug}", tag = "deployments",
     params(OrgHeader, ExecutePath), request_body = ExecuteRequest,
     responses(
-        (status = 200, body = Executed, headers(
-            ("ratelimit-limit" = u32, description = "Calls per minute of the tightest limit"),
-            ("ratelimit-remaining" = u32, description = "Calls left now"),
-            ("ratelimit-reset" = u64, description = "Seconds until the limit is full again"))),
+        (status = 200, content((Executed = "application/json"), (String = "text/event-stream")),
+            headers(
+                ("ratelimit-limit" = u32, description = "Calls per minute of the tightest limit"),
+                ("ratelimit-remaining" = u32, description = "Calls left now"),
+                ("ratelimit-reset" = u64, description = "Seconds until the limit is full again"))),
         (status = 429, description = "A rate limit of the key or the deployment (`rate_limited`), with Retry-After and RateLimit-* headers",
             body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such deployment (`deployment_not_found`)",
@@ -299,20 +314,58 @@ pub async fn execute_deployment(
     ActingOrg(org): ActingOrg,
     ApiPath(ExecutePath { slug }): ApiPath<ExecutePath>,
     ApiJson(req): ApiJson<ExecuteRequest>,
-) -> ApiResult<(HeaderMap, Json<Executed>)> {
+) -> ApiResult<Response> {
     let call = Execution { variables: req.variables, metadata: req.metadata };
     let limits = deployments::Limits {
         max_rendered_prompt_bytes: state.settings.run_limits.max_rendered_prompt_bytes,
         api_key_requests_per_minute: state.settings.api_key_requests_per_minute,
     };
-    let outcome =
-        deployments::execute(&state.db, &state.providers, &caller, org, &slug, call, &limits)
-            .await?;
+    let admitted = deployments::admit(&state.db, &caller, org, &slug, call, &limits).await?;
     let mut headers = HeaderMap::new();
-    if let Some(rate) = &outcome.rate {
+    if let Some(rate) = &admitted.rate() {
         RateLimitHeaders::from_state(rate).write(&mut headers);
     }
-    Ok((headers, Json(outcome.executed)))
+    if !req.stream {
+        let executed = deployments::finish(&state.db, &state.providers, admitted, None).await?;
+        return Ok((headers, Json(executed)).into_response());
+    }
+    Ok((headers, Sse::new(streamed(state, admitted))).into_response())
+}
+
+/// The events of a streamed call. The call runs in a task of its own: a client that stops
+/// reading does not stop it, and it is logged like any other. (It holds no stream slot: it
+/// lasts as long as the same call unstreamed, which rate limits already bound.)
+fn streamed(
+    state: AppState,
+    admitted: deployments::Admitted,
+) -> impl Stream<Item = Result<Event, Infallible>> {
+    let (mut deltas, from) = Deltas::channel();
+    let finishing = tokio::spawn(async move {
+        deployments::finish(&state.db, &state.providers, admitted, Some(&mut deltas)).await
+    });
+    // The channel closes when the task ends (it owns the sender): then comes the last event.
+    let texts = stream::unfold(from, |mut from| async move {
+        let text = from.recv().await?;
+        let event = Event::default().event("delta").data(json!({"text": text}).to_string());
+        Some((Ok(event), from))
+    });
+    let last = stream::once(async move {
+        let event = match finishing.await {
+            Ok(Ok(executed)) => Event::default().event("done").json_data(executed),
+            Ok(Err(error)) => {
+                if matches!(error, deployments::Error::Db(_)) {
+                    tracing::error!(%error, "a streamed call failed");
+                }
+                Event::default().event("error").json_data(ApiError::from(error).problem())
+            }
+            Err(panicked) => {
+                tracing::error!(error = %panicked, "a streamed call's task failed");
+                Event::default().event("error").json_data(ApiError::internal(panicked).problem())
+            }
+        };
+        Ok(event.expect("answers serialize"))
+    });
+    texts.chain(last)
 }
 
 /// List the organization's calls, newest first.

@@ -5,11 +5,11 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use wiremock::{
     Mock, MockServer, ResponseTemplate,
-    matchers::{method, path},
+    matchers::{body_partial_json, method, path},
 };
 
 use crate::support::{
-    Options, TestApp, TestResponse, USER_A, USER_B, USER_C, env, id, item_field, team,
+    Options, TestApp, TestResponse, USER_A, USER_B, USER_C, env, id, item_field, sse_events, team,
 };
 
 async fn execute(app: &TestApp, token: &str, slug: &str, body: Value) -> TestResponse {
@@ -375,4 +375,219 @@ async fn rate_limits_hold_across_processes_and_say_when_to_come_back() {
         (StatusCode::TOO_MANY_REQUESTS, Some(3))
     );
     assert_eq!(app.count("deployment_call").await, 3, "refused calls reach no model");
+}
+
+#[tokio::test]
+async fn a_streamed_call_sends_the_text_as_the_stub_provider_streams_it_then_done() {
+    let stub = MockServer::start().await;
+    let chunk = |content: &str| {
+        json!({"object": "chat.completion.chunk",
+               "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": null}]})
+    };
+    let usage = json!({"object": "chat.completion.chunk", "choices": [],
+                       "usage": {"prompt_tokens": 4, "completion_tokens": 3}});
+    let body = [chunk("Your "), chunk("order "), chunk("shipped."), usage]
+        .iter()
+        .map(|event| format!("data: {event}\n\n"))
+        .collect::<String>()
+        + "data: [DONE]\n\n";
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(body_partial_json(
+            json!({"stream": true, "messages": [{"role": "user", "content": "Answer: where?"}]}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/event-stream"))
+        .expect(2)
+        .mount(&stub)
+        .await;
+    let app = TestApp::with(Options {
+        env: env(&[("CUSTOM_BASE_URL", &format!("{}/v1", stub.uri()))]),
+        ..Options::default()
+    })
+    .await;
+    let (org, prompt) = team_with_prompt(&app, "Answer: {{question}}").await;
+    deploy(
+        &app,
+        &org,
+        json!({"name": "Stream", "slug": "stream", "prompt_id": id(&prompt),
+               "model": {"provider": "custom", "model": "streamer"},
+               "rate_limit": {"requests_per_minute": 10}}),
+    )
+    .await;
+    let key = api_key(&app, &org, json!(["execute"])).await;
+    let call = json!({"variables": {"question": "where?"}, "stream": true});
+
+    let streamed = execute(&app, &key, "stream", call.clone()).await;
+    assert_eq!(streamed.status, StatusCode::OK);
+    assert_eq!(streamed.header("content-type"), Some("text/event-stream"));
+    assert_eq!(streamed.header("ratelimit-remaining"), Some("9"));
+    let events = sse_events(&streamed.raw);
+    let deltas: Vec<&str> = events
+        .iter()
+        .filter(|(name, _)| name == "delta")
+        .map(|(_, data)| data["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(deltas, ["Your ", "order ", "shipped."]);
+    let (last, done) = events.last().unwrap();
+    assert_eq!(last, "done");
+    assert_eq!(done["output"], "Your order shipped.");
+    assert_eq!((&done["tokens_in"], &done["tokens_out"]), (&json!(4), &json!(3)));
+    assert_eq!(done["model"], json!({"provider": "custom", "model": "streamer"}));
+    let logged = app.get(&format!("/v1/calls/{}", done["call_id"].as_str().unwrap()), USER_A).await;
+    assert_eq!(
+        (&logged.body["status"], &logged.body["output"]),
+        (&json!("succeeded"), &json!("Your order shipped."))
+    );
+
+    // A client that stops reading at once: the call still ends, and is logged.
+    let request = axum::http::Request::post("/v1/execute/stream")
+        .header("authorization", format!("Bearer {key}"))
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(call.to_string()))
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(app.router(), request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    drop(response);
+    let mut logged = 0;
+    for _ in 0..100 {
+        logged = app.count("deployment_call").await;
+        if logged == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(logged, 2, "the abandoned call was logged");
+}
+
+#[tokio::test]
+async fn a_streamed_call_that_fails_ends_with_an_error_event_and_bad_requests_are_problems() {
+    let app = TestApp::with_settings(&[("LLM_MAX_ATTEMPTS", "1")]).await;
+    let (org, prompt) = team_with_prompt(&app, "Hi {{name}}").await;
+    deploy(
+        &app,
+        &org,
+        json!({"name": "Down", "slug": "down", "prompt_id": id(&prompt),
+               "model": {"provider": "mock", "model": "fail"}}),
+    )
+    .await;
+    let key = api_key(&app, &org, json!(["execute"])).await;
+
+    let down =
+        execute(&app, &key, "down", json!({"variables": {"name": "A"}, "stream": true})).await;
+    assert_eq!(down.status, StatusCode::OK);
+    let events = sse_events(&down.raw);
+    assert_eq!(events.len(), 1, "no text, one error: {events:?}");
+    let (name, problem) = &events[0];
+    assert_eq!((name.as_str(), &problem["code"]), ("error", &json!("model_failed")));
+    let logged =
+        app.get(&format!("/v1/calls/{}", problem["call_id"].as_str().unwrap()), USER_A).await;
+    assert_eq!(logged.body["status"], "failed");
+
+    // What is wrong before any model is called is an ordinary problem response.
+    let missing = execute(&app, &key, "down", json!({"stream": true})).await;
+    assert_eq!(
+        (missing.status, missing.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+    );
+    let unknown = execute(&app, &key, "nope", json!({"stream": true})).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+/// The call log's row of a call.
+async fn logged_call(app: &TestApp, call_id: &Value) -> Value {
+    app.get(&format!("/v1/calls/{}", call_id.as_str().unwrap()), USER_A).await.body
+}
+
+#[tokio::test]
+async fn identical_calls_are_answered_from_the_org_cache_for_free_and_the_saving_is_logged() {
+    let app = TestApp::new().await;
+    let (org, prompt) = team_with_prompt(&app, "Answer: {{question}}").await;
+    let deployment = |slug: &str, ttl: Value| {
+        json!({"name": slug, "slug": slug, "prompt_id": id(&prompt),
+               "model": {"provider": "mock", "model": "echo"}, "cache_ttl_seconds": ttl})
+    };
+    deploy(&app, &org, deployment("cached", json!(60))).await;
+    deploy(&app, &org, deployment("uncached", json!(null))).await;
+    let key = api_key(&app, &org, json!(["execute"])).await;
+    let ask = |question: &str| json!({"variables": {"question": question}});
+
+    let first = execute(&app, &key, "cached", ask("Where?")).await.body;
+    assert_eq!(first["cached"], false);
+    let paid = first["cost_usd"].as_f64().unwrap();
+    assert!(paid > 0.0);
+    let again = execute(&app, &key, "cached", ask("Where?")).await.body;
+    assert_eq!((&again["cached"], &again["cost_usd"]), (&json!(true), &json!(0.0)));
+    assert_eq!((&again["output"], &again["tokens_out"]), (&first["output"], &first["tokens_out"]));
+    let log = logged_call(&app, &again["call_id"]).await;
+    assert_eq!((&log["cached"], &log["cost_usd"]), (&json!(true), &json!(0.0)));
+    assert_eq!(log["saved_cost_usd"].as_f64(), Some(paid));
+
+    // Other variables are another request; a deployment without a TTL never reuses.
+    assert_eq!(execute(&app, &key, "cached", ask("When?")).await.body["cached"], false);
+    for _ in 0..2 {
+        assert_eq!(execute(&app, &key, "uncached", ask("Where?")).await.body["cached"], false);
+    }
+    // The same request in another organization: its cache is its own.
+    let other = team(&app, USER_B, &[]).await;
+    let other_prompt = app.in_org(USER_B, &other).create_prompt("Answer: {{question}}").await;
+    let other_deployment = json!({"name": "c", "slug": "cached", "prompt_id": id(&other_prompt.body),
+        "model": {"provider": "mock", "model": "echo"}, "cache_ttl_seconds": 60});
+    assert_eq!(
+        app.in_org(USER_B, &other).post("/v1/deployments", &other_deployment).await.status,
+        StatusCode::CREATED
+    );
+    let theirs = app
+        .send_with_org(
+            Method::POST,
+            "/v1/execute/cached",
+            &USER_B.token(),
+            &other,
+            Some(&ask("Where?")),
+        )
+        .await;
+    assert_eq!((theirs.status, &theirs.body["cached"]), (StatusCode::OK, &json!(false)));
+
+    // Older than the TTL: asked again.
+    let mut admin = app.test_db.superuser().await;
+    sqlx::query("update public.response_cache set created_at = now() - interval '61 seconds'")
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    assert_eq!(execute(&app, &key, "cached", ask("Where?")).await.body["cached"], false);
+    assert_eq!(execute(&app, &key, "cached", ask("Where?")).await.body["cached"], true);
+}
+
+#[tokio::test]
+async fn a_cached_answer_that_no_longer_matches_the_schema_is_not_served() {
+    let app = TestApp::new().await;
+    let (org, prompt) = team_with_prompt(&app, r#"{"answer": "{{answer}}"}"#).await;
+    let created = deploy(
+        &app,
+        &org,
+        json!({"name": "J", "slug": "j", "prompt_id": id(&prompt), "response_format": "json",
+               "model": {"provider": "mock", "model": "echo"}, "cache_ttl_seconds": 600}),
+    )
+    .await;
+    let key = api_key(&app, &org, json!(["execute"])).await;
+    let call = json!({"variables": {"answer": "yes"}});
+    assert_eq!(execute(&app, &key, "j", call.clone()).await.body["cached"], false);
+    assert_eq!(execute(&app, &key, "j", call.clone()).await.body["cached"], true);
+
+    let schema = json!({"type": "object", "required": ["answer"],
+                        "properties": {"answer": {"type": "integer"}}});
+    let changed = app
+        .patch(
+            &format!("/v1/deployments/{}", id(&created)),
+            USER_A,
+            &json!({"json_schema": schema}),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{:?}", changed.body);
+    let checked = execute(&app, &key, "j", call).await;
+    assert_eq!((checked.status, checked.code()), (StatusCode::BAD_GATEWAY, "invalid_model_output"));
+    assert_eq!(
+        logged_call(&app, &checked.body["call_id"]).await["cached"],
+        false,
+        "the model was asked"
+    );
 }

@@ -13,7 +13,7 @@ use tower::ServiceExt;
 
 use crate::support::{
     Part, TestApp, USER_A, USER_B, cells, dataset, finished_question_run, grader, id, prompt,
-    prompt_run, question_run, start_run, until_ended,
+    prompt_run, question_run, sse_events, start_run, until_ended,
 };
 
 #[tokio::test]
@@ -296,14 +296,7 @@ async fn server_sent_events_follow_the_run_to_its_end() {
     .await
     .expect("the stream ends with the run");
 
-    let events: Vec<(String, Value)> = body
-        .split("\n\n")
-        .filter_map(|block| {
-            let event = block.lines().find_map(|l| l.strip_prefix("event: "))?;
-            let data = block.lines().find_map(|l| l.strip_prefix("data: "))?;
-            Some((event.to_owned(), serde_json::from_str(data).unwrap()))
-        })
-        .collect();
+    let events = sse_events(body.as_bytes());
     assert_eq!(events.first().unwrap().0, "run", "a snapshot first");
     let last = events.last().unwrap();
     assert_eq!((last.0.as_str(), last.1["status"].as_str()), ("run", Some("completed")));
@@ -417,4 +410,58 @@ async fn the_model_catalog_says_what_is_usable() {
         (Some(false), Some(0.15))
     );
     assert!(gpt["prices_as_of"].as_str().is_some());
+}
+
+#[tokio::test]
+async fn a_run_with_cache_reuses_the_answers_of_identical_cells_and_costs_nothing() {
+    let app = TestApp::new().await;
+    let prompt = prompt(&app, "Q: {{question}}").await;
+    let dataset = dataset(&app, 3).await;
+    let run = |cache: bool, assertions: Value| {
+        json!({"prompt_id": id(&prompt), "dataset_id": id(&dataset), "cache": cache,
+               "models": [{"provider": "mock", "model": "echo"}], "assertions": assertions})
+    };
+    let costs = |cells: &[Value]| -> Vec<f64> {
+        cells.iter().map(|c| c["cost_usd"].as_f64().unwrap()).collect()
+    };
+
+    let first = start_run(&app, &run(true, json!([])), 30).await.body;
+    assert_eq!(first["cache"], true);
+    let paid = cells(&app, id(&first)).await;
+    assert!(paid.iter().all(|c| c["cached"] == false && c["saved_cost_usd"].is_null()));
+    assert!(costs(&paid).iter().all(|&cost| cost > 0.0));
+
+    // Only the grading changed: every answer is reused, for free, and graded anew.
+    let contains = json!([{"type": "contains", "value": "Q:"}]);
+    let second = start_run(&app, &run(true, contains.clone()), 30).await.body;
+    let reused = cells(&app, id(&second)).await;
+    assert!(
+        reused.iter().all(|c| c["cached"] == true && c["grading"]["auto_pass"] == true),
+        "{reused:?}"
+    );
+    assert_eq!(costs(&reused), [0.0; 3]);
+    let saved: Vec<f64> = reused.iter().map(|c| c["saved_cost_usd"].as_f64().unwrap()).collect();
+    assert_eq!(saved, costs(&paid));
+    assert_eq!(
+        reused.iter().map(|c| &c["output"]).collect::<Vec<_>>(),
+        paid.iter().map(|c| &c["output"]).collect::<Vec<_>>()
+    );
+
+    // Without `cache`, the model is asked again.
+    let fresh = start_run(&app, &run(false, contains), 30).await.body;
+    assert!(cells(&app, id(&fresh)).await.iter().all(|c| c["cached"] == false));
+
+    // Another user's organization has a cache of its own.
+    let theirs = app.create_prompt(USER_B, "Q: {{question}}").await;
+    let their_data = app.upload_csv(USER_B, &crate::support::questions(3)).await;
+    let their_run = app
+        .create_run(
+            USER_B,
+            &json!({"prompt_id": id(&theirs), "dataset_id": id(&their_data),
+            "cache": true, "models": [{"provider": "mock", "model": "echo"}]}),
+        )
+        .await;
+    app.run_ended(USER_B, id(&their_run)).await;
+    let their_cells = app.run_cells(USER_B, id(&their_run)).await;
+    assert!(their_cells.iter().all(|c| c["cached"] == false), "{their_cells:?}");
 }

@@ -382,6 +382,18 @@ impl TestApp {
 // ---- fixtures --------------------------------------------------------------------------------
 
 /// The `id` of a JSON object.
+/// The events of a `text/event-stream` body: each event's name and its data as JSON.
+pub fn sse_events(body: &[u8]) -> Vec<(String, Value)> {
+    String::from_utf8_lossy(body)
+        .split("\n\n")
+        .filter_map(|block| {
+            let event = block.lines().find_map(|l| l.strip_prefix("event: "))?;
+            let data = block.lines().find_map(|l| l.strip_prefix("data: "))?;
+            Some((event.to_owned(), serde_json::from_str(data).unwrap()))
+        })
+        .collect()
+}
+
 pub fn id(value: &Value) -> &str {
     value["id"].as_str().unwrap_or_else(|| panic!("no id in {value}"))
 }

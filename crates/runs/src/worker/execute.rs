@@ -6,12 +6,20 @@
 //! verdict) runs on the blocking pool once the input is large, so the async threads that serve
 //! everyone's requests are never held by it.
 
-use std::{borrow::Cow, collections::HashMap, sync::Arc};
+use std::{
+    borrow::Cow,
+    collections::HashMap,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use grading::{CheckResult, CompiledCheck, ScoreScale, parse_verdict};
 use platform::OrgId;
 use prompts::placeholders::RenderError;
-use providers::{ChatRequest, ChatResponse, ModelParams, ModelProblem, ProviderError};
+use providers::{
+    ChatRequest, ChatResponse, ModelParams, ModelProblem, ProviderError,
+    cache::{self, CachedAnswer},
+};
 use serde_json::{Map, Value, json};
 
 use super::{Claimed, Worker};
@@ -22,6 +30,9 @@ use crate::{
     render::{render, render_with, value_text},
     store::RUN_DETAIL_COLUMNS,
 };
+
+/// How old a cached answer a run reuses may be: as long as the cache keeps answers.
+const RUN_CACHE_MAX_AGE: Duration = cache::MAX_AGE;
 
 /// Inputs smaller than this are worked on in place; larger ones on the blocking pool.
 const OFFLOAD_BYTES: usize = 64 * 1024;
@@ -42,6 +53,8 @@ pub(super) struct RunSpec {
     expected_column: Option<String>,
     scale: ScoreScale,
     pass_threshold: f64,
+    /// Reuse and keep answers (`providers::cache`).
+    use_cache: bool,
 }
 
 /// What the worker needs of a run's model. `params` comes as text and is decoded here, so that
@@ -65,6 +78,21 @@ struct ModelSpec {
     output_per_mtok: f64,
 }
 
+impl ModelSpec {
+    /// USD for an answer of these tokens.
+    fn cost(&self, tokens_in: u32, tokens_out: u32) -> f64 {
+        (f64::from(tokens_in) * self.input_per_mtok + f64::from(tokens_out) * self.output_per_mtok)
+            / 1_000_000.0
+    }
+}
+
+/// Where a cell's answer came from.
+enum Answered {
+    ByModel(ChatResponse),
+    /// The response cache, and how long the look-up took.
+    FromCache(CachedAnswer, Duration),
+}
+
 /// The outcome of a cell, ready to be written.
 #[derive(Debug)]
 pub(super) struct CellResult {
@@ -77,6 +105,8 @@ pub(super) struct CellResult {
     pub judge: Option<Judgement>,
     pub assertion_results: Option<Vec<CheckResult>>,
     pub auto_pass: Option<bool>,
+    /// A new answer for the response cache (of a run that caches).
+    pub to_cache: Option<cache::Entry>,
 }
 
 impl CellResult {
@@ -90,6 +120,7 @@ impl CellResult {
             judge: None,
             assertion_results: None,
             auto_pass: None,
+            to_cache: None,
         }
     }
 
@@ -249,14 +280,51 @@ impl Worker {
 
         let request =
             ChatRequest { model: model.model.clone(), system, user, params: model.params.clone() };
-        let call = provider.call(&request).await;
+        let cache_key = spec.use_cache.then(|| cache::key(&model.provider, &request));
+        let hit = match &cache_key {
+            Some(key) => self.cached(cell.org_id, key).await,
+            None => None,
+        };
         let mut result = CellResult::new(cell.id, CellStatus::Succeeded);
-        result.attempts = i32::try_from(call.attempts).unwrap_or(i32::MAX);
-        match call.result {
-            Ok(response) => {
+        let answer = match hit {
+            Some((hit, looked_up_in)) => Ok(Answered::FromCache(hit, looked_up_in)),
+            None => {
+                let call = provider.call(&request).await;
+                result.attempts = i32::try_from(call.attempts).unwrap_or(i32::MAX);
+                call.result.map(Answered::ByModel)
+            }
+        };
+        match answer {
+            Ok(answer) => {
+                let (response, cost_usd, saved_cost_usd) = match answer {
+                    Answered::ByModel(response) => {
+                        let cost = model.cost(response.tokens_in, response.tokens_out);
+                        (response, cost, None)
+                    }
+                    Answered::FromCache(hit, looked_up_in) => {
+                        let saved = Some(hit.cost_usd);
+                        (hit.into_response(looked_up_in), 0.0, saved)
+                    }
+                };
                 let usage = Usage::of(&response);
                 let (output, truncated) =
-                    bounded(response.text, self.config.limits.max_output_bytes);
+                    bounded(response.text.clone(), self.config.limits.max_output_bytes);
+                // A new, whole answer is kept for the next identical cell.
+                if let Some(key) = cache_key
+                    && saved_cost_usd.is_none()
+                    && !truncated
+                {
+                    result.to_cache = Some(cache::Entry {
+                        org_id: cell.org_id,
+                        key_sha256: key,
+                        answer: CachedAnswer::of(
+                            &model.provider,
+                            &model.model,
+                            &response,
+                            cost_usd,
+                        ),
+                    });
+                }
                 self.grade(&entry, row, &request.user, &output, &mut result).await;
                 result.generation = Generation {
                     output: Some(output),
@@ -265,7 +333,9 @@ impl Worker {
                     latency_ms: usage.latency_ms,
                     tokens_in: usage.tokens_in,
                     tokens_out: usage.tokens_out,
-                    cost_usd: Some(usage.cost(model.input_per_mtok, model.output_per_mtok)),
+                    cost_usd: Some(cost_usd),
+                    cached: saved_cost_usd.is_some(),
+                    saved_cost_usd,
                     ..Generation::default()
                 };
             }
@@ -277,6 +347,27 @@ impl Worker {
         result.generation.rendered_system = request.system;
         result.generation.rendered_prompt = Some(request.user);
         Some(result)
+    }
+
+    /// The cached answer for `key` in `org`, and how long finding it took. A cache that cannot
+    /// be read is a miss: the model answers instead.
+    async fn cached(&self, org: OrgId, key: &str) -> Option<(CachedAnswer, Duration)> {
+        let started = Instant::now();
+        let found = async {
+            let mut tx = self.db.begin_service().await?;
+            let found = cache::look_up(&mut tx, org, key, RUN_CACHE_MAX_AGE, "run").await?;
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(found)
+        }
+        .await;
+        match found {
+            Ok(found) => found.map(|hit| (hit, started.elapsed())),
+            Err(error) => {
+                let error = platform::db::describe(&error);
+                tracing::warn!(%error, "could not read the response cache");
+                None
+            }
+        }
     }
 
     /// Runs the checks and the judge on a successful output. The cell passes when every check
@@ -513,6 +604,7 @@ impl Worker {
             expected_column: run.expected_column,
             scale: run.score_scale,
             pass_threshold: run.pass_threshold,
+            use_cache: run.cache,
         }
     }
 

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use platform::db::{DbFailure, classify};
+use providers::cache;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
@@ -106,9 +107,10 @@ impl Worker {
         Ok(runs)
     }
 
-    /// Writes the results whose lease this worker still holds; returns the runs touched. Each
-    /// result is a row of named columns (`CellResult::row`), read back into `run_cell`'s own
-    /// column types by `jsonb_populate_recordset`.
+    /// Writes the results whose lease this worker still holds, and the new answers of runs that
+    /// cache; returns the runs touched. Each result is a row of named columns
+    /// (`CellResult::row`), read back into `run_cell`'s own column types by
+    /// `jsonb_populate_recordset`.
     async fn write(&self, results: &[CellResult]) -> Result<Vec<RunId>, sqlx::Error> {
         let rows = Value::Array(results.iter().map(CellResult::row).collect());
         let mut tx = self.db.begin_service().await?;
@@ -119,6 +121,7 @@ impl Worker {
                output = u.output, output_truncated = u.output_truncated,
                finish_reason = u.finish_reason, latency_ms = u.latency_ms,
                tokens_in = u.tokens_in, tokens_out = u.tokens_out, cost_usd = u.cost_usd,
+               cached = coalesce(u.cached, false), saved_cost_usd = u.saved_cost_usd,
                error_kind = u.error_kind, error_message = u.error_message,
                judge_status = u.judge_status, judge_score = u.judge_score,
                judge_pass = u.judge_pass, judge_reason = u.judge_reason,
@@ -137,6 +140,9 @@ impl Worker {
         .bind(rows)
         .fetch_all(&mut *tx)
         .await?;
+        let answers: Vec<cache::Entry> =
+            results.iter().filter_map(|result| result.to_cache.clone()).collect();
+        cache::store(&mut tx, &answers).await?;
         tx.commit().await?;
         // Counted as attempted: a few may have been dropped (cancelled or reclaimed meanwhile).
         for result in results {

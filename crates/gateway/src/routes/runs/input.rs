@@ -105,6 +105,11 @@ pub struct CreateRun {
     /// grader do.
     #[validate(length(max = 20))]
     pub assertions: Option<Vec<Check>>,
+    /// Reuse the answers of identical requests (same model, parameters and rendered messages)
+    /// from the organization's response cache, and keep new ones: re-running after changing
+    /// only the grader costs nothing. Cells answered from the cache say `cached: true`.
+    #[serde(default)]
+    pub cache: bool,
 }
 
 /// The bounds `ModelParams` has wherever it is used (the workers check them again).
@@ -146,6 +151,7 @@ impl TryFrom<CreateRun> for runs::NewRun {
             models: req.models.into_iter().map(Into::into).collect(),
             grader,
             concurrency: req.concurrency,
+            cache: req.cache,
             grading: runs::Grading {
                 expected_column: req.expected_column,
                 scale: req.score_scale.unwrap_or_default(),

@@ -17,9 +17,6 @@ const COLUMNS: &str = "id, org_id, deployment_id, deployment_slug, prompt_versio
     provider, model, tokens_in, tokens_out, cost_usd, saved_cost_usd, latency_ms, cached, \
     fallback_used, created_at";
 
-/// Rows deleted per statement by the sweep, so that it never holds many locks for long.
-const SWEEP_BATCH: i64 = 10_000;
-
 /// The calls of `org` that pass `filter`, newest first.
 pub async fn list_calls(
     tx: &mut UserTx,
@@ -65,29 +62,10 @@ pub async fn get_call(tx: &mut UserTx, id: CallId) -> Result<Call> {
         .ok_or(Error::CallNotFound(id))
 }
 
-/// Deletes the calls older than `retention`, a batch at a time; how many went. Background work
-/// (as `service_role`), never on behalf of a request.
+/// Deletes the calls older than `retention`; how many went. Background work, never on behalf
+/// of a request.
 pub async fn sweep_calls(db: &Db, retention: Duration) -> Result<u64> {
-    let cutoff =
-        Utc::now() - chrono::Duration::from_std(retention).unwrap_or(chrono::Duration::MAX);
-    let mut deleted = 0;
-    loop {
-        let mut tx = db.begin_service().await?;
-        let batch = sqlx::query(
-            "delete from public.deployment_call where id in (
-               select id from public.deployment_call where created_at < $1 limit $2)",
-        )
-        .bind(cutoff)
-        .bind(SWEEP_BATCH)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        tx.commit().await?;
-        deleted += batch;
-        if batch < SWEEP_BATCH as u64 {
-            return Ok(deleted);
-        }
-    }
+    Ok(db.sweep("public.deployment_call", "id", retention).await?)
 }
 
 /// Forgets the rate-limit buckets untouched for an hour: full again since, they are what a new

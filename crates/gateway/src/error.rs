@@ -575,6 +575,35 @@ impl From<deployments::Error> for ApiError {
     }
 }
 
+impl From<webhooks::Error> for ApiError {
+    fn from(err: webhooks::Error) -> Self {
+        use webhooks::Error;
+        match err {
+            Error::NotFound(id) => Self::new(
+                StatusCode::NOT_FOUND,
+                "webhook_not_found",
+                format!("Webhook {id} does not exist."),
+            ),
+            Error::DeliveryNotFound(id) => Self::new(
+                StatusCode::NOT_FOUND,
+                "delivery_not_found",
+                format!("Delivery {id} of this webhook does not exist."),
+            ),
+            Error::Invalid(problem) => {
+                Self::validation(vec![FieldError::new(problem.field, "invalid", problem.message)])
+            }
+            Error::TooMany { limit } => Self::conflict(
+                "too_many_webhooks",
+                format!("The organization has {limit} webhooks, the most it may have."),
+            )
+            .with_limit(u64::try_from(limit).unwrap_or_default()),
+            Error::Access(err) => err.into(),
+            Error::InvalidCursor(err) => err.into(),
+            Error::Db(err) => err.into(),
+        }
+    }
+}
+
 impl From<orgs::Error> for ApiError {
     fn from(err: orgs::Error) -> Self {
         use orgs::{Error, Refusal};

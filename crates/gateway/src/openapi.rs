@@ -33,6 +33,7 @@ use crate::error::{PROBLEM_JSON, Problem};
         (name = "runs", description = "Runs of a prompt version against models over a dataset: cells, progress, events"),
         (name = "grading", description = "Manual grades, run summaries with intervals, comparisons, exports"),
         (name = "deployments", description = "Prompts shipped as endpoints: `POST /v1/execute/{slug}` with an API key, and the log of every call"),
+        (name = "webhooks", description = "Signed event deliveries (Standard Webhooks) to an organization's endpoints: runs ending, failed calls, rate limits, deployment changes"),
         (name = "orgs", description = "Organizations (teams): members, roles, invitations. Everything belongs to one; lists and creations act in the `X-Org-Id` header's (default: your personal organization)"),
         (name = "health", description = "Liveness and readiness"),
     ),

@@ -9,6 +9,7 @@ pub mod models;
 pub mod orgs;
 pub mod prompts;
 pub mod runs;
+pub mod webhooks;
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use platform::pagination::{DEFAULT_LIMIT, MAX_LIMIT, Page, PageRequest};
@@ -29,7 +30,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(models::router())
         .merge(orgs::router())
         .merge(api_keys::router())
-        .merge(deployments::router());
+        .merge(deployments::router())
+        .merge(webhooks::router());
     OpenApiRouter::new().merge(health::router()).nest("/v1", v1)
 }
 

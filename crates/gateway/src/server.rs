@@ -37,7 +37,8 @@ pub async fn work(state: &AppState, shutdown: impl Future<Output = ()>) {
     }
 }
 
-/// Starts this process's worker, unless it is configured with no concurrency.
+/// Starts this process's worker, its housekeeping and its webhook sender, unless it is
+/// configured with no concurrency.
 pub fn spawn_worker(
     state: &AppState,
     config: &WorkerConfig,
@@ -54,8 +55,15 @@ pub fn spawn_worker(
     );
     let housekeeping = tokio::spawn(housekeeping(state.clone(), stop.clone()));
     let working = tokio::spawn(worker.run(stop.clone()));
+    let sending = match webhooks::Sender::new(state.db.clone(), state.settings.webhooks.clone()) {
+        Ok(sender) => tokio::spawn(sender.run(stop.clone())),
+        Err(error) => {
+            tracing::error!(%error, "cannot send webhooks: no HTTP client");
+            tokio::spawn(async {})
+        }
+    };
     Some(tokio::spawn(async move {
-        let _ = tokio::join!(working, housekeeping);
+        let _ = tokio::join!(working, housekeeping, sending);
     }))
 }
 
@@ -63,7 +71,7 @@ pub fn spawn_worker(
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 
 /// Deletes what outlived its use (calls past `CALL_LOG_RETENTION_DAYS`, idle rate-limit
-/// buckets, cached answers older than 30 days), now and then every ten minutes, until `stop`. Several processes doing it at once is
+/// buckets, cached answers and webhook events older than 30 days), now and then every ten minutes, until `stop`. Several processes doing it at once is
 /// harmless.
 async fn housekeeping(state: AppState, stop: CancellationToken) {
     loop {
@@ -79,6 +87,11 @@ async fn housekeeping(state: AppState, stop: CancellationToken) {
             Ok(0) => {}
             Ok(deleted) => tracing::info!(deleted, "swept answers past the cache's age"),
             Err(error) => tracing::warn!(%error, "sweeping the response cache failed"),
+        }
+        match webhooks::sweep_events(&state.db).await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "swept webhook events older than 30 days"),
+            Err(error) => tracing::warn!(%error, "sweeping webhook events failed"),
         }
         tokio::select! {
             () = stop.cancelled() => return,

@@ -52,6 +52,8 @@ pub struct AppSettings {
     pub api_key_requests_per_minute: u32,
     pub providers: ProvidersConfig,
     pub worker: WorkerConfig,
+    /// How webhooks are sent (`WEBHOOK_ALLOW_PRIVATE_NETWORKS`, `WEBHOOK_RETRY_SCHEDULE_SECONDS`).
+    pub webhooks: webhooks::SenderConfig,
     /// Long-lived responses (run event streams, exports) one tenant may have open at once in
     /// this process.
     pub max_streams_per_tenant: usize,
@@ -81,6 +83,8 @@ pub struct Defaults {
     pub bind_addr: SocketAddr,
     pub cors: CorsOrigins,
     pub log_format: LogFormat,
+    /// Whether webhooks may be sent to this machine and private networks.
+    pub webhook_private_networks: bool,
 }
 
 impl Defaults {
@@ -89,12 +93,15 @@ impl Defaults {
         bind_addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 8080),
         cors: CorsOrigins::None,
         log_format: LogFormat::Json,
+        webhook_private_networks: false,
     };
-    /// `dev`: this machine only, any origin (a frontend on another port), readable logs.
+    /// `dev`: this machine only, any origin (a frontend on another port), readable logs,
+    /// webhooks to a receiver on this machine.
     pub const DEV: Self = Self {
         bind_addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8080),
         cors: CorsOrigins::Any,
         log_format: LogFormat::Pretty,
+        webhook_private_networks: true,
     };
 }
 
@@ -179,9 +186,36 @@ impl AppSettings {
             api_key_requests_per_minute: positive(env, "API_KEY_REQUESTS_PER_MINUTE", 600)?,
             providers,
             worker,
+            webhooks: webhook_settings(env, defaults)?,
             max_streams_per_tenant: positive(env, "MAX_STREAMS_PER_TENANT", 16)?,
         })
     }
+}
+
+fn webhook_settings(env: &Env, defaults: &Defaults) -> Result<webhooks::SenderConfig, EnvError> {
+    let default = webhooks::SenderConfig::default();
+    let name = "WEBHOOK_RETRY_SCHEDULE_SECONDS";
+    let retry_schedule = match env.get(name) {
+        None => default.retry_schedule,
+        Some(text) => text
+            .split(',')
+            .map(|seconds| match seconds.trim().parse::<f64>() {
+                Ok(s) if s.is_finite() && s >= 0.0 => Ok(Duration::from_secs_f64(s)),
+                _ => Err(EnvError::invalid(name, "a comma-separated list of seconds")),
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    Ok(webhooks::SenderConfig {
+        allow_private_networks: env
+            .parse_or("WEBHOOK_ALLOW_PRIVATE_NETWORKS", defaults.webhook_private_networks)?,
+        retry_schedule,
+        timeout: Duration::from_secs(positive(
+            env,
+            "WEBHOOK_TIMEOUT_SECONDS",
+            default.timeout.as_secs(),
+        )?),
+        ..default
+    })
 }
 
 fn pool_settings(env: &Env) -> Result<PoolSettings, EnvError> {
@@ -425,6 +459,9 @@ mod tests {
             ("OPENAI_API_KEY", "sk-1"),
             ("OPENAI_MAX_CONCURRENCY", "26"),
             ("CUSTOM_BASE_URL", "http://127.0.0.1:1/v1"),
+            ("WEBHOOK_ALLOW_PRIVATE_NETWORKS", "true"),
+            ("WEBHOOK_RETRY_SCHEDULE_SECONDS", "1, 2.5"),
+            ("WEBHOOK_TIMEOUT_SECONDS", "3"),
         ];
         let env = Env::from_pairs(pairs);
         let deployed = AppSettings::from_env(&env, &Defaults::DEPLOYED).unwrap();
@@ -432,6 +469,10 @@ mod tests {
         assert_eq!(dev, deployed);
         assert_eq!(dev.dataset_limits.max_upload_bytes, 8_388_608);
         assert_eq!(dev.providers.endpoints.len(), 2);
+        assert_eq!(
+            dev.webhooks.retry_schedule,
+            [Duration::from_secs(1), Duration::from_millis(2500)]
+        );
 
         let unset = Env::from_pairs([]);
         let dev = AppSettings::from_env(&unset, &Defaults::DEV).unwrap();
@@ -441,6 +482,10 @@ mod tests {
                 bind_addr: deployed.bind_addr,
                 cors: CorsOrigins::None,
                 log_format: LogFormat::Json,
+                webhooks: webhooks::SenderConfig {
+                    allow_private_networks: false,
+                    ..dev.webhooks.clone()
+                },
                 ..dev
             },
             deployed

@@ -214,6 +214,39 @@ impl Db {
         Ok(ServiceTx { tx })
     }
 
+    /// Deletes the rows of `table` created more than `age` ago, as `service_role`, a batch per
+    /// short transaction (no long lock, no huge WAL burst): how many. `table` and its `key` (the
+    /// primary key's columns, e.g. `(org_id, key_sha256)`) are names from the code, never input.
+    /// Background work, never on behalf of a request.
+    pub async fn sweep(
+        &self,
+        table: &'static str,
+        key: &'static str,
+        age: Duration,
+    ) -> Result<u64, sqlx::Error> {
+        const BATCH: i64 = 10_000;
+        let statement = format!(
+            "delete from {table} where {key} in (
+               select {key} from {table} where created_at < now() - $1 * interval '1 second'
+               limit $2)"
+        );
+        let mut deleted = 0;
+        loop {
+            let mut tx = self.begin_service().await?;
+            let batch = sqlx::query(&statement)
+                .bind(age.as_secs_f64())
+                .bind(BATCH)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            deleted += batch;
+            if batch < BATCH as u64 {
+                return Ok(deleted);
+            }
+        }
+    }
+
     /// Whether the database answers.
     pub async fn is_ready(&self) -> bool {
         sqlx::query("select 1").execute(&self.pool).await.is_ok()

@@ -132,29 +132,10 @@ pub async fn store(conn: &mut PgConnection, entries: &[Entry]) -> Result<(), sql
     Ok(())
 }
 
-/// Forgets the answers older than [`MAX_AGE`], a batch at a time: how many. Background work (as
-/// `service_role`), never on behalf of a request.
+/// Forgets the answers older than [`MAX_AGE`]: how many. Background work, never on behalf of a
+/// request.
 pub async fn sweep(db: &Db) -> Result<u64, sqlx::Error> {
-    const BATCH: i64 = 10_000;
-    let mut deleted = 0;
-    loop {
-        let mut tx = db.begin_service().await?;
-        let batch = sqlx::query(
-            "delete from public.response_cache where (org_id, key_sha256) in (
-               select org_id, key_sha256 from public.response_cache
-               where created_at < now() - $1 * interval '1 second' limit $2)",
-        )
-        .bind(MAX_AGE.as_secs_f64())
-        .bind(BATCH)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        tx.commit().await?;
-        deleted += batch;
-        if batch < BATCH as u64 {
-            return Ok(deleted);
-        }
-    }
+    db.sweep("public.response_cache", "(org_id, key_sha256)", MAX_AGE).await
 }
 
 #[cfg(test)]

@@ -175,6 +175,23 @@ test("a prompt shipped: an API key calls its deployment, the second identical ca
   assert.deepEqual(calls.data!.items.map((c) => c.cached), [true, false]);
 });
 
+test("a webhook: registered with its secret shown once, pinged, its delivery listed", async () => {
+  const made = await alice.POST("/v1/webhooks", {
+    // On this machine (`dev` allows it), where nothing listens: nothing leaves the machine.
+    body: { url: "http://127.0.0.1:9/hooks", events: ["run.completed", "run.failed"] },
+  });
+  assert.equal(made.response.status, 201, JSON.stringify(made.error));
+  assert.match(made.data!.secret, /^whsec_/);
+  const shown = await alice.GET("/v1/webhooks/{id}", { params: { path: { id: made.data!.id } } });
+  assert.equal((shown.data as Record<string, unknown>).secret, undefined);
+  const pinged = await alice.POST("/v1/webhooks/{id}/test", { params: { path: { id: made.data!.id } } });
+  assert.equal(pinged.response.status, 202, JSON.stringify(pinged.error));
+  const deliveries = await alice.GET("/v1/webhooks/{id}/deliveries", { params: { path: { id: made.data!.id } } });
+  assert.deepEqual(deliveries.data!.items.map((d) => [d.event_id, d.event_type]), [[pinged.data!.event_id, "ping"]]);
+  const refused = await bob.GET("/v1/webhooks/{id}", { params: { path: { id: made.data!.id } } });
+  assert.equal(refused.response.status, 404);
+});
+
 test("errors come back typed as problems", async () => {
   const invalid = await alice.POST("/v1/prompts", { body: { name: " ", kind: "generator", body: "x" } });
   assert.equal(invalid.response.status, 422);

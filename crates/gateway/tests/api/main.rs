@@ -15,3 +15,4 @@ mod runs;
 mod snapshots;
 mod support;
 mod tenants;
+mod webhooks;

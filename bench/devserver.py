@@ -66,7 +66,9 @@ class DevServer:
         env = {**os.environ, "PGPASSWORD": password}
         out = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(self.db_port), "-U", "postgres", "-d",
                               "promptrefine", "-v", "ON_ERROR_STOP=1", "-qAt", *extra, "-c", sql],
-                             env=env, check=True, capture_output=True, text=True)
+                             env=env, capture_output=True, text=True)
+        if out.returncode != 0:
+            raise RuntimeError(f"psql failed: {out.stderr}")
         return out.stdout
 
     def stop(self) -> None:

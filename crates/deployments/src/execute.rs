@@ -24,6 +24,7 @@ use crate::{
 struct Target {
     id: DeploymentId,
     slug: String,
+    prompt_id: prompts::PromptId,
     requests_per_minute: Option<i32>,
     cache_ttl_seconds: Option<i32>,
     version: i32,
@@ -190,7 +191,7 @@ pub async fn finish(
     let answer = match answer {
         Ok(answer) => answer,
         Err(error) => {
-            log.failed(&error, latency_ms);
+            log.failed(&error, &target.model, latency_ms);
             let call_id = log.insert(db, &caller, org, None).await?;
             return Err(Error::ModelsFailed { call_id, kind: error.kind, message: error.message });
         }
@@ -387,6 +388,7 @@ fn saturating_i32(n: u32) -> i32 {
 struct LogRow {
     deployment_id: DeploymentId,
     deployment_slug: String,
+    prompt_id: prompts::PromptId,
     version: i32,
     variables: Value,
     metadata: Option<Value>,
@@ -412,6 +414,7 @@ impl LogRow {
         Self {
             deployment_id: target.id,
             deployment_slug: target.slug.clone(),
+            prompt_id: target.prompt_id,
             version: target.version,
             variables: Value::Object(call.variables.clone()),
             metadata: call.metadata.clone(),
@@ -461,7 +464,10 @@ impl LogRow {
         self.cached = true;
     }
 
-    fn failed(&mut self, error: &ProviderError, latency_ms: i32) {
+    /// No model answered: the deployment's own model is the one the failure is counted against.
+    fn failed(&mut self, error: &ProviderError, model: &ModelChoice, latency_ms: i32) {
+        self.provider = Some(model.provider.clone());
+        self.model = Some(model.model.clone());
         self.error_kind = Some(error.kind.as_str().to_owned());
         self.error_message = Some(error.message.clone());
         self.latency_ms = latency_ms;
@@ -486,9 +492,9 @@ impl LogRow {
             "insert into public.deployment_call (id, org_id, deployment_id, deployment_slug,
                prompt_version, api_key_id, user_id, variables, metadata, rendered_prompt, output,
                status, error_kind, error_message, provider, model, tokens_in, tokens_out,
-               cost_usd, saved_cost_usd, latency_ms, cached, fallback_used)
+               cost_usd, saved_cost_usd, latency_ms, cached, fallback_used, prompt_id)
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-               $18, $19, $20, $21, $22, $23)",
+               $18, $19, $20, $21, $22, $23, $24)",
         )
         .bind(id)
         .bind(org)
@@ -513,6 +519,7 @@ impl LogRow {
         .bind(self.latency_ms)
         .bind(self.cached)
         .bind(self.fallback_used)
+        .bind(self.prompt_id)
         .execute(&mut *tx)
         .await?;
         if let Some(entry) = to_cache {

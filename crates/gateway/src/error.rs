@@ -575,6 +575,27 @@ impl From<deployments::Error> for ApiError {
     }
 }
 
+impl From<analytics::Error> for ApiError {
+    fn from(err: analytics::Error) -> Self {
+        use analytics::Error;
+        match err {
+            Error::EmptyRange => {
+                Self::validation(vec![FieldError::new("from", "range", "must be before `to`")])
+            }
+            Error::TooManyBuckets { buckets } => Self::validation(vec![FieldError::new(
+                "bucket",
+                "range",
+                format!(
+                    "the range holds {buckets} buckets, at most {}: narrow it or use `day`",
+                    analytics::MAX_BUCKETS
+                ),
+            )]),
+            Error::Access(err) => err.into(),
+            Error::Db(err) => err.into(),
+        }
+    }
+}
+
 impl From<webhooks::Error> for ApiError {
     fn from(err: webhooks::Error) -> Self {
         use webhooks::Error;

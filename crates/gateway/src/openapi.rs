@@ -33,12 +33,13 @@ use crate::error::{PROBLEM_JSON, Problem};
         (name = "runs", description = "Runs of a prompt version against models over a dataset: cells, progress, events"),
         (name = "grading", description = "Manual grades, run summaries with intervals, comparisons, exports"),
         (name = "deployments", description = "Prompts shipped as endpoints: `POST /v1/execute/{slug}` with an API key, and the log of every call"),
+        (name = "analytics", description = "Usage over time (requests, errors, latency percentiles, tokens, cost, cache savings) of calls and runs, and an overview"),
         (name = "webhooks", description = "Signed event deliveries (Standard Webhooks) to an organization's endpoints: runs ending, failed calls, rate limits, deployment changes"),
         (name = "orgs", description = "Organizations (teams): members, roles, invitations. Everything belongs to one; lists and creations act in the `X-Org-Id` header's (default: your personal organization)"),
         (name = "health", description = "Liveness and readiness"),
     ),
     // Schemas only query parameters use are not collected from the routes; name them here.
-    components(schemas(Problem, runs::ExportFormat)),
+    components(schemas(Problem, runs::ExportFormat, analytics::BucketWidth, analytics::GroupBy)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

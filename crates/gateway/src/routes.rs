@@ -1,5 +1,6 @@
 //! The HTTP routes, one module per resource, with their request and response types beside them.
 
+pub mod analytics;
 pub mod api_keys;
 pub mod datasets;
 pub mod deployments;
@@ -31,7 +32,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(orgs::router())
         .merge(api_keys::router())
         .merge(deployments::router())
-        .merge(webhooks::router());
+        .merge(webhooks::router())
+        .merge(analytics::router());
     OpenApiRouter::new().merge(health::router()).nest("/v1", v1)
 }
 

@@ -62,9 +62,26 @@ pub fn spawn_worker(
             tokio::spawn(async {})
         }
     };
+    let rolling_up = tokio::spawn(roll_up_usage(state.clone(), stop.clone()));
     Some(tokio::spawn(async move {
-        let _ = tokio::join!(working, housekeeping, sending);
+        let _ = tokio::join!(working, housekeeping, sending, rolling_up);
     }))
+}
+
+/// How often calls and cells are counted into the usage rollups: how far analytics lag.
+const ROLL_UP_EVERY: Duration = Duration::from_secs(10);
+
+/// Keeps the usage rollups up to date until `stop`.
+async fn roll_up_usage(state: AppState, stop: CancellationToken) {
+    loop {
+        if let Err(error) = analytics::roll_up(&state.db).await {
+            tracing::warn!(error = %platform::db::describe(&error), "rolling up usage failed");
+        }
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(ROLL_UP_EVERY) => {}
+        }
+    }
 }
 
 /// How often the processes that work also tidy up.

@@ -38,6 +38,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organization at a glance: its prompts, datasets, runs, deployments and API keys (those
+         *     the caller may see), spend this month and last (UTC), deployments' calls and their error rate
+         *     over the last 24 hours, and the five prompts that cost most this month.
+         */
+        get: operations["overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Usage over time of deployments' calls (`source = execute`) and runs' cells (`source = run`):
+         *     requests, errors, latency p50/p95, tokens, cost, cache hits and savings per bucket. Every
+         *     bucket of the range is present (zeros without calls), for every group. Counts lag the calls
+         *     by up to ten seconds (they are rolled up in the background). At most 1,000 buckets.
+         */
+        get: operations["usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/api-keys": {
         parameters: {
             query?: never;
@@ -853,6 +896,11 @@ export interface components {
          */
         AssertionType: "equals" | "contains" | "icontains" | "regex" | "starts_with" | "is_json" | "json_field_equals";
         /**
+         * @description How wide a bucket of the series is.
+         * @enum {string}
+         */
+        BucketWidth: "hour" | "day";
+        /**
          * @description How a call ended.
          * @enum {string}
          */
@@ -1435,6 +1483,11 @@ export interface components {
             /** @example mock */
             provider: string;
         };
+        /**
+         * @description What the series is split by.
+         * @enum {string}
+         */
+        GroupBy: "model" | "deployment" | "prompt" | "api_key" | "source";
         Health: {
             /** @example ok */
             status: string;
@@ -2205,6 +2258,16 @@ export interface components {
          * @enum {string}
          */
         PromptKind: "generator" | "grader";
+        /** @description A prompt and what it cost. */
+        PromptSpend: {
+            /** Format: double */
+            cost_usd: number;
+            name?: string | null;
+            /** Format: uuid */
+            prompt_id: string;
+            /** Format: int64 */
+            requests: number;
+        };
         /** @description A prompt, without its body. */
         PromptView: {
             /** Format: date-time */
@@ -2510,6 +2573,73 @@ export interface components {
             /** @description Display name (1-200 characters); defaults to the file name without its extension. */
             name?: string | null;
         };
+        /** @description The usage series. */
+        Usage: {
+            buckets: components["schemas"]["UsageBucket"][];
+        };
+        /** @description One bucket of one group. Buckets without calls are present, with zeros. */
+        UsageBucket: {
+            /** Format: int64 */
+            cache_hits: number;
+            /** Format: double */
+            cost_usd: number;
+            /** Format: int64 */
+            errors: number;
+            /**
+             * @description The group's value (see `group_by`); `null` without `group_by`, and for calls the
+             *     grouping does not apply to (a run's cells have no deployment or API key).
+             */
+            group?: string | null;
+            /**
+             * Format: int32
+             * @description Latency percentiles, exact to their histogram bucket (at most 3.1% wide); 0 without calls.
+             */
+            p50_ms: number;
+            /** Format: int32 */
+            p95_ms: number;
+            /** Format: int64 */
+            requests: number;
+            /** Format: double */
+            saved_usd: number;
+            /** Format: date-time */
+            start: string;
+            /** Format: int64 */
+            tokens_in: number;
+            /** Format: int64 */
+            tokens_out: number;
+        };
+        /** @description An organization at a glance. */
+        UsageOverview: {
+            /**
+             * Format: int64
+             * @description Keys that are not revoked.
+             */
+            api_keys: number;
+            /**
+             * Format: int64
+             * @description Deployments' calls in the last 24 hours (by the hour), and the share that failed.
+             */
+            calls_24h: number;
+            /** Format: int64 */
+            datasets: number;
+            /** Format: int64 */
+            deployments: number;
+            /** Format: double */
+            error_rate_24h: number;
+            /** Format: int64 */
+            prompts: number;
+            /** Format: int64 */
+            runs: number;
+            /** Format: double */
+            spend_last_month_usd: number;
+            /**
+             * Format: double
+             * @description Spent on calls and runs this calendar month (UTC), and the one before.
+             */
+            spend_this_month_usd: number;
+            /** @description The five prompts that cost most this month. */
+            top_prompts: components["schemas"]["PromptSpend"][];
+        };
         /** @description One immutable version of a prompt. */
         VersionView: {
             body: string;
@@ -2666,6 +2796,140 @@ export interface operations {
                 };
             };
             /** @description The database is unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    overview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The organization to act in (you must be a member); without it, your personal one. */
+                "X-Org-Id"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageOverview"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    usage: {
+        parameters: {
+            query?: {
+                /** @description From this time (rounded down to its bucket); default: 30 days before `to`. */
+                from?: string;
+                /** @description Up to this time (excluded); default: now. */
+                to?: string;
+                /** @description `hour` or `day` (default), in UTC. */
+                bucket?: components["schemas"]["BucketWidth"];
+                /** @description One series per `model`, `deployment`, `prompt`, `api_key` or `source`; one in all without. */
+                group_by?: components["schemas"]["GroupBy"];
+            };
+            header?: {
+                /** @description The organization to act in (you must be a member); without it, your personal one. */
+                "X-Org-Id"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Usage"];
+                };
+            };
+            /** @description A query parameter is invalid (`invalid_query`, `invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -192,6 +192,18 @@ test("a webhook: registered with its secret shown once, pinged, its delivery lis
   assert.equal(refused.response.status, 404);
 });
 
+test("analytics: a usage series with every day present, and an overview", async () => {
+  const usage = await alice.GET("/v1/analytics/usage", { params: { query: { bucket: "day", group_by: "source" } } });
+  assert.equal(usage.response.status, 200, JSON.stringify(usage.error));
+  const days = new Set(usage.data!.buckets.map((b) => b.start));
+  assert.equal(days.size, 31, "30 days back and today");
+  const overview = await alice.GET("/v1/analytics/overview");
+  assert.equal(overview.response.status, 200, JSON.stringify(overview.error));
+  assert.ok(overview.data!.prompts >= 1);
+  const refused = await alice.GET("/v1/analytics/usage", { params: { query: { from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z" } } });
+  assert.equal(refused.response.status, 422);
+});
+
 test("errors come back typed as problems", async () => {
   const invalid = await alice.POST("/v1/prompts", { body: { name: " ", kind: "generator", body: "x" } });
   assert.equal(invalid.response.status, 422);

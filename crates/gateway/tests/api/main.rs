@@ -1,6 +1,7 @@
 //! API tests: the real router, in process, over a fresh database per test (real migrations, real
 //! RLS), as users A, B and C.
 
+mod analytics;
 mod api_keys;
 mod auth;
 mod datasets;

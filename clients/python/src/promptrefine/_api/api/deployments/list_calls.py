@@ -1,0 +1,309 @@
+import datetime
+from http import HTTPStatus
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.call_status import CallStatus
+from ...models.page_of_call_view import PageOfCallView
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    deployment_id: UUID | Unset = UNSET,
+    status: CallStatus | Unset = UNSET,
+    since: datetime.datetime | Unset = UNSET,
+    until: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    x_org_id: None | Unset | UUID = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_org_id, Unset):
+        headers["X-Org-Id"] = x_org_id
+
+    params: dict[str, Any] = {}
+
+    json_deployment_id: str | Unset = UNSET
+    if not isinstance(deployment_id, Unset):
+        json_deployment_id = str(deployment_id)
+    params["deployment_id"] = json_deployment_id
+
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = status.value
+
+    params["status"] = json_status
+
+    json_since: str | Unset = UNSET
+    if not isinstance(since, Unset):
+        json_since = since.isoformat()
+    params["since"] = json_since
+
+    json_until: str | Unset = UNSET
+    if not isinstance(until, Unset):
+        json_until = until.isoformat()
+    params["until"] = json_until
+
+    params["q"] = q
+
+    params["limit"] = limit
+
+    params["cursor"] = cursor
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/calls",
+        "params": params,
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> PageOfCallView | Problem | None:
+    if response.status_code == 200:
+        response_200 = PageOfCallView.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[PageOfCallView | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    deployment_id: UUID | Unset = UNSET,
+    status: CallStatus | Unset = UNSET,
+    since: datetime.datetime | Unset = UNSET,
+    until: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    x_org_id: None | Unset | UUID = UNSET,
+) -> Response[PageOfCallView | Problem]:
+    """List the organization's calls, newest first.
+
+    Args:
+        deployment_id (UUID | Unset):
+        status (CallStatus | Unset): How a call ended.
+        since (datetime.datetime | Unset):
+        until (datetime.datetime | Unset):
+        q (str | Unset):
+        limit (int | Unset):
+        cursor (str | Unset):
+        x_org_id (None | Unset | UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PageOfCallView | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        deployment_id=deployment_id,
+        status=status,
+        since=since,
+        until=until,
+        q=q,
+        limit=limit,
+        cursor=cursor,
+        x_org_id=x_org_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    deployment_id: UUID | Unset = UNSET,
+    status: CallStatus | Unset = UNSET,
+    since: datetime.datetime | Unset = UNSET,
+    until: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    x_org_id: None | Unset | UUID = UNSET,
+) -> PageOfCallView | Problem | None:
+    """List the organization's calls, newest first.
+
+    Args:
+        deployment_id (UUID | Unset):
+        status (CallStatus | Unset): How a call ended.
+        since (datetime.datetime | Unset):
+        until (datetime.datetime | Unset):
+        q (str | Unset):
+        limit (int | Unset):
+        cursor (str | Unset):
+        x_org_id (None | Unset | UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PageOfCallView | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        deployment_id=deployment_id,
+        status=status,
+        since=since,
+        until=until,
+        q=q,
+        limit=limit,
+        cursor=cursor,
+        x_org_id=x_org_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    deployment_id: UUID | Unset = UNSET,
+    status: CallStatus | Unset = UNSET,
+    since: datetime.datetime | Unset = UNSET,
+    until: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    x_org_id: None | Unset | UUID = UNSET,
+) -> Response[PageOfCallView | Problem]:
+    """List the organization's calls, newest first.
+
+    Args:
+        deployment_id (UUID | Unset):
+        status (CallStatus | Unset): How a call ended.
+        since (datetime.datetime | Unset):
+        until (datetime.datetime | Unset):
+        q (str | Unset):
+        limit (int | Unset):
+        cursor (str | Unset):
+        x_org_id (None | Unset | UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PageOfCallView | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        deployment_id=deployment_id,
+        status=status,
+        since=since,
+        until=until,
+        q=q,
+        limit=limit,
+        cursor=cursor,
+        x_org_id=x_org_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    deployment_id: UUID | Unset = UNSET,
+    status: CallStatus | Unset = UNSET,
+    since: datetime.datetime | Unset = UNSET,
+    until: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    x_org_id: None | Unset | UUID = UNSET,
+) -> PageOfCallView | Problem | None:
+    """List the organization's calls, newest first.
+
+    Args:
+        deployment_id (UUID | Unset):
+        status (CallStatus | Unset): How a call ended.
+        since (datetime.datetime | Unset):
+        until (datetime.datetime | Unset):
+        q (str | Unset):
+        limit (int | Unset):
+        cursor (str | Unset):
+        x_org_id (None | Unset | UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PageOfCallView | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            deployment_id=deployment_id,
+            status=status,
+            since=since,
+            until=until,
+            q=q,
+            limit=limit,
+            cursor=cursor,
+            x_org_id=x_org_id,
+        )
+    ).parsed

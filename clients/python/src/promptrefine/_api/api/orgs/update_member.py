@@ -1,0 +1,237 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.member_view import MemberView
+from ...models.problem import Problem
+from ...models.update_member import UpdateMember
+from ...types import Response
+
+
+def _get_kwargs(
+    org_id: UUID,
+    user_id: UUID,
+    *,
+    body: UpdateMember,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/v1/orgs/{org_id}/members/{user_id}".format(
+            org_id=quote(str(org_id), safe=""),
+            user_id=quote(str(user_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> MemberView | Problem | None:
+    if response.status_code == 200:
+        response_200 = MemberView.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[MemberView | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    org_id: UUID,
+    user_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UpdateMember,
+) -> Response[MemberView | Problem]:
+    """Change a member's role (admins; owners for anything involving the owner role).
+
+    Args:
+        org_id (UUID):
+        user_id (UUID):
+        body (UpdateMember): A member's new role.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[MemberView | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        org_id=org_id,
+        user_id=user_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    org_id: UUID,
+    user_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UpdateMember,
+) -> MemberView | Problem | None:
+    """Change a member's role (admins; owners for anything involving the owner role).
+
+    Args:
+        org_id (UUID):
+        user_id (UUID):
+        body (UpdateMember): A member's new role.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        MemberView | Problem
+    """
+
+    return sync_detailed(
+        org_id=org_id,
+        user_id=user_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    org_id: UUID,
+    user_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UpdateMember,
+) -> Response[MemberView | Problem]:
+    """Change a member's role (admins; owners for anything involving the owner role).
+
+    Args:
+        org_id (UUID):
+        user_id (UUID):
+        body (UpdateMember): A member's new role.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[MemberView | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        org_id=org_id,
+        user_id=user_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    org_id: UUID,
+    user_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UpdateMember,
+) -> MemberView | Problem | None:
+    """Change a member's role (admins; owners for anything involving the owner role).
+
+    Args:
+        org_id (UUID):
+        user_id (UUID):
+        body (UpdateMember): A member's new role.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        MemberView | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            org_id=org_id,
+            user_id=user_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

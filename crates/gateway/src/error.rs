@@ -208,6 +208,15 @@ impl ApiError {
         Self::new(StatusCode::CONFLICT, code, detail)
     }
 
+    /// An events ticket that does not exist, was used, expired or names another run.
+    pub fn invalid_ticket() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_ticket",
+            "This ticket is unknown, used, expired or for another run; ask for a new one.",
+        )
+    }
+
     /// A failure the client cannot act on: a bug, or a dependency in an unexpected state.
     pub fn internal(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
         Self::new(

@@ -13,6 +13,7 @@ pub mod queue;
 mod render;
 mod store;
 mod summary;
+mod tickets;
 pub mod worker;
 
 pub use create::create;
@@ -30,6 +31,7 @@ pub use summary::{
     Comparison, CostTotals, LatencyStats, ModelComparison, ModelSummary, Paired, RunSummary,
     TokenTotals, compare, summary,
 };
+pub use tickets::{EventTicket, issue_ticket, redeem_ticket};
 
 /// Bounds on what one run, and one tenant, may ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

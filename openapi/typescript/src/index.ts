@@ -108,3 +108,70 @@ export async function execute(
   // Not streamed, the answer is JSON: the spec's other content type (`text/event-stream`) is not it.
   return { data: data as ExecuteResult | undefined, error, response };
 }
+
+/** An event of a run's stream (`GET /v1/runs/{id}/events`). */
+export type RunEvent =
+  | { event: "run"; data: { run_id: string; status: Schemas["RunStatus"]; counts: Schemas["CellCounts"] } }
+  | { event: "cell"; data: { cell_id: string; status: Schemas["CellStatus"] } }
+  | { event: "resync"; data: unknown };
+
+/**
+ * Follows a run's events with `fetch` (which, unlike a browser's `EventSource`, can send the
+ * `Authorization` header): yields each event until the run ends, the stream closes or `signal`
+ * aborts. Works in browsers, Node 18+ and edge runtimes.
+ *
+ * ```ts
+ * for await (const e of followRun(options, runId)) {
+ *   if (e.event === "run") setProgress(e.data.counts);
+ * }
+ * ```
+ */
+export async function* followRun(
+  options: ClientOptions,
+  runId: string,
+  init: { signal?: AbortSignal } = {},
+): AsyncGenerator<RunEvent> {
+  const token = await options.getAccessToken();
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const response = await fetchImpl(`${options.baseUrl}/v1/runs/${encodeURIComponent(runId)}/events`, {
+    headers: { Accept: "text/event-stream", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    signal: init.signal,
+  });
+  if (!response.ok || !response.body) {
+    const problem = (await response.json().catch(() => null)) as Problem | null;
+    throw new Error(`following run ${runId}: HTTP ${response.status} ${problem?.code ?? ""}`.trim());
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value.replace(/\r/g, "");
+    let end: number;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const lines = block.split("\n");
+      const event = lines.find((l) => l.startsWith("event:"))?.slice(6).trim();
+      const data = lines.filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trimStart()).join("\n");
+      if (event && data) yield { event, data: JSON.parse(data) } as RunEvent;
+    }
+  }
+}
+
+/**
+ * A URL a browser's `EventSource` can follow the run with: it carries a one-time ticket (valid
+ * 60 s, for this run only) instead of the user's token, which must never go into a URL.
+ *
+ * ```ts
+ * const source = new EventSource(await eventSourceUrl(api, baseUrl, runId));
+ * source.addEventListener("run", (e) => console.log(JSON.parse(e.data)));
+ * ```
+ */
+export async function eventSourceUrl(client: PromptRefineClient, baseUrl: string, runId: string): Promise<string> {
+  const { data, error, response } = await client.POST("/v1/runs/{id}/events/ticket", {
+    params: { path: { id: runId } },
+  });
+  if (!data) throw new Error(`a ticket for run ${runId}: HTTP ${response.status} ${error?.code ?? ""}`.trim());
+  return `${baseUrl}/v1/runs/${encodeURIComponent(runId)}/events?ticket=${encodeURIComponent(data.ticket)}`;
+}

@@ -683,11 +683,33 @@ export interface paths {
         /**
          * Follow a run as Server-Sent Events: `run` (status and counts, first and on every change),
          *     `cell` (`{"cell_id", "status"}` on every cell change) and `resync` (events were missed: reread).
-         *     The stream ends after the run does.
+         *     The stream ends after the run does. A browser's `EventSource`, which cannot send the
+         *     `Authorization` header, passes a one-time `?ticket=` instead (`POST .../events/ticket`).
          */
         get: operations["stream_run_events"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/events/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A one-time ticket to follow the run from a browser's `EventSource`:
+         *     `new EventSource(`/v1/runs/${id}/events?ticket=${ticket}`)`. It works once, within 60 seconds,
+         *     for this run only, so the user's long-lived token never goes into a URL. Users only.
+         */
+        post: operations["create_event_ticket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1357,6 +1379,13 @@ export interface components {
          * @enum {string}
          */
         ErrorKind: "rate_limited" | "timeout" | "auth" | "invalid_request" | "provider_error" | "answer_too_large" | "invalid_input" | "prompt_too_large" | "unavailable" | "abandoned" | "internal";
+        /** @description A ticket to follow a run. */
+        EventTicket: {
+            /** Format: date-time */
+            expires_at: string;
+            /** @description Pass it as `?ticket=` to `GET /v1/runs/{id}/events`: it works once. */
+            ticket: string;
+        };
         /**
          * @description What an endpoint may subscribe to.
          * @enum {string}
@@ -7185,7 +7214,10 @@ export interface operations {
     };
     stream_run_events: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A one-time ticket from `POST /v1/runs/{id}/events/ticket`, instead of a bearer token. */
+                ticket?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -7201,6 +7233,81 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": string;
+                };
+            };
+            /** @description A query parameter is invalid (`invalid_query`, `invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_event_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTicket"];
                 };
             };
             /** @description A path parameter is malformed (`invalid_path`) */

@@ -6,7 +6,15 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { createPromptRefineClient, execute, type PromptRefineClient, uploadDataset } from "../src/index.js";
+import {
+  createPromptRefineClient,
+  eventSourceUrl,
+  execute,
+  followRun,
+  type PromptRefineClient,
+  type RunEvent,
+  uploadDataset,
+} from "../src/index.js";
 import { type DevServer, startDevServer } from "./dev-server.js";
 
 let server: DevServer;
@@ -202,6 +210,31 @@ test("analytics: a usage series with every day present, and an overview", async 
   assert.ok(overview.data!.prompts >= 1);
   const refused = await alice.GET("/v1/analytics/usage", { params: { query: { from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z" } } });
   assert.equal(refused.response.status, 422);
+});
+
+test("a run followed with fetch streaming, and through an EventSource URL with a one-time ticket", async () => {
+  const prompt = await alice.POST("/v1/prompts", { body: { name: "Followed", kind: "generator", body: "Q: {{q}}" } });
+  const started = await alice.POST("/v1/runs", {
+    body: { prompt_id: prompt.data!.id, variables: { q: "why?" }, models: [{ provider: "mock", model: "echo" }] },
+  });
+  assert.equal(started.response.status, 202, JSON.stringify(started.error));
+  const runId = started.data!.id;
+  const seen: RunEvent[] = [];
+  for await (const event of followRun({ baseUrl: server.baseUrl, getAccessToken: () => server.tokens[0] }, runId)) {
+    seen.push(event);
+  }
+  const last = seen.at(-1)!;
+  assert.equal(last.event, "run");
+  assert.equal(last.event === "run" && last.data.status, "completed");
+
+  const url = await eventSourceUrl(alice, server.baseUrl, runId);
+  assert.match(url, /\/events\?ticket=evt_/);
+  // What an EventSource sends: no Authorization header.
+  const once = await fetch(url, { headers: { Accept: "text/event-stream" } });
+  assert.equal(once.status, 200);
+  assert.match(await once.text(), /event: run/);
+  const twice = await fetch(url);
+  assert.equal(twice.status, 401, "a ticket works once");
 });
 
 test("errors come back typed as problems", async () => {

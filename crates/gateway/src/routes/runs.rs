@@ -17,7 +17,7 @@ use runs::{Cell, Run, RunDetail, events::Change};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    error::ApiResult,
+    error::{ApiError, ApiResult},
     extract::{ActingOrg, ApiJson, ApiPath, ApiQuery, Authenticated, OrgHeader, Reader},
     routes::{PageOf, location, page_request},
     state::AppState,
@@ -37,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_run_cell))
         .routes(routes!(retry_run_cell))
         .routes(routes!(stream_run_events))
+        .routes(routes!(create_event_ticket))
 }
 
 // ---- handlers ---------------------------------------------------------------------------------
@@ -175,14 +176,23 @@ pub async fn retry_run_cell(
 
 /// Follow a run as Server-Sent Events: `run` (status and counts, first and on every change),
 /// `cell` (`{"cell_id", "status"}` on every cell change) and `resync` (events were missed: reread).
-/// The stream ends after the run does.
-#[utoipa::path(get, path = "/runs/{id}/events", tag = "runs", params(RunPath),
+/// The stream ends after the run does. A browser's `EventSource`, which cannot send the
+/// `Authorization` header, passes a one-time `?ticket=` instead (`POST .../events/ticket`).
+#[utoipa::path(get, path = "/runs/{id}/events", tag = "runs", params(RunPath, EventsQuery),
     responses((status = 200, description = "An event stream", content_type = "text/event-stream", body = String)))]
 pub async fn stream_run_events(
     state: AppState,
-    Reader(user): Reader,
+    reader: Result<Reader, ApiError>,
     ApiPath(RunPath { id }): ApiPath<RunPath>,
+    ApiQuery(query): ApiQuery<EventsQuery>,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let user = match (reader, query.ticket) {
+        (Ok(Reader(user)), _) => user,
+        (Err(_), Some(ticket)) => runs::redeem_ticket(&state.db, id, &ticket)
+            .await?
+            .ok_or_else(ApiError::invalid_ticket)?,
+        (Err(refused), None) => return Err(refused),
+    };
     let follower = state.events.follow(id);
     let run = state.as_user(&user, async |tx| runs::get(tx, id).await).await?;
     let slot = state.streams.take(run.run.org_id)?;
@@ -197,6 +207,20 @@ pub async fn stream_run_events(
             Ok::<_, Infallible>(event)
         });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// A one-time ticket to follow the run from a browser's `EventSource`:
+/// `new EventSource(`/v1/runs/${id}/events?ticket=${ticket}`)`. It works once, within 60 seconds,
+/// for this run only, so the user's long-lived token never goes into a URL. Users only.
+#[utoipa::path(post, path = "/runs/{id}/events/ticket", tag = "runs", params(RunPath),
+    responses((status = 201, body = runs::EventTicket)))]
+pub async fn create_event_ticket(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiPath(RunPath { id }): ApiPath<RunPath>,
+) -> ApiResult<(StatusCode, Json<runs::EventTicket>)> {
+    let ticket = state.as_user(&user, async |tx| runs::issue_ticket(tx, id).await).await?;
+    Ok((StatusCode::CREATED, Json(ticket)))
 }
 
 // ---- helpers ----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use axum::{
     body::Body,
-    http::{Request, StatusCode, header},
+    http::{Method, Request, StatusCode, header},
 };
 use futures::StreamExt;
 use serde_json::{Value, json};
@@ -464,4 +464,62 @@ async fn a_run_with_cache_reuses_the_answers_of_identical_cells_and_costs_nothin
     app.run_ended(USER_B, id(&their_run)).await;
     let their_cells = app.run_cells(USER_B, id(&their_run)).await;
     assert!(their_cells.iter().all(|c| c["cached"] == false), "{their_cells:?}");
+}
+
+#[tokio::test]
+async fn an_event_source_follows_a_run_with_a_one_time_ticket_instead_of_the_token() {
+    let app = TestApp::new().await;
+    let run = finished_question_run(&app, 2, json!({})).await;
+    let ticket_path = format!("/v1/runs/{}/events/ticket", id(&run));
+    let issued = app.post(&ticket_path, USER_A, &json!({})).await;
+    assert_eq!(issued.status, StatusCode::CREATED, "{:?}", issued.body);
+    let ticket = issued.body["ticket"].as_str().unwrap().to_owned();
+    assert!(ticket.starts_with("evt_") && ticket.len() == 44, "{ticket}");
+
+    // No Authorization header: what a browser's EventSource sends.
+    let events = format!("/v1/runs/{}/events?ticket={ticket}", id(&run));
+    let followed = app.send(Method::GET, &events, None, None).await;
+    assert_eq!(followed.status, StatusCode::OK);
+    let got = sse_events(&followed.raw);
+    assert_eq!((got[0].0.as_str(), &got[0].1["status"]), ("run", &json!("completed")));
+
+    let again = app.send(Method::GET, &events, None, None).await;
+    assert_eq!(
+        (again.status, again.code()),
+        (StatusCode::UNAUTHORIZED, "invalid_ticket"),
+        "once only"
+    );
+    let forged = app
+        .send(Method::GET, &format!("/v1/runs/{}/events?ticket=evt_guess", id(&run)), None, None)
+        .await;
+    assert_eq!(forged.status, StatusCode::UNAUTHORIZED);
+    let without = app.send(Method::GET, &format!("/v1/runs/{}/events", id(&run)), None, None).await;
+    assert_eq!((without.status, without.code()), (StatusCode::UNAUTHORIZED, "missing_token"));
+
+    // A ticket names one run; another user gets none for this run.
+    let other = finished_question_run(&app, 1, json!({})).await;
+    let ticket = app.post(&ticket_path, USER_A, &json!({})).await.body["ticket"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let elsewhere = app
+        .send(Method::GET, &format!("/v1/runs/{}/events?ticket={ticket}", id(&other)), None, None)
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.post(&ticket_path, USER_B, &json!({})).await.status, StatusCode::NOT_FOUND);
+
+    // Expired after 60 seconds.
+    let ticket = app.post(&ticket_path, USER_A, &json!({})).await.body["ticket"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut admin = app.test_db.superuser().await;
+    sqlx::query("update private.event_ticket set expires_at = now() - interval '1 second'")
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let late = app
+        .send(Method::GET, &format!("/v1/runs/{}/events?ticket={ticket}", id(&run)), None, None)
+        .await;
+    assert_eq!(late.status, StatusCode::UNAUTHORIZED);
 }

@@ -52,9 +52,14 @@ pub struct KeyGrant {
 
 /// A new key: the prefix, then random base62 characters.
 pub fn new_key() -> String {
+    random_token(KEY_PREFIX, KEY_RANDOM_CHARS)
+}
+
+/// `prefix`, then `chars` random base62 characters (about 5.95 bits each).
+pub fn random_token(prefix: &str, chars: usize) -> String {
     let random: String =
-        rand::rng().sample_iter(&Alphanumeric).take(KEY_RANDOM_CHARS).map(char::from).collect();
-    format!("{KEY_PREFIX}{random}")
+        rand::rng().sample_iter(&Alphanumeric).take(chars).map(char::from).collect();
+    format!("{prefix}{random}")
 }
 
 /// What is stored to find a key again (hex SHA-256: keys are random, so no slow hash is needed).

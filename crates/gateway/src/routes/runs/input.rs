@@ -233,3 +233,12 @@ pub struct CellPath {
     #[param(value_type = Uuid)]
     pub cell_id: CellId,
 }
+
+/// `GET /runs/{id}/events` without an `Authorization` header (a browser's `EventSource`).
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventsQuery {
+    /// A one-time ticket from `POST /v1/runs/{id}/events/ticket`, instead of a bearer token.
+    #[validate(length(max = 100))]
+    pub ticket: Option<String>,
+}

@@ -39,6 +39,7 @@ from .deployment_model import DeploymentModel
 from .deployment_view import DeploymentView
 from .deployment_view_json_schema_type_0 import DeploymentViewJsonSchemaType0
 from .error_kind import ErrorKind
+from .event_ticket import EventTicket
 from .event_type import EventType
 from .execute_request import ExecuteRequest
 from .execute_request_metadata_type_0 import ExecuteRequestMetadataType0
@@ -183,6 +184,7 @@ __all__ = (
     "DeploymentView",
     "DeploymentViewJsonSchemaType0",
     "ErrorKind",
+    "EventTicket",
     "EventType",
     "ExecuteRequest",
     "ExecuteRequestMetadataType0",

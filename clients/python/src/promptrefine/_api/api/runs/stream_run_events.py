@@ -8,18 +8,27 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     id: UUID,
+    *,
+    ticket: str | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["ticket"] = ticket
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/runs/{id}/events".format(
             id=quote(str(id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -83,13 +92,16 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
+    ticket: str | Unset = UNSET,
 ) -> Response[Problem | str]:
     """Follow a run as Server-Sent Events: `run` (status and counts, first and on every change),
     `cell` (`{"cell_id", "status"}` on every cell change) and `resync` (events were missed: reread).
-    The stream ends after the run does.
+    The stream ends after the run does. A browser's `EventSource`, which cannot send the
+    `Authorization` header, passes a one-time `?ticket=` instead (`POST .../events/ticket`).
 
     Args:
         id (UUID):
+        ticket (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -101,6 +113,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        ticket=ticket,
     )
 
     response = client.get_httpx_client().request(
@@ -114,13 +127,16 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
+    ticket: str | Unset = UNSET,
 ) -> Problem | str | None:
     """Follow a run as Server-Sent Events: `run` (status and counts, first and on every change),
     `cell` (`{"cell_id", "status"}` on every cell change) and `resync` (events were missed: reread).
-    The stream ends after the run does.
+    The stream ends after the run does. A browser's `EventSource`, which cannot send the
+    `Authorization` header, passes a one-time `?ticket=` instead (`POST .../events/ticket`).
 
     Args:
         id (UUID):
+        ticket (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -133,6 +149,7 @@ def sync(
     return sync_detailed(
         id=id,
         client=client,
+        ticket=ticket,
     ).parsed
 
 
@@ -140,13 +157,16 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
+    ticket: str | Unset = UNSET,
 ) -> Response[Problem | str]:
     """Follow a run as Server-Sent Events: `run` (status and counts, first and on every change),
     `cell` (`{"cell_id", "status"}` on every cell change) and `resync` (events were missed: reread).
-    The stream ends after the run does.
+    The stream ends after the run does. A browser's `EventSource`, which cannot send the
+    `Authorization` header, passes a one-time `?ticket=` instead (`POST .../events/ticket`).
 
     Args:
         id (UUID):
+        ticket (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,6 +178,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        ticket=ticket,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -169,13 +190,16 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
+    ticket: str | Unset = UNSET,
 ) -> Problem | str | None:
     """Follow a run as Server-Sent Events: `run` (status and counts, first and on every change),
     `cell` (`{"cell_id", "status"}` on every cell change) and `resync` (events were missed: reread).
-    The stream ends after the run does.
+    The stream ends after the run does. A browser's `EventSource`, which cannot send the
+    `Authorization` header, passes a one-time `?ticket=` instead (`POST .../events/ticket`).
 
     Args:
         id (UUID):
+        ticket (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -189,5 +213,6 @@ async def asyncio(
         await asyncio_detailed(
             id=id,
             client=client,
+            ticket=ticket,
         )
     ).parsed

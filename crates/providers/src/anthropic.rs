@@ -9,9 +9,8 @@ use url::Url;
 
 use crate::{
     ChatProvider, ChatRequest, ChatResponse, ErrorKind, ProviderError, Transport, decode_answer,
-    error_body,
-    openai::{error_message, redact, with_trailing_slash},
-    read_body, retry_after, status_kind,
+    openai::{answer_error, error_message, redact, with_trailing_slash},
+    read_body,
     stream::{Deltas, EventReader},
     transport_error,
 };
@@ -95,19 +94,11 @@ impl Anthropic {
             .send()
             .await
             .map_err(|e| transport_error(&e))?;
-        let status = response.status();
-        if status.is_success() {
+        if response.status().is_success() {
             return Ok(response);
         }
-        let wait = retry_after(response.headers());
-        let text = error_body(response).await;
-        let message = redact(&error_message(&text), Some(&self.key));
         // 529 "overloaded" is a 5xx, so retried like any provider error.
-        Err(ProviderError {
-            kind: status_kind(status),
-            message: format!("HTTP {}: {message}", status.as_u16()),
-            retry_after: wait,
-        })
+        Err(answer_error(response, Some(&self.key)).await)
     }
 }
 

@@ -116,18 +116,10 @@ impl OpenAiCompatible {
             call = call.bearer_auth(key.expose_secret());
         }
         let response = call.send().await.map_err(|e| transport_error(&e))?;
-        let status = response.status();
-        if status.is_success() {
+        if response.status().is_success() {
             return Ok(response);
         }
-        let wait = retry_after(response.headers());
-        let text = error_body(response).await;
-        let message = redact(&error_message(&text), self.key.as_ref());
-        Err(ProviderError {
-            kind: status_kind(status),
-            message: format!("HTTP {}: {message}", status.as_u16()),
-            retry_after: wait,
-        })
+        Err(answer_error(response, self.key.as_ref()).await)
     }
 }
 
@@ -209,6 +201,23 @@ pub(crate) fn error_message(body: &str) -> String {
     match message {
         Some(message) => message.to_owned(),
         None => body.chars().take(300).collect(),
+    }
+}
+
+/// The error a failed answer says: its status's kind, its message without the key, and how long
+/// the provider asked us to wait.
+pub(crate) async fn answer_error(
+    response: reqwest::Response,
+    key: Option<&SecretString>,
+) -> ProviderError {
+    let status = response.status();
+    let wait = retry_after(response.headers());
+    let text = error_body(response).await;
+    let message = redact(&error_message(&text), key);
+    ProviderError {
+        kind: status_kind(status),
+        message: format!("HTTP {}: {message}", status.as_u16()),
+        retry_after: wait,
     }
 }
 

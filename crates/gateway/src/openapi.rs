@@ -39,7 +39,7 @@ use crate::error::{PROBLEM_JSON, Problem};
         (name = "health", description = "Liveness and readiness"),
     ),
     // Schemas only query parameters use are not collected from the routes; name them here.
-    components(schemas(Problem, runs::ExportFormat, analytics::BucketWidth, analytics::GroupBy)),
+    components(schemas(Problem, runs::ExportFormat, runs::RunEstimate, analytics::BucketWidth, analytics::GroupBy)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

@@ -21,11 +21,11 @@ use crate::{
 
 /// The prompt version a run (or its grader) uses.
 #[derive(Debug, Clone, sqlx::FromRow)]
-struct PromptVersion {
+pub(crate) struct PromptVersion {
     id: PromptVersionId,
     prompt_id: PromptId,
     version: i32,
-    body: String,
+    pub(crate) body: String,
     name: String,
     kind: PromptKind,
 }
@@ -76,27 +76,46 @@ impl<'a> Inputs<'a> {
     }
 }
 
-/// Validates `new` and creates the run with its cells in `org`, where its prompt, dataset and
-/// grader must be too.
-#[instrument(skip_all, fields(org.id = %org, run.id))]
-pub async fn create(
+/// Everything a valid run request resolved to: what the run snapshots.
+pub(crate) struct Checked {
+    prompt: PromptVersion,
+    pub(crate) dataset: Option<Dataset>,
+    pub(crate) models: Vec<(ModelEntry, String)>,
+    grader: Option<GraderSnapshot>,
+    expected_column: Option<String>,
+    pub(crate) cells: i64,
+}
+
+impl Checked {
+    pub(crate) fn prompt_id(&self) -> PromptId {
+        self.prompt.prompt_id
+    }
+
+    pub(crate) fn prompt_body(&self) -> &str {
+        &self.prompt.body
+    }
+}
+
+/// Checks `new` in `org` (editors), where its prompt, dataset and grader must be too: every
+/// problem at once, or what it resolves to.
+pub(crate) async fn check(
     tx: &mut UserTx,
     org: OrgId,
     providers: &Providers,
     limits: &Limits,
-    new: NewRun,
-) -> Result<RunDetail> {
+    new: &NewRun,
+) -> Result<Checked> {
     tenancy::require(tx, org, Role::Editor).await?;
     let mut problems = Problems::default();
     let prompt = load_generator(tx, org, new.prompt, &mut problems).await?;
-    let dataset = load_dataset(tx, org, &new, &mut problems).await?;
-    let inputs = Inputs::new(dataset.as_ref(), &new);
+    let dataset = load_dataset(tx, org, new, &mut problems).await?;
+    let inputs = Inputs::new(dataset.as_ref(), new);
     if let Some(prompt) = &prompt {
-        check_placeholders(prompt, &new, &inputs, &mut problems);
-        check_rendered_size(prompt, &new, &inputs, limits, &mut problems);
+        check_placeholders(prompt, new, &inputs, &mut problems);
+        check_rendered_size(prompt, new, &inputs, limits, &mut problems);
     }
-    let models = resolve_models(providers, &new, &mut problems);
-    let expected_column = expected_column(&new, dataset.as_ref(), &mut problems);
+    let models = resolve_models(providers, new, &mut problems);
+    let expected_column = expected_column(new, dataset.as_ref(), &mut problems);
     for (i, check) in new.grading.checks.iter().enumerate() {
         let names: Vec<&str> = inputs.names.iter().copied().collect();
         if let Err(message) = check.compile(&names) {
@@ -112,10 +131,24 @@ pub async fn create(
         None => None,
     };
     let cells = count_cells(dataset.as_ref(), new.models.len(), limits, &mut problems);
-
     let (Some(prompt), true) = (prompt, problems.0.is_empty()) else {
         return Err(Error::Invalid(problems.0));
     };
+    Ok(Checked { prompt, dataset, models, grader, expected_column, cells })
+}
+
+/// Validates `new` and creates the run with its cells in `org`, where its prompt, dataset and
+/// grader must be too.
+#[instrument(skip_all, fields(org.id = %org, run.id))]
+pub async fn create(
+    tx: &mut UserTx,
+    org: OrgId,
+    providers: &Providers,
+    limits: &Limits,
+    new: NewRun,
+) -> Result<RunDetail> {
+    let Checked { prompt, dataset, models, grader, expected_column, cells } =
+        check(tx, org, providers, limits, &new).await?;
     take_budget(tx, org, limits, cells).await?;
     let id = RunId::new();
     tracing::Span::current().record("run.id", tracing::field::display(id));
@@ -434,7 +467,7 @@ async fn take_budget(tx: &mut UserTx, org: OrgId, limits: &Limits, cells: i64) -
 }
 
 /// The prompt version `prompt` refers to, if it is one of `org`'s.
-async fn load_prompt(
+pub(crate) async fn load_prompt(
     tx: &mut UserTx,
     org: OrgId,
     prompt: PromptRef,

@@ -5,6 +5,7 @@
 //! model, and write the result only while they still hold the lease.
 
 mod create;
+mod estimate;
 pub mod events;
 mod export;
 mod grades;
@@ -17,6 +18,10 @@ mod tickets;
 pub mod worker;
 
 pub use create::create;
+pub use estimate::{
+    InputCost, ModelEstimate, OutputBasis, Preview, PreviewRequest, PreviewSource, RunEstimate,
+    estimate, preview,
+};
 pub use export::{Export, ExportFormat, export};
 pub use grades::grade_cell;
 pub use model::{

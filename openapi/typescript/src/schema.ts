@@ -451,6 +451,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/prompts/render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render a prompt without running it (editors): a typed `body` or a saved version, with
+         *     `variables` and optionally a dataset row; the placeholders found and those without a value
+         *     (left as `{{name}}`), the estimated input tokens (about 4 characters each) and what the input
+         *     would cost on each of `models` at catalog prices.
+         */
+        post: operations["render_prompt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/prompts/{id}": {
         parameters: {
             query?: never;
@@ -538,7 +560,10 @@ export interface paths {
         /**
          * Start a run in the organization (its prompt, dataset and grader must be the organization's):
          *     everything is checked before anything is written (422 names each problem), then the run and
-         *     one cell per (model, row) are queued for the workers.
+         *     one cell per (model, row) are queued for the workers. With `dry_run=true`, the same checks,
+         *     then what it would cost (`RunEstimate`: tokens in from the rendered prompts of up to 200 rows,
+         *     out from `max_tokens`, the prompt's past runs or 256 assumed, said which), and nothing is
+         *     created.
          */
         post: operations["create_run"];
         delete?: never;
@@ -1521,6 +1546,13 @@ export interface components {
             /** @example ok */
             status: string;
         };
+        /** @description A model's price of the rendered input. */
+        InputCost: {
+            /** Format: double */
+            estimated_input_cost_usd: number;
+            model: string;
+            provider: string;
+        };
         /** @description A 95% confidence interval. */
         Interval: {
             /** Format: double */
@@ -1620,6 +1652,21 @@ export interface components {
             pass_rate_difference?: number | null;
             provider: string;
             second: components["schemas"]["ModelSummaryView"];
+        };
+        /** @description One model's share of a run's estimate. */
+        ModelEstimate: {
+            /** Format: int64 */
+            cells: number;
+            /** Format: double */
+            estimated_cost_usd: number;
+            /** Format: int64 */
+            estimated_tokens_in: number;
+            /** Format: int64 */
+            estimated_tokens_out: number;
+            label: string;
+            model: string;
+            output_basis: components["schemas"]["OutputBasis"];
+            provider: string;
         };
         /** @description Generation parameters; omitted ones keep the provider's defaults. */
         ModelParams: {
@@ -1744,6 +1791,11 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * @description Where an output estimate comes from.
+         * @enum {string}
+         */
+        OutputBasis: "max_tokens" | "past_runs" | "assumed";
         /** @description One page of a list; pass `next_cursor` as `cursor` to get the next one. */
         PageOf_ApiKeyView: {
             items: {
@@ -2341,6 +2393,49 @@ export interface components {
              */
             requests_per_minute: number;
         };
+        /** @description A model of the catalog. */
+        RenderModel: {
+            /** @example gpt-4o-mini */
+            model: string;
+            /** @example openai */
+            provider: string;
+        };
+        /** @description A rendered prompt. */
+        RenderPreview: {
+            /** Format: int64 */
+            estimated_tokens_in: number;
+            /** @description The placeholders nothing gave a value. */
+            missing: string[];
+            models: components["schemas"]["InputCost"][];
+            /** @description Every placeholder, in order of appearance. */
+            placeholders: string[];
+            /** @description The prompt with its values; a placeholder without one is left as `{{name}}`. */
+            rendered: string;
+            rendered_system?: string | null;
+        };
+        /** @description A prompt to render: a `body` as typed, or a saved `prompt_version_id`. */
+        RenderPrompt: {
+            /** @example Answer briefly: {{question}} */
+            body?: string | null;
+            /**
+             * Format: uuid
+             * @description With `row_index`: the row whose values fill the placeholders.
+             */
+            dataset_id?: string | null;
+            /** @description Models to price the input on (up to 4). */
+            models?: components["schemas"]["RenderModel"][];
+            /** Format: uuid */
+            prompt_version_id?: string | null;
+            /**
+             * Format: int64
+             * @description From 0.
+             */
+            row_index?: number | null;
+            /** @description A system message, rendered the same way. */
+            system?: string | null;
+            /** @description Values for placeholders; a dataset row's values come first. */
+            variables?: Record<string, unknown>;
+        };
         /**
          * @description What a deployment answers with.
          * @enum {string}
@@ -2381,6 +2476,23 @@ export interface components {
              * @description The dataset's row count.
              */
             total: number;
+        };
+        /** @description What a run would cost (`POST /v1/runs?dry_run=true`): its generations, not its grader's calls. */
+        RunEstimate: {
+            /** Format: int64 */
+            cells: number;
+            /** Format: double */
+            estimated_cost_usd: number;
+            /** Format: int64 */
+            estimated_tokens_in: number;
+            /** Format: int64 */
+            estimated_tokens_out: number;
+            models: components["schemas"]["ModelEstimate"][];
+            /**
+             * Format: int64
+             * @description Dataset rows rendered to estimate the input (the first ones).
+             */
+            rows_sampled: number;
         };
         /** @description A run without its models and counts (list item). */
         RunListItem: {
@@ -5770,6 +5882,95 @@ export interface operations {
             };
         };
     };
+    render_prompt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The organization to act in (you must be a member); without it, your personal one. */
+                "X-Org-Id"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenderPrompt"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenderPreview"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid (`validation_failed`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_prompt: {
         parameters: {
             query?: never;
@@ -6458,6 +6659,8 @@ export interface operations {
                  *     mode for small runs. 200 if it ended, 202 otherwise.
                  */
                 wait?: number;
+                /** @description Check the request and estimate its cost (`RunEstimate`, 200) without creating anything. */
+                dry_run?: boolean;
             };
             header?: {
                 /** @description The organization to act in (you must be a member); without it, your personal one. */
@@ -6472,7 +6675,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Ended within `wait` */
+            /** @description Ended within `wait`; with `dry_run`, a `RunEstimate` instead */
             200: {
                 headers: {
                     location?: string;

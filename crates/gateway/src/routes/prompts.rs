@@ -28,12 +28,88 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_prompt_versions, create_prompt_version))
         .routes(routes!(get_prompt_version))
         .routes(routes!(restore_prompt_version))
+        .routes(routes!(render_prompt))
 }
 
 /// A name query longer than any name matches nothing.
 const QUERY_MAX_CHARS: u64 = Name::MAX_CHARS as u64;
 
 // ---- request types ----------------------------------------------------------------------------
+
+/// A prompt to render: a `body` as typed, or a saved `prompt_version_id`.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenderPrompt {
+    #[validate(custom(function = "valid_body"))]
+    #[schema(example = "Answer briefly: {{question}}")]
+    pub body: Option<String>,
+    #[schema(value_type = Option<Uuid>)]
+    pub prompt_version_id: Option<prompts::PromptVersionId>,
+    /// A system message, rendered the same way.
+    #[validate(length(max = 102400))]
+    pub system: Option<String>,
+    /// Values for placeholders; a dataset row's values come first.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub variables: serde_json::Map<String, serde_json::Value>,
+    /// With `row_index`: the row whose values fill the placeholders.
+    #[schema(value_type = Option<Uuid>)]
+    pub dataset_id: Option<datasets::DatasetId>,
+    /// From 0.
+    #[validate(range(min = 0))]
+    pub row_index: Option<i64>,
+    /// Models to price the input on (up to 4).
+    #[serde(default)]
+    #[validate(length(max = 4))]
+    pub models: Vec<RenderModel>,
+}
+
+/// A model of the catalog.
+#[derive(Debug, Deserialize, serde::Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenderModel {
+    #[schema(example = "openai")]
+    pub provider: String,
+    #[schema(example = "gpt-4o-mini")]
+    pub model: String,
+}
+
+impl TryFrom<RenderPrompt> for runs::PreviewRequest {
+    type Error = crate::error::ApiError;
+
+    fn try_from(req: RenderPrompt) -> Result<Self, Self::Error> {
+        use crate::error::{ApiError, FieldError};
+        let source = match (req.body, req.prompt_version_id) {
+            (Some(body), None) => runs::PreviewSource::Body(body),
+            (None, Some(id)) => runs::PreviewSource::Version(id),
+            _ => {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "body",
+                    "one_of",
+                    "give exactly one of `body` and `prompt_version_id`",
+                )]));
+            }
+        };
+        let row = match (req.dataset_id, req.row_index) {
+            (Some(dataset), Some(index)) => Some((dataset, index)),
+            (None, None) => None,
+            _ => {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "row_index",
+                    "together",
+                    "`dataset_id` and `row_index` go together",
+                )]));
+            }
+        };
+        Ok(Self {
+            source,
+            system: req.system,
+            variables: req.variables,
+            row,
+            models: req.models.into_iter().map(|m| (m.provider, m.model)).collect(),
+        })
+    }
+}
 
 /// A new prompt and the body of its version 1.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -312,4 +388,24 @@ fn valid_body(body: &str) -> Result<(), ValidationError> {
     } else {
         Err(rule("size", format!("must be 1 byte to {} KiB", BODY_MAX_BYTES / 1024)))
     }
+}
+
+/// Render a prompt without running it (editors): a typed `body` or a saved version, with
+/// `variables` and optionally a dataset row; the placeholders found and those without a value
+/// (left as `{{name}}`), the estimated input tokens (about 4 characters each) and what the input
+/// would cost on each of `models` at catalog prices.
+#[utoipa::path(post, path = "/prompts/render", tag = "prompts", params(OrgHeader),
+    request_body = RenderPrompt, responses((status = 200, body = runs::Preview)))]
+pub async fn render_prompt(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ActingOrg(org): ActingOrg,
+    ApiJson(req): ApiJson<RenderPrompt>,
+) -> ApiResult<Json<runs::Preview>> {
+    let request = runs::PreviewRequest::try_from(req)?;
+    let (providers, limits) = (&state.providers, &state.settings.run_limits);
+    state
+        .as_user(&user, async |tx| runs::preview(tx, org, providers, limits, &request).await)
+        .await
+        .map(Json)
 }

@@ -9,8 +9,11 @@ use std::{convert::Infallible, time::Duration};
 
 use axum::{
     Json,
-    http::{HeaderMap, StatusCode},
-    response::sse::{Event, KeepAlive, Sse},
+    http::StatusCode,
+    response::{
+        IntoResponse, Response,
+        sse::{Event, KeepAlive, Sse},
+    },
 };
 use futures::{Stream, StreamExt, stream};
 use runs::{Cell, Run, RunDetail, events::Change};
@@ -59,12 +62,15 @@ pub async fn list_runs(
 
 /// Start a run in the organization (its prompt, dataset and grader must be the organization's):
 /// everything is checked before anything is written (422 names each problem), then the run and
-/// one cell per (model, row) are queued for the workers.
+/// one cell per (model, row) are queued for the workers. With `dry_run=true`, the same checks,
+/// then what it would cost (`RunEstimate`: tokens in from the rendered prompts of up to 200 rows,
+/// out from `max_tokens`, the prompt's past runs or 256 assumed, said which), and nothing is
+/// created.
 #[utoipa::path(post, path = "/runs", tag = "runs", params(OrgHeader, CreateRunQuery),
     request_body = CreateRun,
     responses(
         (status = 202, description = "Queued (or still running after `wait`)", body = RunDetail, headers(("location" = String))),
-        (status = 200, description = "Ended within `wait`", body = RunDetail, headers(("location" = String))),
+        (status = 200, description = "Ended within `wait`; with `dry_run`, a `RunEstimate` instead", body = RunDetail, headers(("location" = String))),
     ))]
 pub async fn create_run(
     state: AppState,
@@ -72,9 +78,16 @@ pub async fn create_run(
     ActingOrg(org): ActingOrg,
     ApiQuery(query): ApiQuery<CreateRunQuery>,
     ApiJson(req): ApiJson<CreateRun>,
-) -> ApiResult<(StatusCode, HeaderMap, Json<RunDetail>)> {
+) -> ApiResult<Response> {
     let new = runs::NewRun::try_from(req)?;
     let limits = &state.settings.run_limits;
+    if query.dry_run {
+        let providers = &state.providers;
+        let estimate = state
+            .as_user(&user, async |tx| runs::estimate(tx, org, providers, limits, &new).await)
+            .await?;
+        return Ok(Json(estimate).into_response());
+    }
     let mut tx = state.db.begin_as(&user).await?;
     let mut run = runs::create(&mut tx, org, &state.providers, limits, new).await?;
     // Followed before the commit, so the end of a quick run cannot slip past.
@@ -86,7 +99,7 @@ pub async fn create_run(
     }
     let status = if run.run.status.is_terminal() { StatusCode::OK } else { StatusCode::ACCEPTED };
     let location = location(&format!("/v1/runs/{}", run.run.id));
-    Ok((status, location, Json(run)))
+    Ok((status, location, Json(run)).into_response())
 }
 
 /// Get a run: status, models with per-model totals, cells by state.

@@ -12,6 +12,7 @@ mod health;
 mod openapi;
 mod orgs;
 mod prompts;
+mod refinement;
 mod runs;
 mod snapshots;
 mod support;

@@ -186,6 +186,9 @@ pub struct CreateRunQuery {
     /// mode for small runs. 200 if it ended, 202 otherwise.
     #[validate(range(max = 60))]
     pub wait: Option<u64>,
+    /// Check the request and estimate its cost (`RunEstimate`, 200) without creating anything.
+    #[serde(default)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]

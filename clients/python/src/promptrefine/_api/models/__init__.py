@@ -56,6 +56,7 @@ from .grade_value import GradeValue
 from .grader_input import GraderInput
 from .group_by import GroupBy
 from .health import Health
+from .input_cost import InputCost
 from .interval import Interval
 from .invitation_view import InvitationView
 from .judge_view import JudgeView
@@ -63,11 +64,13 @@ from .latency_stats import LatencyStats
 from .manual_grade_view import ManualGradeView
 from .member_view import MemberView
 from .model_comparison_view import ModelComparisonView
+from .model_estimate import ModelEstimate
 from .model_params import ModelParams
 from .model_summary_view import ModelSummaryView
 from .model_view import ModelView
 from .models_view import ModelsView
 from .org_view import OrgView
+from .output_basis import OutputBasis
 from .page_of_api_key_view import PageOfApiKeyView
 from .page_of_api_key_view_items_item import PageOfApiKeyViewItemsItem
 from .page_of_call_view import PageOfCallView
@@ -108,12 +111,17 @@ from .prompt_kind import PromptKind
 from .prompt_spend import PromptSpend
 from .prompt_view import PromptView
 from .rate_limit import RateLimit
+from .render_model import RenderModel
+from .render_preview import RenderPreview
+from .render_prompt import RenderPrompt
+from .render_prompt_variables import RenderPromptVariables
 from .response_format import ResponseFormat
 from .restore_prompt_version import RestorePromptVersion
 from .role import Role
 from .row_view import RowView
 from .row_view_values import RowViewValues
 from .rows_view import RowsView
+from .run_estimate import RunEstimate
 from .run_list_item import RunListItem
 from .run_model_input import RunModelInput
 from .run_model_view import RunModelView
@@ -201,6 +209,7 @@ __all__ = (
     "GraderInput",
     "GroupBy",
     "Health",
+    "InputCost",
     "Interval",
     "InvitationView",
     "JudgeView",
@@ -208,11 +217,13 @@ __all__ = (
     "ManualGradeView",
     "MemberView",
     "ModelComparisonView",
+    "ModelEstimate",
     "ModelParams",
     "ModelSummaryView",
     "ModelView",
     "ModelsView",
     "OrgView",
+    "OutputBasis",
     "PageOfApiKeyView",
     "PageOfApiKeyViewItemsItem",
     "PageOfCallView",
@@ -249,12 +260,17 @@ __all__ = (
     "PromptSpend",
     "PromptView",
     "RateLimit",
+    "RenderModel",
+    "RenderPreview",
+    "RenderPrompt",
+    "RenderPromptVariables",
     "ResponseFormat",
     "RestorePromptVersion",
     "Role",
     "RowView",
     "RowViewValues",
     "RowsView",
+    "RunEstimate",
     "RunListItem",
     "RunModelInput",
     "RunModelView",

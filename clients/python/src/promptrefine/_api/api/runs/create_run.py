@@ -16,6 +16,7 @@ def _get_kwargs(
     *,
     body: CreateRun,
     wait: int | Unset = UNSET,
+    dry_run: bool | Unset = UNSET,
     x_org_id: None | Unset | UUID = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -25,6 +26,8 @@ def _get_kwargs(
     params: dict[str, Any] = {}
 
     params["wait"] = wait
+
+    params["dry_run"] = dry_run
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -112,14 +115,19 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: CreateRun,
     wait: int | Unset = UNSET,
+    dry_run: bool | Unset = UNSET,
     x_org_id: None | Unset | UUID = UNSET,
 ) -> Response[Problem | RunView]:
     """Start a run in the organization (its prompt, dataset and grader must be the organization's):
     everything is checked before anything is written (422 names each problem), then the run and
-    one cell per (model, row) are queued for the workers.
+    one cell per (model, row) are queued for the workers. With `dry_run=true`, the same checks,
+    then what it would cost (`RunEstimate`: tokens in from the rendered prompts of up to 200 rows,
+    out from `max_tokens`, the prompt's past runs or 256 assumed, said which), and nothing is
+    created.
 
     Args:
         wait (int | Unset):
+        dry_run (bool | Unset):
         x_org_id (None | Unset | UUID):
         body (CreateRun): A run to start.
 
@@ -134,6 +142,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         body=body,
         wait=wait,
+        dry_run=dry_run,
         x_org_id=x_org_id,
     )
 
@@ -149,14 +158,19 @@ def sync(
     client: AuthenticatedClient | Client,
     body: CreateRun,
     wait: int | Unset = UNSET,
+    dry_run: bool | Unset = UNSET,
     x_org_id: None | Unset | UUID = UNSET,
 ) -> Problem | RunView | None:
     """Start a run in the organization (its prompt, dataset and grader must be the organization's):
     everything is checked before anything is written (422 names each problem), then the run and
-    one cell per (model, row) are queued for the workers.
+    one cell per (model, row) are queued for the workers. With `dry_run=true`, the same checks,
+    then what it would cost (`RunEstimate`: tokens in from the rendered prompts of up to 200 rows,
+    out from `max_tokens`, the prompt's past runs or 256 assumed, said which), and nothing is
+    created.
 
     Args:
         wait (int | Unset):
+        dry_run (bool | Unset):
         x_org_id (None | Unset | UUID):
         body (CreateRun): A run to start.
 
@@ -172,6 +186,7 @@ def sync(
         client=client,
         body=body,
         wait=wait,
+        dry_run=dry_run,
         x_org_id=x_org_id,
     ).parsed
 
@@ -181,14 +196,19 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: CreateRun,
     wait: int | Unset = UNSET,
+    dry_run: bool | Unset = UNSET,
     x_org_id: None | Unset | UUID = UNSET,
 ) -> Response[Problem | RunView]:
     """Start a run in the organization (its prompt, dataset and grader must be the organization's):
     everything is checked before anything is written (422 names each problem), then the run and
-    one cell per (model, row) are queued for the workers.
+    one cell per (model, row) are queued for the workers. With `dry_run=true`, the same checks,
+    then what it would cost (`RunEstimate`: tokens in from the rendered prompts of up to 200 rows,
+    out from `max_tokens`, the prompt's past runs or 256 assumed, said which), and nothing is
+    created.
 
     Args:
         wait (int | Unset):
+        dry_run (bool | Unset):
         x_org_id (None | Unset | UUID):
         body (CreateRun): A run to start.
 
@@ -203,6 +223,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         body=body,
         wait=wait,
+        dry_run=dry_run,
         x_org_id=x_org_id,
     )
 
@@ -216,14 +237,19 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: CreateRun,
     wait: int | Unset = UNSET,
+    dry_run: bool | Unset = UNSET,
     x_org_id: None | Unset | UUID = UNSET,
 ) -> Problem | RunView | None:
     """Start a run in the organization (its prompt, dataset and grader must be the organization's):
     everything is checked before anything is written (422 names each problem), then the run and
-    one cell per (model, row) are queued for the workers.
+    one cell per (model, row) are queued for the workers. With `dry_run=true`, the same checks,
+    then what it would cost (`RunEstimate`: tokens in from the rendered prompts of up to 200 rows,
+    out from `max_tokens`, the prompt's past runs or 256 assumed, said which), and nothing is
+    created.
 
     Args:
         wait (int | Unset):
+        dry_run (bool | Unset):
         x_org_id (None | Unset | UUID):
         body (CreateRun): A run to start.
 
@@ -240,6 +266,7 @@ async def asyncio(
             client=client,
             body=body,
             wait=wait,
+            dry_run=dry_run,
             x_org_id=x_org_id,
         )
     ).parsed

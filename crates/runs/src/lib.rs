@@ -27,8 +27,8 @@ pub use grades::grade_cell;
 pub use model::{
     Cell, CellCounts, CellError, CellGrading, CellId, CellStatus, ErrorKind, Generation,
     GradeEntry, GradeStatus, GradeValue, Grading, Judgement, ManualGrade, NewGrader, NewRun,
-    NewRunModel, PromptRef, Run, RunDetail, RunFilter, RunId, RunModel, RunModelId, RunPrompt,
-    RunStatus,
+    NewRunModel, PromptRef, Run, RunDetail, RunFilter, RunId, RunListItem, RunModel, RunModelId,
+    RunPrompt, RunStatus,
 };
 pub use render::render;
 pub use store::{cancel, delete, get, get_cell, list, list_cells, retry_cell};

@@ -101,9 +101,9 @@ pub struct RunPrompt {
     pub version: i32,
 }
 
-/// A run without its models and counts (list item).
+/// A run without its models and counts.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = RunListItem))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Run {
     #[cfg_attr(feature = "openapi", schema(value_type = Uuid))]
     pub id: RunId,
@@ -122,6 +122,24 @@ pub struct Run {
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// A run in a list: what a history page shows, in one call.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunListItem {
+    #[serde(flatten)]
+    #[sqlx(flatten)]
+    pub run: Run,
+    #[sqlx(flatten)]
+    pub counts: CellCounts,
+    /// Generation and grading, so far.
+    pub spent_usd: f64,
+    /// The share of graded cells that pass (a manual grade wins over the automatic one); null
+    /// while none is graded.
+    pub pass_rate: Option<f64>,
+    /// From start to end (or to now, while it runs); null before it starts.
+    pub duration_ms: Option<i64>,
 }
 
 /// A run: status, what it runs, and its progress.
@@ -460,4 +478,12 @@ pub struct NewRun {
 #[derive(Debug, Clone, Default)]
 pub struct RunFilter {
     pub prompt_id: Option<PromptId>,
+    pub dataset_id: Option<DatasetId>,
+    pub status: Option<RunStatus>,
+    /// Runs with this model (`model`, or `provider/model`).
+    pub model: Option<String>,
+    pub created_after: Option<DateTime<Utc>>,
+    pub created_before: Option<DateTime<Utc>>,
+    /// Runs whose prompt's name contains this (case-insensitive).
+    pub name: Option<String>,
 }

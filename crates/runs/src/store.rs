@@ -14,8 +14,8 @@ use platform::{
 use tracing::instrument;
 
 use crate::{
-    Cell, CellCounts, CellId, CellStatus, Error, GradeEntry, Result, Run, RunDetail, RunFilter,
-    RunId, RunModel, RunStatus,
+    Cell, CellCounts, CellId, CellStatus, Error, GradeEntry, Result, RunDetail, RunFilter, RunId,
+    RunListItem, RunModel, RunStatus,
 };
 
 /// [`Run`] from `public.run r`.
@@ -58,18 +58,43 @@ pub(crate) const CELL_COLUMNS: &str = "c.id, c.run_id, c.run_model_id as model_i
       'graded_at', c.manual_graded_at) end as manual, \
     c.effective_pass, c.created_at, c.updated_at, c.started_at, c.finished_at";
 
-/// The runs of `org`, newest first.
+/// The runs of `org` that pass `filter`, newest first, each with its cells by state, what it
+/// spent, its pass rate and its duration.
 pub async fn list(
     tx: &mut UserTx,
     org: OrgId,
     filter: &RunFilter,
     page: &PageRequest,
-) -> Result<Page<Run>> {
+) -> Result<Page<RunListItem>> {
     let (after_at, after_id): (Option<DateTime<Utc>>, Option<RunId>) = page.after()?.unzip();
-    let rows: Vec<Run> = sqlx::query_as(&format!(
-        "select {RUN_COLUMNS} from public.run r
-         where r.org_id = $5 and ($1::uuid is null or r.prompt_id = $1)
+    let (provider, model) = match filter.model.as_deref().map(|m| m.split_once('/')) {
+        Some(Some((provider, model))) => (Some(provider), Some(model)),
+        Some(None) => (None, filter.model.as_deref()),
+        None => (None, None),
+    };
+    let rows: Vec<RunListItem> = sqlx::query_as(&format!(
+        "select {RUN_COLUMNS}, s.*,
+                (extract(epoch from (coalesce(r.finished_at, now()) - r.started_at)) * 1000)::int8
+                  as duration_ms
+         from public.run r
+         cross join lateral (
+           select {COUNT_COLUMNS},
+                  coalesce(sum(coalesce(c.cost_usd, 0) + coalesce(c.judge_cost_usd, 0)), 0)::float8
+                    as spent_usd,
+                  avg(case c.effective_pass when true then 1.0 when false then 0.0 end)::float8
+                    as pass_rate
+           from public.run_cell c where c.run_id = r.id) s
+         where r.org_id = $5
+           and ($1::uuid is null or r.prompt_id = $1)
            and ($2::timestamptz is null or (r.created_at, r.id) < ($2, $3))
+           and ($6::uuid is null or r.dataset_id = $6)
+           and ($7::public.run_status is null or r.status = $7)
+           and ($9::text is null or exists (
+                 select from public.run_model m
+                 where m.run_id = r.id and m.model = $9 and ($8::text is null or m.provider = $8)))
+           and ($10::timestamptz is null or r.created_at >= $10)
+           and ($11::timestamptz is null or r.created_at < $11)
+           and ($12::text is null or strpos(lower(r.prompt_name), lower($12)) > 0)
          order by r.created_at desc, r.id desc
          limit $4"
     ))
@@ -78,10 +103,17 @@ pub async fn list(
     .bind(after_id)
     .bind(page.fetch_limit())
     .bind(org)
+    .bind(filter.dataset_id)
+    .bind(filter.status)
+    .bind(provider)
+    .bind(model)
+    .bind(filter.created_after)
+    .bind(filter.created_before)
+    .bind(filter.name.as_deref())
     .fetch_all(&mut **tx)
     .await?;
     tenancy::require_listed(tx, org, !rows.is_empty()).await?;
-    Ok(Page::from_rows(rows, page.limit, |r| (r.created_at, r.id)))
+    Ok(Page::from_rows(rows, page.limit, |r| (r.run.created_at, r.run.id)))
 }
 
 /// A run with its models (and what their cells used so far) and its cells' states.

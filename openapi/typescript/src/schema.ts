@@ -554,7 +554,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the organization's runs, newest first. */
+        /**
+         * List the organization's runs, newest first, each with its cells by state, what it spent, its
+         *     pass rate and its duration: a history page in one call.
+         */
         get: operations["list_runs"];
         put?: never;
         /**
@@ -2125,33 +2128,25 @@ export interface components {
         };
         /** @description One page of a list; pass `next_cursor` as `cursor` to get the next one. */
         PageOf_RunListItem: {
-            items: {
-                /** Format: int32 */
-                cell_count: number;
-                /** Format: date-time */
-                created_at: string;
+            items: (components["schemas"]["Run"] & {
+                counts: components["schemas"]["CellCounts"];
                 /**
-                 * Format: uuid
-                 * @description Who started it (null once that user is deleted).
+                 * Format: int64
+                 * @description From start to end (or to now, while it runs); null before it starts.
                  */
-                created_by?: string | null;
-                /** Format: uuid */
-                dataset_id?: string | null;
-                dataset_name?: string | null;
-                /** Format: date-time */
-                finished_at?: string | null;
-                /** Format: uuid */
-                id: string;
+                duration_ms?: number | null;
                 /**
-                 * Format: uuid
-                 * @description The organization the run belongs to.
+                 * Format: double
+                 * @description The share of graded cells that pass (a manual grade wins over the automatic one); null
+                 *     while none is graded.
                  */
-                org_id: string;
-                prompt: components["schemas"]["RunPrompt"];
-                /** Format: date-time */
-                started_at?: string | null;
-                status: components["schemas"]["RunStatus"];
-            }[];
+                pass_rate?: number | null;
+                /**
+                 * Format: double
+                 * @description Generation and grading, so far.
+                 */
+                spent_usd: number;
+            })[];
             /** @description `null` on the last page. */
             next_cursor?: string | null;
         };
@@ -2477,25 +2472,8 @@ export interface components {
              */
             total: number;
         };
-        /** @description What a run would cost (`POST /v1/runs?dry_run=true`): its generations, not its grader's calls. */
-        RunEstimate: {
-            /** Format: int64 */
-            cells: number;
-            /** Format: double */
-            estimated_cost_usd: number;
-            /** Format: int64 */
-            estimated_tokens_in: number;
-            /** Format: int64 */
-            estimated_tokens_out: number;
-            models: components["schemas"]["ModelEstimate"][];
-            /**
-             * Format: int64
-             * @description Dataset rows rendered to estimate the input (the first ones).
-             */
-            rows_sampled: number;
-        };
-        /** @description A run without its models and counts (list item). */
-        RunListItem: {
+        /** @description A run without its models and counts. */
+        Run: {
             /** Format: int32 */
             cell_count: number;
             /** Format: date-time */
@@ -2521,6 +2499,43 @@ export interface components {
             /** Format: date-time */
             started_at?: string | null;
             status: components["schemas"]["RunStatus"];
+        };
+        /** @description What a run would cost (`POST /v1/runs?dry_run=true`): its generations, not its grader's calls. */
+        RunEstimate: {
+            /** Format: int64 */
+            cells: number;
+            /** Format: double */
+            estimated_cost_usd: number;
+            /** Format: int64 */
+            estimated_tokens_in: number;
+            /** Format: int64 */
+            estimated_tokens_out: number;
+            models: components["schemas"]["ModelEstimate"][];
+            /**
+             * Format: int64
+             * @description Dataset rows rendered to estimate the input (the first ones).
+             */
+            rows_sampled: number;
+        };
+        /** @description A run in a list: what a history page shows, in one call. */
+        RunListItem: components["schemas"]["Run"] & {
+            counts: components["schemas"]["CellCounts"];
+            /**
+             * Format: int64
+             * @description From start to end (or to now, while it runs); null before it starts.
+             */
+            duration_ms?: number | null;
+            /**
+             * Format: double
+             * @description The share of graded cells that pass (a manual grade wins over the automatic one); null
+             *     while none is graded.
+             */
+            pass_rate?: number | null;
+            /**
+             * Format: double
+             * @description Generation and grading, so far.
+             */
+            spent_usd: number;
         };
         /** @description A model to run the prompt on. */
         RunModelInput: {
@@ -2590,7 +2605,7 @@ export interface components {
             status: components["schemas"]["RunStatus"];
         };
         /** @description A run: status, what it runs, and its progress. */
-        RunView: components["schemas"]["RunListItem"] & {
+        RunView: components["schemas"]["Run"] & {
             assertions: Record<string, unknown>[];
             /** @description Answers of identical requests are reused from the response cache, and new ones kept. */
             cache: boolean;
@@ -6582,6 +6597,17 @@ export interface operations {
             query?: {
                 /** @description Only runs of this prompt. */
                 prompt_id?: string;
+                /** @description Only runs over this dataset. */
+                dataset_id?: string;
+                status?: components["schemas"]["RunStatus"];
+                /** @description Only runs with this model: `gpt-4o-mini`, or `openai/gpt-4o-mini`. */
+                model?: string;
+                /** @description Runs created at or after this time. */
+                created_after?: string;
+                /** @description Runs created before this time. */
+                created_before?: string;
+                /** @description Runs whose prompt's name contains this (case-insensitive). */
+                q?: string;
                 /** @description Page size, 1-200 (default 50). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */

@@ -16,7 +16,7 @@ use axum::{
     },
 };
 use futures::{Stream, StreamExt, stream};
-use runs::{Cell, Run, RunDetail, events::Change};
+use runs::{Cell, RunDetail, RunListItem, events::Change};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
@@ -45,16 +45,25 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 // ---- handlers ---------------------------------------------------------------------------------
 
-/// List the organization's runs, newest first.
+/// List the organization's runs, newest first, each with its cells by state, what it spent, its
+/// pass rate and its duration: a history page in one call.
 #[utoipa::path(get, path = "/runs", tag = "runs", params(OrgHeader, ListRunsQuery),
-    responses((status = 200, body = PageOf<Run>)))]
+    responses((status = 200, body = PageOf<RunListItem>)))]
 pub async fn list_runs(
     state: AppState,
     Reader(user): Reader,
     ActingOrg(org): ActingOrg,
     ApiQuery(query): ApiQuery<ListRunsQuery>,
-) -> ApiResult<Json<PageOf<Run>>> {
-    let filter = runs::RunFilter { prompt_id: query.prompt_id };
+) -> ApiResult<Json<PageOf<RunListItem>>> {
+    let filter = runs::RunFilter {
+        prompt_id: query.prompt_id,
+        dataset_id: query.dataset_id,
+        status: query.status,
+        model: query.model,
+        created_after: query.created_after,
+        created_before: query.created_before,
+        name: query.q,
+    };
     let page = page_request(query.limit, query.cursor);
     let page = state.as_user(&user, async |tx| runs::list(tx, org, &filter, &page).await).await?;
     Ok(Json(page.into()))

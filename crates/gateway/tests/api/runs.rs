@@ -523,3 +523,63 @@ async fn an_event_source_follows_a_run_with_a_one_time_ticket_instead_of_the_tok
         .await;
     assert_eq!(late.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn the_run_history_says_in_one_call_what_each_run_did_and_filters_every_way() {
+    let app = TestApp::new().await;
+    let named = async |name: &str, body: &str| {
+        app.post("/v1/prompts", USER_A, &json!({"name": name, "kind": "generator", "body": body}))
+            .await
+            .body
+    };
+    let support = named("Support replies", "Support: {{question}}").await;
+    let sales = named("Sales emails", "Sales: {{question}}").await;
+    let data = dataset(&app, 3).await;
+    let other_data = dataset(&app, 1).await;
+    let run = |p: &Value, d: &Value, model: &str, assertions: Value| {
+        json!({"prompt_id": id(p), "dataset_id": id(d), "assertions": assertions,
+               "models": [{"provider": "mock", "model": model}]})
+    };
+    let passing = json!([{"type": "starts_with", "value": "Support"}]);
+    let first = start_run(&app, &run(&support, &data, "echo", passing), 30).await.body;
+    start_run(&app, &run(&sales, &other_data, "reverse", json!([])), 30).await;
+
+    let history = app.get("/v1/runs", USER_A).await.body;
+    let items = history["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    let item = items.iter().find(|r| r["id"] == first["id"]).unwrap();
+    assert_eq!(item["counts"]["succeeded"], 3);
+    assert_eq!(item["pass_rate"], 1.0);
+    assert!(
+        item["spent_usd"].as_f64().unwrap() > 0.0 && item["duration_ms"].as_i64().unwrap() >= 0
+    );
+    let reversed = items.iter().find(|r| r["id"] != first["id"]).unwrap();
+    assert_eq!(reversed["pass_rate"], json!(null), "nothing graded");
+
+    let only = |query: &str| {
+        let app = &app;
+        let query = query.to_owned();
+        async move {
+            let page = app.get(&format!("/v1/runs?{query}"), USER_A).await;
+            assert_eq!(page.status, StatusCode::OK, "{query}: {:?}", page.body);
+            page.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].clone())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(only(&format!("dataset_id={}", id(&data))).await, [first["id"].clone()]);
+    assert_eq!(only("model=echo").await, [first["id"].clone()]);
+    assert_eq!(only("model=mock/echo").await, [first["id"].clone()]);
+    assert!(only("model=openai/echo").await.is_empty());
+    assert_eq!(only("q=SUPP").await, [first["id"].clone()], "by name, case-insensitively");
+    assert_eq!(only("status=completed").await.len(), 2);
+    assert!(only("status=running").await.is_empty());
+    assert!(only("created_after=2999-01-01T00:00:00Z").await.is_empty());
+    assert_eq!(only("created_before=2999-01-01T00:00:00Z").await.len(), 2);
+    let bad = app.get("/v1/runs?status=exploded", USER_A).await;
+    assert_eq!(bad.status.as_u16() / 100, 4);
+    assert!(app.get("/v1/runs", USER_B).await.body["items"].as_array().unwrap().is_empty());
+}

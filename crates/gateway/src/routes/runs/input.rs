@@ -197,6 +197,20 @@ pub struct ListRunsQuery {
     /// Only runs of this prompt.
     #[param(value_type = Option<Uuid>)]
     pub prompt_id: Option<PromptId>,
+    /// Only runs over this dataset.
+    #[param(value_type = Option<Uuid>)]
+    pub dataset_id: Option<DatasetId>,
+    pub status: Option<runs::RunStatus>,
+    /// Only runs with this model: `gpt-4o-mini`, or `openai/gpt-4o-mini`.
+    #[validate(length(min = 1, max = 200))]
+    pub model: Option<String>,
+    /// Runs created at or after this time.
+    pub created_after: Option<DateTime<Utc>>,
+    /// Runs created before this time.
+    pub created_before: Option<DateTime<Utc>>,
+    /// Runs whose prompt's name contains this (case-insensitive).
+    #[validate(length(min = 1, max = 200))]
+    pub q: Option<String>,
     /// Page size, 1-200 (default 50).
     #[validate(range(min = 1, max = MAX_LIMIT))]
     pub limit: Option<u32>,

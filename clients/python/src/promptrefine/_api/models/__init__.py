@@ -121,6 +121,7 @@ from .role import Role
 from .row_view import RowView
 from .row_view_values import RowViewValues
 from .rows_view import RowsView
+from .run import Run
 from .run_estimate import RunEstimate
 from .run_list_item import RunListItem
 from .run_model_input import RunModelInput
@@ -270,6 +271,7 @@ __all__ = (
     "RowView",
     "RowViewValues",
     "RowsView",
+    "Run",
     "RunEstimate",
     "RunListItem",
     "RunModelInput",

@@ -12,6 +12,7 @@ from ..models.run_status import RunStatus
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.cell_counts import CellCounts
     from ..models.run_prompt import RunPrompt
 
 
@@ -20,7 +21,7 @@ T = TypeVar("T", bound="RunListItem")
 
 @_attrs_define
 class RunListItem:
-    """A run without its models and counts (list item).
+    """A run in a list: what a history page shows, in one call.
 
     Attributes:
         cell_count (int):
@@ -29,11 +30,17 @@ class RunListItem:
         org_id (UUID): The organization the run belongs to.
         prompt (RunPrompt): The prompt version a run ran (kept if the prompt is deleted: then the ids are null).
         status (RunStatus):
+        counts (CellCounts): Cells by state.
+        spent_usd (float): Generation and grading, so far.
         created_by (None | Unset | UUID): Who started it (null once that user is deleted).
         dataset_id (None | Unset | UUID):
         dataset_name (None | str | Unset):
         finished_at (datetime.datetime | None | Unset):
         started_at (datetime.datetime | None | Unset):
+        duration_ms (int | None | Unset): From start to end (or to now, while it runs); null before it starts.
+        pass_rate (float | None | Unset): The share of graded cells that pass (a manual grade wins over the automatic
+            one); null
+            while none is graded.
     """
 
     cell_count: int
@@ -42,11 +49,15 @@ class RunListItem:
     org_id: UUID
     prompt: RunPrompt
     status: RunStatus
+    counts: CellCounts
+    spent_usd: float
     created_by: None | Unset | UUID = UNSET
     dataset_id: None | Unset | UUID = UNSET
     dataset_name: None | str | Unset = UNSET
     finished_at: datetime.datetime | None | Unset = UNSET
     started_at: datetime.datetime | None | Unset = UNSET
+    duration_ms: int | None | Unset = UNSET
+    pass_rate: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,6 +72,10 @@ class RunListItem:
         prompt = self.prompt.to_dict()
 
         status = self.status.value
+
+        counts = self.counts.to_dict()
+
+        spent_usd = self.spent_usd
 
         created_by: None | str | Unset
         if isinstance(self.created_by, Unset):
@@ -100,6 +115,18 @@ class RunListItem:
         else:
             started_at = self.started_at
 
+        duration_ms: int | None | Unset
+        if isinstance(self.duration_ms, Unset):
+            duration_ms = UNSET
+        else:
+            duration_ms = self.duration_ms
+
+        pass_rate: float | None | Unset
+        if isinstance(self.pass_rate, Unset):
+            pass_rate = UNSET
+        else:
+            pass_rate = self.pass_rate
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -110,6 +137,8 @@ class RunListItem:
                 "org_id": org_id,
                 "prompt": prompt,
                 "status": status,
+                "counts": counts,
+                "spent_usd": spent_usd,
             }
         )
         if created_by is not UNSET:
@@ -122,11 +151,16 @@ class RunListItem:
             field_dict["finished_at"] = finished_at
         if started_at is not UNSET:
             field_dict["started_at"] = started_at
+        if duration_ms is not UNSET:
+            field_dict["duration_ms"] = duration_ms
+        if pass_rate is not UNSET:
+            field_dict["pass_rate"] = pass_rate
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.cell_counts import CellCounts
         from ..models.run_prompt import RunPrompt
 
         d = dict(src_dict)
@@ -141,6 +175,10 @@ class RunListItem:
         prompt = RunPrompt.from_dict(d.pop("prompt"))
 
         status = RunStatus(d.pop("status"))
+
+        counts = CellCounts.from_dict(d.pop("counts"))
+
+        spent_usd = d.pop("spent_usd")
 
         def _parse_created_by(data: object) -> None | Unset | UUID:
             if data is None:
@@ -219,6 +257,24 @@ class RunListItem:
 
         started_at = _parse_started_at(d.pop("started_at", UNSET))
 
+        def _parse_duration_ms(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        duration_ms = _parse_duration_ms(d.pop("duration_ms", UNSET))
+
+        def _parse_pass_rate(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        pass_rate = _parse_pass_rate(d.pop("pass_rate", UNSET))
+
         run_list_item = cls(
             cell_count=cell_count,
             created_at=created_at,
@@ -226,11 +282,15 @@ class RunListItem:
             org_id=org_id,
             prompt=prompt,
             status=status,
+            counts=counts,
+            spent_usd=spent_usd,
             created_by=created_by,
             dataset_id=dataset_id,
             dataset_name=dataset_name,
             finished_at=finished_at,
             started_at=started_at,
+            duration_ms=duration_ms,
+            pass_rate=pass_rate,
         )
 
         run_list_item.additional_properties = d

@@ -1,3 +1,4 @@
+import datetime
 from http import HTTPStatus
 from typing import Any
 from uuid import UUID
@@ -8,12 +9,19 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.page_of_run_list_item import PageOfRunListItem
 from ...models.problem import Problem
+from ...models.run_status import RunStatus
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     prompt_id: UUID | Unset = UNSET,
+    dataset_id: UUID | Unset = UNSET,
+    status: RunStatus | Unset = UNSET,
+    model: str | Unset = UNSET,
+    created_after: datetime.datetime | Unset = UNSET,
+    created_before: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
     x_org_id: None | Unset | UUID = UNSET,
@@ -28,6 +36,31 @@ def _get_kwargs(
     if not isinstance(prompt_id, Unset):
         json_prompt_id = str(prompt_id)
     params["prompt_id"] = json_prompt_id
+
+    json_dataset_id: str | Unset = UNSET
+    if not isinstance(dataset_id, Unset):
+        json_dataset_id = str(dataset_id)
+    params["dataset_id"] = json_dataset_id
+
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = status.value
+
+    params["status"] = json_status
+
+    params["model"] = model
+
+    json_created_after: str | Unset = UNSET
+    if not isinstance(created_after, Unset):
+        json_created_after = created_after.isoformat()
+    params["created_after"] = json_created_after
+
+    json_created_before: str | Unset = UNSET
+    if not isinstance(created_before, Unset):
+        json_created_before = created_before.isoformat()
+    params["created_before"] = json_created_before
+
+    params["q"] = q
 
     params["limit"] = limit
 
@@ -99,14 +132,27 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     prompt_id: UUID | Unset = UNSET,
+    dataset_id: UUID | Unset = UNSET,
+    status: RunStatus | Unset = UNSET,
+    model: str | Unset = UNSET,
+    created_after: datetime.datetime | Unset = UNSET,
+    created_before: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
     x_org_id: None | Unset | UUID = UNSET,
 ) -> Response[PageOfRunListItem | Problem]:
-    """List the organization's runs, newest first.
+    """List the organization's runs, newest first, each with its cells by state, what it spent, its
+    pass rate and its duration: a history page in one call.
 
     Args:
         prompt_id (UUID | Unset):
+        dataset_id (UUID | Unset):
+        status (RunStatus | Unset):
+        model (str | Unset):
+        created_after (datetime.datetime | Unset):
+        created_before (datetime.datetime | Unset):
+        q (str | Unset):
         limit (int | Unset):
         cursor (str | Unset):
         x_org_id (None | Unset | UUID):
@@ -121,6 +167,12 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
+        dataset_id=dataset_id,
+        status=status,
+        model=model,
+        created_after=created_after,
+        created_before=created_before,
+        q=q,
         limit=limit,
         cursor=cursor,
         x_org_id=x_org_id,
@@ -137,14 +189,27 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     prompt_id: UUID | Unset = UNSET,
+    dataset_id: UUID | Unset = UNSET,
+    status: RunStatus | Unset = UNSET,
+    model: str | Unset = UNSET,
+    created_after: datetime.datetime | Unset = UNSET,
+    created_before: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
     x_org_id: None | Unset | UUID = UNSET,
 ) -> PageOfRunListItem | Problem | None:
-    """List the organization's runs, newest first.
+    """List the organization's runs, newest first, each with its cells by state, what it spent, its
+    pass rate and its duration: a history page in one call.
 
     Args:
         prompt_id (UUID | Unset):
+        dataset_id (UUID | Unset):
+        status (RunStatus | Unset):
+        model (str | Unset):
+        created_after (datetime.datetime | Unset):
+        created_before (datetime.datetime | Unset):
+        q (str | Unset):
         limit (int | Unset):
         cursor (str | Unset):
         x_org_id (None | Unset | UUID):
@@ -160,6 +225,12 @@ def sync(
     return sync_detailed(
         client=client,
         prompt_id=prompt_id,
+        dataset_id=dataset_id,
+        status=status,
+        model=model,
+        created_after=created_after,
+        created_before=created_before,
+        q=q,
         limit=limit,
         cursor=cursor,
         x_org_id=x_org_id,
@@ -170,14 +241,27 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     prompt_id: UUID | Unset = UNSET,
+    dataset_id: UUID | Unset = UNSET,
+    status: RunStatus | Unset = UNSET,
+    model: str | Unset = UNSET,
+    created_after: datetime.datetime | Unset = UNSET,
+    created_before: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
     x_org_id: None | Unset | UUID = UNSET,
 ) -> Response[PageOfRunListItem | Problem]:
-    """List the organization's runs, newest first.
+    """List the organization's runs, newest first, each with its cells by state, what it spent, its
+    pass rate and its duration: a history page in one call.
 
     Args:
         prompt_id (UUID | Unset):
+        dataset_id (UUID | Unset):
+        status (RunStatus | Unset):
+        model (str | Unset):
+        created_after (datetime.datetime | Unset):
+        created_before (datetime.datetime | Unset):
+        q (str | Unset):
         limit (int | Unset):
         cursor (str | Unset):
         x_org_id (None | Unset | UUID):
@@ -192,6 +276,12 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         prompt_id=prompt_id,
+        dataset_id=dataset_id,
+        status=status,
+        model=model,
+        created_after=created_after,
+        created_before=created_before,
+        q=q,
         limit=limit,
         cursor=cursor,
         x_org_id=x_org_id,
@@ -206,14 +296,27 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     prompt_id: UUID | Unset = UNSET,
+    dataset_id: UUID | Unset = UNSET,
+    status: RunStatus | Unset = UNSET,
+    model: str | Unset = UNSET,
+    created_after: datetime.datetime | Unset = UNSET,
+    created_before: datetime.datetime | Unset = UNSET,
+    q: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
     x_org_id: None | Unset | UUID = UNSET,
 ) -> PageOfRunListItem | Problem | None:
-    """List the organization's runs, newest first.
+    """List the organization's runs, newest first, each with its cells by state, what it spent, its
+    pass rate and its duration: a history page in one call.
 
     Args:
         prompt_id (UUID | Unset):
+        dataset_id (UUID | Unset):
+        status (RunStatus | Unset):
+        model (str | Unset):
+        created_after (datetime.datetime | Unset):
+        created_before (datetime.datetime | Unset):
+        q (str | Unset):
         limit (int | Unset):
         cursor (str | Unset):
         x_org_id (None | Unset | UUID):
@@ -230,6 +333,12 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             prompt_id=prompt_id,
+            dataset_id=dataset_id,
+            status=status,
+            model=model,
+            created_after=created_after,
+            created_before=created_before,
+            q=q,
             limit=limit,
             cursor=cursor,
             x_org_id=x_org_id,

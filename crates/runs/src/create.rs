@@ -519,9 +519,9 @@ async fn insert(
         "insert into public.run (id, org_id, prompt_id, prompt_version_id, prompt_name,
            prompt_version, prompt_body, system_prompt, dataset_id, dataset_name, variables, grader,
            concurrency, cell_count, expected_column, score_min, score_max, pass_threshold, checks,
-           use_cache)
+           use_cache, max_cost_usd)
          values ($1, $19, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-           $18, $20)",
+           $18, $20, $21)",
     )
     .bind(id)
     .bind(prompt.prompt_id)
@@ -543,6 +543,7 @@ async fn insert(
     .bind(sqlx::types::Json(&new.grading.checks))
     .bind(org)
     .bind(new.cache)
+    .bind(new.max_cost_usd)
     .execute(&mut **tx)
     .await?;
 

@@ -170,6 +170,11 @@ pub struct RunDetail {
     pub assertions: Vec<Check>,
     /// Answers of identical requests are reused from the response cache, and new ones kept.
     pub cache: bool,
+    /// The run stops (its queued cells are cancelled with `budget_exceeded`) once its cells
+    /// spent this much.
+    pub max_cost_usd: Option<f64>,
+    /// When the run reached its budget, if it did.
+    pub budget_exceeded_at: Option<DateTime<Utc>>,
     #[sqlx(skip)]
     pub models: Vec<RunModel>,
     #[sqlx(skip)]
@@ -234,6 +239,8 @@ pub enum ErrorKind {
     Abandoned,
     /// The result could not be stored.
     Internal,
+    /// Not run: the run reached its `max_cost_usd`.
+    BudgetExceeded,
 }
 
 impl From<providers::ErrorKind> for ErrorKind {
@@ -472,6 +479,8 @@ pub struct NewRun {
     pub concurrency: Option<i32>,
     /// Reuse (and keep) answers of identical requests.
     pub cache: bool,
+    /// Stop the run once its cells spent this much (USD).
+    pub max_cost_usd: Option<f64>,
 }
 
 /// Which runs to list.

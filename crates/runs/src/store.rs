@@ -29,7 +29,8 @@ pub(crate) const RUN_DETAIL_COLUMNS: &str = "r.id, r.org_id, r.created_by, r.sta
     r.cell_count, r.created_at, r.started_at, r.finished_at, r.prompt_body, \
     r.system_prompt as system, r.variables, r.grader, r.concurrency, r.expected_column, \
     jsonb_build_object('min', r.score_min, 'max', r.score_max) as score_scale, \
-    r.pass_threshold, r.checks as assertions, r.use_cache as cache";
+    r.pass_threshold, r.checks as assertions, r.use_cache as cache, r.max_cost_usd, \
+    r.budget_exceeded_at";
 
 /// [`CellCounts`] of the cells `c`.
 const COUNT_COLUMNS: &str = "count(c.id) filter (where c.status = 'queued') as queued, \

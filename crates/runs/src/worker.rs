@@ -277,7 +277,8 @@ impl Worker {
         }
     }
 
-    /// Ends every run given whose cells are all done: `completed` if any succeeded, else `failed`.
+    /// Stops every run given that reached its budget, then ends those whose cells are all done:
+    /// `completed` if any succeeded, else `failed`.
     /// Runs in its own transaction, after the results are committed, so that two workers
     /// finishing a run's last cells at the same time cannot both miss the end.
     async fn finish_runs(&self, run_ids: &[RunId]) -> Result<(), sqlx::Error> {
@@ -285,6 +286,26 @@ impl Worker {
             return Ok(());
         }
         let mut tx = self.db.begin_service().await?;
+        // Runs that reached their budget stop: their queued cells are cancelled.
+        sqlx::query(
+            "with over as (
+               select r.id from public.run r
+               where r.id = any($1) and r.max_cost_usd is not null
+                 and r.status in ('queued', 'running')
+                 and (select coalesce(sum(coalesce(c.cost_usd, 0) + coalesce(c.judge_cost_usd, 0)), 0)
+                      from public.run_cell c where c.run_id = r.id) >= r.max_cost_usd
+             ), marked as (
+               update public.run set budget_exceeded_at = coalesce(budget_exceeded_at, now())
+               where id in (select id from over)
+             )
+             update public.run_cell
+             set status = 'cancelled', error_kind = 'budget_exceeded',
+                 error_message = 'the run reached its max_cost_usd', finished_at = now()
+             where run_id in (select id from over) and status = 'queued'",
+        )
+        .bind(run_ids)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "update public.run r
              set status = case when exists (

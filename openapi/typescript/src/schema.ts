@@ -1232,6 +1232,12 @@ export interface components {
              */
             expected_column?: string | null;
             grader?: null | components["schemas"]["GraderInput"];
+            /**
+             * Format: double
+             * @description Stop the run once its cells spent this much (USD, generation and grading): its queued
+             *     cells are cancelled with `budget_exceeded`. Cells already in flight finish.
+             */
+            max_cost_usd?: number | null;
             /** @description 1 to 4 models. */
             models: components["schemas"]["RunModelInput"][];
             /**
@@ -1406,7 +1412,7 @@ export interface components {
          *     result could not be stored).
          * @enum {string}
          */
-        ErrorKind: "rate_limited" | "timeout" | "auth" | "invalid_request" | "provider_error" | "answer_too_large" | "invalid_input" | "prompt_too_large" | "unavailable" | "abandoned" | "internal";
+        ErrorKind: "rate_limited" | "timeout" | "auth" | "invalid_request" | "provider_error" | "answer_too_large" | "invalid_input" | "prompt_too_large" | "unavailable" | "abandoned" | "internal" | "budget_exceeded";
         /** @description A ticket to follow a run. */
         EventTicket: {
             /** Format: date-time */
@@ -2607,6 +2613,11 @@ export interface components {
         /** @description A run: status, what it runs, and its progress. */
         RunView: components["schemas"]["Run"] & {
             assertions: Record<string, unknown>[];
+            /**
+             * Format: date-time
+             * @description When the run reached its budget, if it did.
+             */
+            budget_exceeded_at?: string | null;
             /** @description Answers of identical requests are reused from the response cache, and new ones kept. */
             cache: boolean;
             /** Format: int32 */
@@ -2615,6 +2626,12 @@ export interface components {
             expected_column?: string | null;
             /** @description The grader (its prompt and model, frozen at creation), if any. */
             grader?: Record<string, unknown> | null;
+            /**
+             * Format: double
+             * @description The run stops (its queued cells are cancelled with `budget_exceeded`) once its cells
+             *     spent this much.
+             */
+            max_cost_usd?: number | null;
             models: components["schemas"]["RunModelView"][];
             /** Format: double */
             pass_threshold: number;

@@ -583,3 +583,34 @@ async fn the_run_history_says_in_one_call_what_each_run_did_and_filters_every_wa
     assert_eq!(bad.status.as_u16() / 100, 4);
     assert!(app.get("/v1/runs", USER_B).await.body["items"].as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_run_that_reaches_its_budget_cancels_its_queued_cells_and_says_so() {
+    let app = TestApp::with_settings(&[("MOCK_LATENCY_MS", "30")]).await;
+    // One echo answer costs about 1e-5 USD: the budget is passed by the first results.
+    let run = question_run(&app, USER_A, 60, json!({"max_cost_usd": 0.00001})).await;
+    let run = until_ended(&app, id(&run)).await;
+    assert_eq!(run["max_cost_usd"], 0.00001);
+    assert!(run["budget_exceeded_at"].is_string(), "{run}");
+    assert_eq!(run["status"], "completed", "some cells succeeded");
+    let all = cells(&app, id(&run)).await;
+    let stopped: Vec<&Value> =
+        all.iter().filter(|c| c["error"]["kind"] == "budget_exceeded").collect();
+    assert!(!stopped.is_empty() && stopped.iter().all(|c| c["status"] == "cancelled"));
+    let succeeded = all.iter().filter(|c| c["status"] == "succeeded").count();
+    assert!(succeeded < 60, "not every cell ran: {succeeded}");
+    assert_eq!(stopped.len() + succeeded, 60);
+
+    let bad = app
+        .post(
+            "/v1/runs",
+            USER_A,
+            &json!({"prompt_id": run["prompt"]["prompt_id"], "variables": {"question": "x"},
+            "models": [{"provider": "mock", "model": "echo"}], "max_cost_usd": 0}),
+        )
+        .await;
+    assert_eq!(
+        (bad.status, bad.error_fields()),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["max_cost_usd"])
+    );
+}

@@ -110,6 +110,10 @@ pub struct CreateRun {
     /// only the grader costs nothing. Cells answered from the cache say `cached: true`.
     #[serde(default)]
     pub cache: bool,
+    /// Stop the run once its cells spent this much (USD, generation and grading): its queued
+    /// cells are cancelled with `budget_exceeded`. Cells already in flight finish.
+    #[validate(range(exclusive_min = 0.0, max = 1000000.0))]
+    pub max_cost_usd: Option<f64>,
 }
 
 /// The bounds `ModelParams` has wherever it is used (the workers check them again).
@@ -152,6 +156,7 @@ impl TryFrom<CreateRun> for runs::NewRun {
             grader,
             concurrency: req.concurrency,
             cache: req.cache,
+            max_cost_usd: req.max_cost_usd,
             grading: runs::Grading {
                 expected_column: req.expected_column,
                 scale: req.score_scale.unwrap_or_default(),

@@ -40,6 +40,9 @@ class CreateRun:
             grader; default:
             a column named `expected`, if there is one.
         grader (GraderInput | None | Unset):
+        max_cost_usd (float | None | Unset): Stop the run once its cells spent this much (USD, generation and grading):
+            its queued
+            cells are cancelled with `budget_exceeded`. Cells already in flight finish.
         pass_threshold (float | None | Unset): The normalised score from which a verdict without `pass` passes (default
             0.5).
         prompt_id (None | Unset | UUID):
@@ -56,6 +59,7 @@ class CreateRun:
     dataset_id: None | Unset | UUID = UNSET
     expected_column: None | str | Unset = UNSET
     grader: GraderInput | None | Unset = UNSET
+    max_cost_usd: float | None | Unset = UNSET
     pass_threshold: float | None | Unset = UNSET
     prompt_id: None | Unset | UUID = UNSET
     prompt_version_id: None | Unset | UUID = UNSET
@@ -114,6 +118,12 @@ class CreateRun:
             grader = self.grader.to_dict()
         else:
             grader = self.grader
+
+        max_cost_usd: float | None | Unset
+        if isinstance(self.max_cost_usd, Unset):
+            max_cost_usd = UNSET
+        else:
+            max_cost_usd = self.max_cost_usd
 
         pass_threshold: float | None | Unset
         if isinstance(self.pass_threshold, Unset):
@@ -178,6 +188,8 @@ class CreateRun:
             field_dict["expected_column"] = expected_column
         if grader is not UNSET:
             field_dict["grader"] = grader
+        if max_cost_usd is not UNSET:
+            field_dict["max_cost_usd"] = max_cost_usd
         if pass_threshold is not UNSET:
             field_dict["pass_threshold"] = pass_threshold
         if prompt_id is not UNSET:
@@ -287,6 +299,15 @@ class CreateRun:
 
         grader = _parse_grader(d.pop("grader", UNSET))
 
+        def _parse_max_cost_usd(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        max_cost_usd = _parse_max_cost_usd(d.pop("max_cost_usd", UNSET))
+
         def _parse_pass_threshold(data: object) -> float | None | Unset:
             if data is None:
                 return data
@@ -381,6 +402,7 @@ class CreateRun:
             dataset_id=dataset_id,
             expected_column=expected_column,
             grader=grader,
+            max_cost_usd=max_cost_usd,
             pass_threshold=pass_threshold,
             prompt_id=prompt_id,
             prompt_version_id=prompt_version_id,

@@ -5,6 +5,7 @@ class ErrorKind(StrEnum):
     ABANDONED = "abandoned"
     ANSWER_TOO_LARGE = "answer_too_large"
     AUTH = "auth"
+    BUDGET_EXCEEDED = "budget_exceeded"
     INTERNAL = "internal"
     INVALID_INPUT = "invalid_input"
     INVALID_REQUEST = "invalid_request"

@@ -47,9 +47,13 @@ class RunView:
         dataset_name (None | str | Unset):
         finished_at (datetime.datetime | None | Unset):
         started_at (datetime.datetime | None | Unset):
+        budget_exceeded_at (datetime.datetime | None | Unset): When the run reached its budget, if it did.
         concurrency (int | None | Unset):
         expected_column (None | str | Unset):
         grader (None | RunViewGraderType0 | Unset): The grader (its prompt and model, frozen at creation), if any.
+        max_cost_usd (float | None | Unset): The run stops (its queued cells are cancelled with `budget_exceeded`) once
+            its cells
+            spent this much.
         system (None | str | Unset):
     """
 
@@ -71,9 +75,11 @@ class RunView:
     dataset_name: None | str | Unset = UNSET
     finished_at: datetime.datetime | None | Unset = UNSET
     started_at: datetime.datetime | None | Unset = UNSET
+    budget_exceeded_at: datetime.datetime | None | Unset = UNSET
     concurrency: int | None | Unset = UNSET
     expected_column: None | str | Unset = UNSET
     grader: None | RunViewGraderType0 | Unset = UNSET
+    max_cost_usd: float | None | Unset = UNSET
     system: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -150,6 +156,14 @@ class RunView:
         else:
             started_at = self.started_at
 
+        budget_exceeded_at: None | str | Unset
+        if isinstance(self.budget_exceeded_at, Unset):
+            budget_exceeded_at = UNSET
+        elif isinstance(self.budget_exceeded_at, datetime.datetime):
+            budget_exceeded_at = self.budget_exceeded_at.isoformat()
+        else:
+            budget_exceeded_at = self.budget_exceeded_at
+
         concurrency: int | None | Unset
         if isinstance(self.concurrency, Unset):
             concurrency = UNSET
@@ -169,6 +183,12 @@ class RunView:
             grader = self.grader.to_dict()
         else:
             grader = self.grader
+
+        max_cost_usd: float | None | Unset
+        if isinstance(self.max_cost_usd, Unset):
+            max_cost_usd = UNSET
+        else:
+            max_cost_usd = self.max_cost_usd
 
         system: None | str | Unset
         if isinstance(self.system, Unset):
@@ -205,12 +225,16 @@ class RunView:
             field_dict["finished_at"] = finished_at
         if started_at is not UNSET:
             field_dict["started_at"] = started_at
+        if budget_exceeded_at is not UNSET:
+            field_dict["budget_exceeded_at"] = budget_exceeded_at
         if concurrency is not UNSET:
             field_dict["concurrency"] = concurrency
         if expected_column is not UNSET:
             field_dict["expected_column"] = expected_column
         if grader is not UNSET:
             field_dict["grader"] = grader
+        if max_cost_usd is not UNSET:
+            field_dict["max_cost_usd"] = max_cost_usd
         if system is not UNSET:
             field_dict["system"] = system
 
@@ -340,6 +364,25 @@ class RunView:
 
         started_at = _parse_started_at(d.pop("started_at", UNSET))
 
+        def _parse_budget_exceeded_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                budget_exceeded_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return budget_exceeded_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        budget_exceeded_at = _parse_budget_exceeded_at(
+            d.pop("budget_exceeded_at", UNSET)
+        )
+
         def _parse_concurrency(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -375,6 +418,15 @@ class RunView:
 
         grader = _parse_grader(d.pop("grader", UNSET))
 
+        def _parse_max_cost_usd(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        max_cost_usd = _parse_max_cost_usd(d.pop("max_cost_usd", UNSET))
+
         def _parse_system(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -403,9 +455,11 @@ class RunView:
             dataset_name=dataset_name,
             finished_at=finished_at,
             started_at=started_at,
+            budget_exceeded_at=budget_exceeded_at,
             concurrency=concurrency,
             expected_column=expected_column,
             grader=grader,
+            max_cost_usd=max_cost_usd,
             system=system,
         )
 

@@ -130,7 +130,14 @@ pub(crate) async fn check(
         }
         None => None,
     };
-    let cells = count_cells(dataset.as_ref(), new.models.len(), limits, &mut problems);
+    if let (Some(rows), Some(dataset)) = (&new.rows, &dataset) {
+        if rows.is_empty() {
+            problems.add("rows", "no row to run");
+        } else if let Some(bad) = rows.iter().find(|&&r| r < 0 || r >= dataset.row_count) {
+            problems.add("rows", format!("the dataset has no row {bad}"));
+        }
+    }
+    let cells = count_cells(dataset.as_ref(), new, limits, &mut problems);
     let (Some(prompt), true) = (prompt, problems.0.is_empty()) else {
         return Err(Error::Invalid(problems.0));
     };
@@ -396,12 +403,15 @@ fn snapshot_grader(
 /// Rows times models, within the limit.
 fn count_cells(
     dataset: Option<&Dataset>,
-    models: usize,
+    new: &NewRun,
     limits: &Limits,
     problems: &mut Problems,
 ) -> i64 {
-    let rows = dataset.map_or(1, |d| i64::from(d.row_count.max(1)));
-    let cells = rows * models as i64;
+    let rows = match (&new.rows, dataset) {
+        (Some(rows), Some(_)) => i64::try_from(rows.len()).unwrap_or(i64::MAX),
+        _ => dataset.map_or(1, |d| i64::from(d.row_count.max(1))),
+    };
+    let cells = rows * new.models.len() as i64;
     if cells > limits.max_cells {
         problems.add(
             "models",
@@ -519,9 +529,9 @@ async fn insert(
         "insert into public.run (id, org_id, prompt_id, prompt_version_id, prompt_name,
            prompt_version, prompt_body, system_prompt, dataset_id, dataset_name, variables, grader,
            concurrency, cell_count, expected_column, score_min, score_max, pass_threshold, checks,
-           use_cache, max_cost_usd)
+           use_cache, max_cost_usd, parent_run_id)
          values ($1, $19, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-           $18, $20, $21)",
+           $18, $20, $21, $22)",
     )
     .bind(id)
     .bind(prompt.prompt_id)
@@ -544,6 +554,7 @@ async fn insert(
     .bind(org)
     .bind(new.cache)
     .bind(new.max_cost_usd)
+    .bind(new.parent_run_id)
     .execute(&mut **tx)
     .await?;
 
@@ -574,16 +585,26 @@ async fn insert(
 
     // Cells are queued in row order, models interleaved, so early rows finish first. The rows
     // are read in SQL, next to the insert: a run's cells are made where its rows are.
-    let cells_sql = if new.dataset_id.is_some() {
-        "insert into public.run_cell (run_id, org_id, run_model_id, row_index, queued_at)
-         select $1, $3, m.id, r.row_index, now() + r.row_index * interval '1 microsecond'
-         from public.run_model m cross join public.dataset_row r
-         where m.run_id = $1 and r.dataset_id = $2"
-    } else {
-        "insert into public.run_cell (run_id, org_id, run_model_id)
-         select $1, $3, m.id from public.run_model m where m.run_id = $1 and $2::uuid is null"
+    let cells = match new.dataset_id {
+        Some(dataset) => sqlx::query(
+            "insert into public.run_cell (run_id, org_id, run_model_id, row_index, queued_at)
+             select $1, $3, m.id, r.row_index, now() + r.row_index * interval '1 microsecond'
+             from public.run_model m cross join public.dataset_row r
+             where m.run_id = $1 and r.dataset_id = $2
+               and ($4::int4[] is null or r.row_index = any($4))",
+        )
+        .bind(id)
+        .bind(dataset)
+        .bind(org)
+        .bind(&new.rows),
+        None => sqlx::query(
+            "insert into public.run_cell (run_id, org_id, run_model_id)
+             select $1, $2, m.id from public.run_model m where m.run_id = $1",
+        )
+        .bind(id)
+        .bind(org),
     };
-    sqlx::query(cells_sql).bind(id).bind(new.dataset_id).bind(org).execute(&mut **tx).await?;
+    cells.execute(&mut **tx).await?;
     queue::announce(tx, id).await
 }
 

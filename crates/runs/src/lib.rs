@@ -12,6 +12,7 @@ mod grades;
 mod model;
 pub mod queue;
 mod render;
+mod rerun;
 mod store;
 mod summary;
 mod tickets;
@@ -31,6 +32,7 @@ pub use model::{
     RunPrompt, RunStatus,
 };
 pub use render::render;
+pub use rerun::{Rerun, rerun};
 pub use store::{cancel, delete, get, get_cell, list, list_cells, retry_cell};
 pub use summary::{
     Comparison, CostTotals, LatencyStats, ModelComparison, ModelSummary, Paired, RunSummary,

@@ -175,6 +175,13 @@ pub struct RunDetail {
     pub max_cost_usd: Option<f64>,
     /// When the run reached its budget, if it did.
     pub budget_exceeded_at: Option<DateTime<Utc>>,
+    /// The run this one re-runs, if it is a re-run.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
+    pub parent_run_id: Option<RunId>,
+    /// The re-runs of this run, oldest first.
+    #[sqlx(skip)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Uuid>))]
+    pub children: Vec<RunId>,
     #[sqlx(skip)]
     pub models: Vec<RunModel>,
     #[sqlx(skip)]
@@ -481,6 +488,10 @@ pub struct NewRun {
     pub cache: bool,
     /// Stop the run once its cells spent this much (USD).
     pub max_cost_usd: Option<f64>,
+    /// The run this one re-runs.
+    pub parent_run_id: Option<RunId>,
+    /// Only these dataset rows (by index); every row without.
+    pub rows: Option<Vec<i32>>,
 }
 
 /// Which runs to list.

@@ -30,7 +30,7 @@ pub(crate) const RUN_DETAIL_COLUMNS: &str = "r.id, r.org_id, r.created_by, r.sta
     r.system_prompt as system, r.variables, r.grader, r.concurrency, r.expected_column, \
     jsonb_build_object('min', r.score_min, 'max', r.score_max) as score_scale, \
     r.pass_threshold, r.checks as assertions, r.use_cache as cache, r.max_cost_usd, \
-    r.budget_exceeded_at";
+    r.budget_exceeded_at, r.parent_run_id";
 
 /// [`CellCounts`] of the cells `c`.
 const COUNT_COLUMNS: &str = "count(c.id) filter (where c.status = 'queued') as queued, \
@@ -141,6 +141,12 @@ pub async fn get(tx: &mut UserTx, id: RunId) -> Result<RunDetail> {
     .fetch_all(&mut **tx)
     .await?;
     run.counts = run.models.iter().map(|m: &RunModel| m.counts).fold(CellCounts::default(), add);
+    run.children = sqlx::query_scalar(
+        "select id from public.run where parent_run_id = $1 order by created_at, id",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
     Ok(run)
 }
 

@@ -764,6 +764,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/runs/{id}/rerun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-run a run (editors): a new run linked by `parent_run_id`, with the same dataset and
+         *     settings, over all its rows or only those of `cells` / cells in `statuses`, optionally with
+         *     another `prompt_version_id` or other `models`.
+         */
+        post: operations["rerun_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/runs/{id}/summary": {
         parameters: {
             query?: never;
@@ -2438,6 +2459,23 @@ export interface components {
             variables?: Record<string, unknown>;
         };
         /**
+         * @description A re-run of a run: the same dataset and settings, over all its rows or only those of the
+         *     chosen cells, optionally with another version or other models.
+         */
+        RerunRequest: {
+            /** @description Only the rows of these cells. */
+            cells?: string[];
+            /** @description Run these models instead of the run's (1 to 4). */
+            models?: components["schemas"]["RunModelInput"][] | null;
+            /**
+             * Format: uuid
+             * @description Run this version instead of the run's.
+             */
+            prompt_version_id?: string | null;
+            /** @description Only the rows of cells in these states, e.g. `["failed"]`. */
+            statuses?: components["schemas"]["CellStatus"][];
+        };
+        /**
          * @description What a deployment answers with.
          * @enum {string}
          */
@@ -2620,6 +2658,8 @@ export interface components {
             budget_exceeded_at?: string | null;
             /** @description Answers of identical requests are reused from the response cache, and new ones kept. */
             cache: boolean;
+            /** @description The re-runs of this run, oldest first. */
+            children: string[];
             /** Format: int32 */
             concurrency?: number | null;
             counts: components["schemas"]["CellCounts"];
@@ -2633,6 +2673,11 @@ export interface components {
              */
             max_cost_usd?: number | null;
             models: components["schemas"]["RunModelView"][];
+            /**
+             * Format: uuid
+             * @description The run this one re-runs, if it is a re-run.
+             */
+            parent_run_id?: string | null;
             /** Format: double */
             pass_threshold: number;
             score_scale: components["schemas"]["ScoreScale"];
@@ -7665,6 +7710,104 @@ export interface operations {
             };
             /** @description No such resource, or it belongs to someone else (`not_found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rerun_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RerunRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunView"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid (`validation_failed`, with `errors`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -41,6 +41,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(retry_run_cell))
         .routes(routes!(stream_run_events))
         .routes(routes!(create_event_ticket))
+        .routes(routes!(rerun_run))
 }
 
 // ---- handlers ---------------------------------------------------------------------------------
@@ -109,6 +110,27 @@ pub async fn create_run(
     let status = if run.run.status.is_terminal() { StatusCode::OK } else { StatusCode::ACCEPTED };
     let location = location(&format!("/v1/runs/{}", run.run.id));
     Ok((status, location, Json(run)).into_response())
+}
+
+/// Re-run a run (editors): a new run linked by `parent_run_id`, with the same dataset and
+/// settings, over all its rows or only those of `cells` / cells in `statuses`, optionally with
+/// another `prompt_version_id` or other `models`.
+#[utoipa::path(post, path = "/runs/{id}/rerun", tag = "runs", params(RunPath),
+    request_body = RerunRequest,
+    responses((status = 202, body = RunDetail, headers(("location" = String)))))]
+pub async fn rerun_run(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiPath(RunPath { id }): ApiPath<RunPath>,
+    ApiJson(req): ApiJson<RerunRequest>,
+) -> ApiResult<(StatusCode, axum::http::HeaderMap, Json<RunDetail>)> {
+    let (providers, limits) = (&state.providers, &state.settings.run_limits);
+    let change = runs::Rerun::from(req);
+    let run = state
+        .as_user(&user, async |tx| runs::rerun(tx, providers, limits, id, change).await)
+        .await?;
+    let location = location(&format!("/v1/runs/{}", run.run.id));
+    Ok((StatusCode::ACCEPTED, location, Json(run)))
 }
 
 /// Get a run: status, models with per-model totals, cells by state.

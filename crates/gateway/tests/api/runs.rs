@@ -614,3 +614,65 @@ async fn a_run_that_reaches_its_budget_cancels_its_queued_cells_and_says_so() {
         (StatusCode::UNPROCESSABLE_ENTITY, vec!["max_cost_usd"])
     );
 }
+
+#[tokio::test]
+async fn a_rerun_repeats_a_run_over_chosen_cells_with_another_version_or_models() {
+    let app = TestApp::new().await;
+    let run = finished_question_run(&app, 3, json!({"models": [{"provider": "mock", "model": "echo"}, {"provider": "mock", "model": "fail"}]})).await;
+    let path = format!("/v1/runs/{}/rerun", id(&run));
+
+    // The failed cells again, on a model that answers.
+    let failed = app
+        .post(
+            &path,
+            USER_A,
+            &json!({"statuses": ["failed"], "models": [{"provider": "mock", "model": "reverse"}]}),
+        )
+        .await;
+    assert_eq!(failed.status, StatusCode::ACCEPTED, "{:?}", failed.body);
+    assert_eq!(
+        (&failed.body["parent_run_id"], &failed.body["cell_count"]),
+        (&run["id"], &json!(3))
+    );
+    let failed = until_ended(&app, id(&failed.body)).await;
+    assert_eq!(
+        (&failed["status"], &failed["counts"]["succeeded"]),
+        (&json!("completed"), &json!(3))
+    );
+    assert_eq!(failed["dataset_id"], run["dataset_id"]);
+
+    // One cell's row, with a new version of the prompt.
+    let one = cells(&app, id(&run)).await.into_iter().find(|c| c["row_index"] == 2).unwrap();
+    let prompt_id = run["prompt"]["prompt_id"].as_str().unwrap();
+    let v2 = app
+        .post(
+            &format!("/v1/prompts/{prompt_id}/versions"),
+            USER_A,
+            &json!({"body": "V2: {{question}}"}),
+        )
+        .await
+        .body;
+    let again = app
+        .post(&path, USER_A, &json!({"cells": [one["id"]], "prompt_version_id": v2["id"]}))
+        .await
+        .body;
+    assert_eq!(
+        (&again["prompt"]["version"], &again["cell_count"]),
+        (&json!(2), &json!(2)),
+        "one row x the run's two models"
+    );
+    let again = until_ended(&app, id(&again)).await;
+    let outputs: Vec<Value> =
+        cells(&app, id(&again)).await.iter().map(|c| c["row_index"].clone()).collect();
+    assert_eq!(outputs, [json!(2), json!(2)]);
+
+    let parent = app.get(&format!("/v1/runs/{}", id(&run)), USER_A).await.body;
+    assert_eq!(parent["children"], json!([failed["id"], again["id"]]));
+
+    let nothing = app.post(&path, USER_A, &json!({"statuses": ["cancelled"]})).await;
+    assert_eq!(
+        (nothing.status, nothing.error_fields()),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["statuses"])
+    );
+    assert_eq!(app.post(&path, USER_B, &json!({})).await.status, StatusCode::NOT_FOUND);
+}

@@ -157,6 +157,8 @@ impl TryFrom<CreateRun> for runs::NewRun {
             concurrency: req.concurrency,
             cache: req.cache,
             max_cost_usd: req.max_cost_usd,
+            parent_run_id: None,
+            rows: None,
             grading: runs::Grading {
                 expected_column: req.expected_column,
                 scale: req.score_scale.unwrap_or_default(),
@@ -263,4 +265,37 @@ pub struct EventsQuery {
     /// A one-time ticket from `POST /v1/runs/{id}/events/ticket`, instead of a bearer token.
     #[validate(length(max = 100))]
     pub ticket: Option<String>,
+}
+
+/// A re-run of a run: the same dataset and settings, over all its rows or only those of the
+/// chosen cells, optionally with another version or other models.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RerunRequest {
+    /// Only the rows of these cells.
+    #[serde(default)]
+    #[validate(length(max = 10000))]
+    #[schema(value_type = Vec<Uuid>)]
+    pub cells: Vec<CellId>,
+    /// Only the rows of cells in these states, e.g. `["failed"]`.
+    #[serde(default)]
+    #[validate(length(max = 5))]
+    pub statuses: Vec<CellStatus>,
+    /// Run this version instead of the run's.
+    #[schema(value_type = Option<Uuid>)]
+    pub prompt_version_id: Option<PromptVersionId>,
+    /// Run these models instead of the run's (1 to 4).
+    #[validate(length(min = 1, max = 4), nested)]
+    pub models: Option<Vec<RunModelInput>>,
+}
+
+impl From<RerunRequest> for runs::Rerun {
+    fn from(req: RerunRequest) -> Self {
+        Self {
+            cells: req.cells,
+            statuses: req.statuses,
+            prompt_version_id: req.prompt_version_id,
+            models: req.models.map(|models| models.into_iter().map(Into::into).collect()),
+        }
+    }
 }

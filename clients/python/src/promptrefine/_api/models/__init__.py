@@ -115,6 +115,7 @@ from .render_model import RenderModel
 from .render_preview import RenderPreview
 from .render_prompt import RenderPrompt
 from .render_prompt_variables import RenderPromptVariables
+from .rerun_request import RerunRequest
 from .response_format import ResponseFormat
 from .restore_prompt_version import RestorePromptVersion
 from .role import Role
@@ -265,6 +266,7 @@ __all__ = (
     "RenderPreview",
     "RenderPrompt",
     "RenderPromptVariables",
+    "RerunRequest",
     "ResponseFormat",
     "RestorePromptVersion",
     "Role",

@@ -37,6 +37,7 @@ class RunView:
         status (RunStatus):
         assertions (list[RunViewAssertionsItem]):
         cache (bool): Answers of identical requests are reused from the response cache, and new ones kept.
+        children (list[UUID]): The re-runs of this run, oldest first.
         counts (CellCounts): Cells by state.
         models (list[RunModelView]):
         pass_threshold (float):
@@ -54,6 +55,7 @@ class RunView:
         max_cost_usd (float | None | Unset): The run stops (its queued cells are cancelled with `budget_exceeded`) once
             its cells
             spent this much.
+        parent_run_id (None | Unset | UUID): The run this one re-runs, if it is a re-run.
         system (None | str | Unset):
     """
 
@@ -65,6 +67,7 @@ class RunView:
     status: RunStatus
     assertions: list[RunViewAssertionsItem]
     cache: bool
+    children: list[UUID]
     counts: CellCounts
     models: list[RunModelView]
     pass_threshold: float
@@ -80,6 +83,7 @@ class RunView:
     expected_column: None | str | Unset = UNSET
     grader: None | RunViewGraderType0 | Unset = UNSET
     max_cost_usd: float | None | Unset = UNSET
+    parent_run_id: None | Unset | UUID = UNSET
     system: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -104,6 +108,11 @@ class RunView:
             assertions.append(assertions_item)
 
         cache = self.cache
+
+        children = []
+        for children_item_data in self.children:
+            children_item = str(children_item_data)
+            children.append(children_item)
 
         counts = self.counts.to_dict()
 
@@ -190,6 +199,14 @@ class RunView:
         else:
             max_cost_usd = self.max_cost_usd
 
+        parent_run_id: None | str | Unset
+        if isinstance(self.parent_run_id, Unset):
+            parent_run_id = UNSET
+        elif isinstance(self.parent_run_id, UUID):
+            parent_run_id = str(self.parent_run_id)
+        else:
+            parent_run_id = self.parent_run_id
+
         system: None | str | Unset
         if isinstance(self.system, Unset):
             system = UNSET
@@ -208,6 +225,7 @@ class RunView:
                 "status": status,
                 "assertions": assertions,
                 "cache": cache,
+                "children": children,
                 "counts": counts,
                 "models": models,
                 "pass_threshold": pass_threshold,
@@ -235,6 +253,8 @@ class RunView:
             field_dict["grader"] = grader
         if max_cost_usd is not UNSET:
             field_dict["max_cost_usd"] = max_cost_usd
+        if parent_run_id is not UNSET:
+            field_dict["parent_run_id"] = parent_run_id
         if system is not UNSET:
             field_dict["system"] = system
 
@@ -271,6 +291,13 @@ class RunView:
             assertions.append(assertions_item)
 
         cache = d.pop("cache")
+
+        children = []
+        _children = d.pop("children")
+        for children_item_data in _children:
+            children_item = UUID(children_item_data)
+
+            children.append(children_item)
 
         counts = CellCounts.from_dict(d.pop("counts"))
 
@@ -427,6 +454,23 @@ class RunView:
 
         max_cost_usd = _parse_max_cost_usd(d.pop("max_cost_usd", UNSET))
 
+        def _parse_parent_run_id(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                parent_run_id_type_0 = UUID(data)
+
+                return parent_run_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        parent_run_id = _parse_parent_run_id(d.pop("parent_run_id", UNSET))
+
         def _parse_system(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -445,6 +489,7 @@ class RunView:
             status=status,
             assertions=assertions,
             cache=cache,
+            children=children,
             counts=counts,
             models=models,
             pass_threshold=pass_threshold,
@@ -460,6 +505,7 @@ class RunView:
             expected_column=expected_column,
             grader=grader,
             max_cost_usd=max_cost_usd,
+            parent_run_id=parent_run_id,
             system=system,
         )
 

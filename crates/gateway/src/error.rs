@@ -488,6 +488,7 @@ impl From<runs::Error> for ApiError {
                 ),
             ),
             Error::Dataset(err) => err.into(),
+            Error::Prompt(err) => err.into(),
             Error::QueueFull { limit, queued, adding } => Self::too_many(
                 "queue_full",
                 format!(

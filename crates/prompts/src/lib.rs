@@ -13,7 +13,8 @@ pub use model::{
     PromptVersion, PromptVersionId, SavedVersion,
 };
 pub use store::{
-    create, delete, get, get_version, list, list_versions, restore, save_version, update,
+    create, delete, get, get_version, list, list_versions, promote_version, restore, save_draft,
+    save_version, update,
 };
 /// Limits on what a prompt may hold (also enforced by the table's check constraints).
 pub mod limits {

@@ -74,6 +74,8 @@ pub struct PromptVersion {
     /// Hex SHA-256 of the body.
     pub body_sha256: String,
     pub note: Option<String>,
+    /// Saved by a run of unsaved text: listed only with `include_drafts`, until promoted.
+    pub draft: bool,
     pub created_at: DateTime<Utc>,
 }
 

@@ -22,8 +22,8 @@ use crate::{
 const PROMPT_COLUMNS: &str = "p.id, p.org_id, p.created_by, p.name, p.kind, p.tags, \
     p.description, cv.version as current_version, p.latest_version, p.created_at, p.updated_at";
 
-const VERSION_COLUMNS: &str =
-    "id, prompt_id, org_id, created_by, version, body, placeholders, body_sha256, note, created_at";
+const VERSION_COLUMNS: &str = "id, prompt_id, org_id, created_by, version, body, placeholders, \
+    body_sha256, note, draft, created_at";
 
 /// Creates a prompt and its version 1 in `org`.
 #[instrument(skip_all, fields(org.id = %org))]
@@ -168,19 +168,21 @@ pub async fn delete(tx: &mut UserTx, id: PromptId) -> Result<()> {
 pub async fn list_versions(
     tx: &mut UserTx,
     prompt_id: PromptId,
+    include_drafts: bool,
     page: &PageRequest,
 ) -> Result<Page<PromptVersion>> {
     ensure_exists(tx, prompt_id).await?;
     let after: Option<i32> = page.after()?;
     let rows: Vec<PromptVersion> = sqlx::query_as(&format!(
         "select {VERSION_COLUMNS} from public.prompt_version
-         where prompt_id = $1 and ($2::int is null or version < $2)
+         where prompt_id = $1 and ($2::int is null or version < $2) and ($4 or not draft)
          order by version desc
          limit $3"
     ))
     .bind(prompt_id)
     .bind(after)
     .bind(page.fetch_limit())
+    .bind(include_drafts)
     .fetch_all(&mut **tx)
     .await?;
     Ok(Page::from_rows(rows, page.limit, |v| v.version))
@@ -206,6 +208,82 @@ pub async fn get_version(
             Err(Error::VersionNotFound { prompt_id, version })
         }
     }
+}
+
+/// The version of `prompt_id` with exactly `body`: an existing one (draft or not), or a new draft,
+/// which does not become current. What a run of unsaved text runs.
+#[instrument(skip_all, fields(prompt.id = %prompt_id))]
+pub async fn save_draft(tx: &mut UserTx, prompt_id: PromptId, body: &str) -> Result<PromptVersion> {
+    let org = editable(tx, prompt_id).await?;
+    // As in `save_version`: the lock queues concurrent saves, so numbers stay gapless.
+    let latest: i32 =
+        sqlx::query_scalar("select latest_version from public.prompt where id = $1 for update")
+            .bind(prompt_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(Error::NotFound(prompt_id))?;
+    let sha = sha256_hex(body);
+    let existing: Option<PromptVersion> = sqlx::query_as(&format!(
+        "select {VERSION_COLUMNS} from public.prompt_version
+         where prompt_id = $1 and body_sha256 = $2
+         order by draft, version desc
+         limit 1"
+    ))
+    .bind(prompt_id)
+    .bind(&sha)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(version) = existing {
+        return Ok(version);
+    }
+    let version: PromptVersion = sqlx::query_as(&format!(
+        "with version as (
+           insert into public.prompt_version
+             (id, prompt_id, org_id, version, body, placeholders, body_sha256, draft)
+           values ($1, $2, $7, $3, $4, $5, $6, true)
+           returning {VERSION_COLUMNS}
+         ), latest as (
+           update public.prompt set latest_version = $3 where id = $2
+         )
+         select * from version"
+    ))
+    .bind(PromptVersionId::new())
+    .bind(prompt_id)
+    .bind(latest + 1)
+    .bind(body)
+    .bind(placeholders(body))
+    .bind(sha)
+    .bind(org)
+    .fetch_one(&mut **tx)
+    .await?;
+    tracing::info!(prompt.version = version.version, "saved draft version {}", version.version);
+    Ok(version)
+}
+
+/// Makes draft `version` a normal version of the prompt, and its current one (editors).
+#[instrument(skip_all, fields(prompt.id = %prompt_id, prompt.version = version))]
+pub async fn promote_version(
+    tx: &mut UserTx,
+    prompt_id: PromptId,
+    version: i32,
+) -> Result<PromptVersion> {
+    editable(tx, prompt_id).await?;
+    let promoted: Option<PromptVersion> = sqlx::query_as(&format!(
+        "with promoted as (
+           update public.prompt_version set draft = false
+           where prompt_id = $1 and version = $2
+           returning {VERSION_COLUMNS}
+         ), current as (
+           update public.prompt set current_version_id = (select id from promoted) where id = $1
+             and exists (select from promoted)
+         )
+         select * from promoted"
+    ))
+    .bind(prompt_id)
+    .bind(version)
+    .fetch_optional(&mut **tx)
+    .await?;
+    promoted.ok_or(Error::VersionNotFound { prompt_id, version })
 }
 
 /// Saves a new version, which becomes current; a body identical to the current version's

@@ -98,16 +98,37 @@ impl Checked {
 
 /// Checks `new` in `org` (editors), where its prompt, dataset and grader must be too: every
 /// problem at once, or what it resolves to.
+///
+/// With a `draft_body`, `save_draft` saves it as a draft version of the prompt (a run is made
+/// of it); without, the body is only checked (an estimate).
 pub(crate) async fn check(
     tx: &mut UserTx,
     org: OrgId,
     providers: &Providers,
     limits: &Limits,
     new: &NewRun,
+    save_draft: bool,
 ) -> Result<Checked> {
     tenancy::require(tx, org, Role::Editor).await?;
     let mut problems = Problems::default();
-    let prompt = load_generator(tx, org, new.prompt, &mut problems).await?;
+    let prompt = match (&new.draft_body, new.prompt) {
+        (None, prompt) => load_generator(tx, org, prompt, &mut problems).await?,
+        (Some(body), PromptRef::Current(prompt_id)) => {
+            let current = load_generator(tx, org, new.prompt, &mut problems).await?;
+            match current {
+                Some(_) if save_draft => {
+                    let draft = prompts::save_draft(tx, prompt_id, body).await?;
+                    load_prompt(tx, org, PromptRef::Version(draft.id)).await?
+                }
+                Some(current) => Some(PromptVersion { body: body.clone(), ..current }),
+                None => None,
+            }
+        }
+        (Some(_), PromptRef::Version(_)) => {
+            problems.add("prompt_body", "a draft body goes with `prompt_id`, not a version");
+            None
+        }
+    };
     let dataset = load_dataset(tx, org, new, &mut problems).await?;
     let inputs = Inputs::new(dataset.as_ref(), new);
     if let Some(prompt) = &prompt {
@@ -155,7 +176,7 @@ pub async fn create(
     new: NewRun,
 ) -> Result<RunDetail> {
     let Checked { prompt, dataset, models, grader, expected_column, cells } =
-        check(tx, org, providers, limits, &new).await?;
+        check(tx, org, providers, limits, &new, true).await?;
     take_budget(tx, org, limits, cells).await?;
     let id = RunId::new();
     tracing::Span::current().record("run.id", tracing::field::display(id));

@@ -86,7 +86,7 @@ pub async fn estimate(
     limits: &Limits,
     new: &NewRun,
 ) -> Result<RunEstimate> {
-    let checked = create::check(tx, org, providers, limits, new).await?;
+    let checked = create::check(tx, org, providers, limits, new, false).await?;
     let sample: Vec<Option<Map<String, Value>>> = match &checked.dataset {
         Some(dataset) => datasets::rows(tx, dataset.id, 0, SAMPLED_ROWS)
             .await?

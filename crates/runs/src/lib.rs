@@ -110,6 +110,8 @@ pub enum Error {
     #[error(transparent)]
     Dataset(#[from] datasets::Error),
     #[error(transparent)]
+    Prompt(#[from] prompts::Error),
+    #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
 
@@ -117,9 +119,9 @@ impl Error {
     /// This error for a log line, without the data a database error may quote.
     pub fn describe(&self) -> String {
         match self {
-            Self::Db(error) | Self::Dataset(datasets::Error::Db(error)) => {
-                platform::db::describe(error)
-            }
+            Self::Db(error)
+            | Self::Dataset(datasets::Error::Db(error))
+            | Self::Prompt(prompts::Error::Db(error)) => platform::db::describe(error),
             other => other.to_string(),
         }
     }

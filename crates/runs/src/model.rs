@@ -492,6 +492,9 @@ pub struct NewRun {
     pub parent_run_id: Option<RunId>,
     /// Only these dataset rows (by index); every row without.
     pub rows: Option<Vec<i32>>,
+    /// Unsaved text to run instead of the prompt's current version (with `prompt: Current`):
+    /// saved as a draft version, so the run stays reproducible.
+    pub draft_body: Option<String>,
 }
 
 /// Which runs to list.

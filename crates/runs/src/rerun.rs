@@ -97,6 +97,7 @@ pub async fn rerun(
         max_cost_usd: run.max_cost_usd,
         parent_run_id: Some(parent),
         rows,
+        draft_body: None,
     };
     create::create(tx, run.run.org_id, providers, limits, new).await
 }

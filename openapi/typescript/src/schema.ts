@@ -516,7 +516,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List a prompt's versions, newest first. */
+        /**
+         * List a prompt's versions, newest first; drafts (saved by runs of unsaved text) only with
+         *     `include_drafts=true`.
+         */
         get: operations["list_prompt_versions"];
         put?: never;
         /**
@@ -541,6 +544,23 @@ export interface paths {
         get: operations["get_prompt_version"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/prompts/{id}/versions/{version}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Promote a draft version to a normal one, which becomes current (editors). */
+        post: operations["promote_prompt_version"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1266,6 +1286,11 @@ export interface components {
              * @description The normalised score from which a verdict without `pass` passes (default 0.5).
              */
             pass_threshold?: number | null;
+            /**
+             * @description Unsaved text to run, with `prompt_id`: saved as a draft version of the prompt (one per
+             *     distinct text; see `include_drafts`), so the run stays reproducible.
+             */
+            prompt_body?: string | null;
             /** Format: uuid */
             prompt_id?: string | null;
             /**
@@ -2190,6 +2215,8 @@ export interface components {
                  * @description Who saved it.
                  */
                 created_by: string;
+                /** @description Saved by a run of unsaved text: listed only with `include_drafts`, until promoted. */
+                draft: boolean;
                 /** Format: uuid */
                 id: string;
                 note?: string | null;
@@ -2870,6 +2897,8 @@ export interface components {
              * @description Who saved it.
              */
             created_by: string;
+            /** @description Saved by a run of unsaved text: listed only with `include_drafts`, until promoted. */
+            draft: boolean;
             /** Format: uuid */
             id: string;
             note?: string | null;
@@ -6394,6 +6423,8 @@ export interface operations {
     list_prompt_versions: {
         parameters: {
             query?: {
+                /** @description Also the drafts that runs of unsaved text saved. */
+                include_drafts?: boolean;
                 /** @description Page size, 1-200 (default 50). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
@@ -6579,6 +6610,82 @@ export interface operations {
         };
     };
     get_prompt_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionView"];
+                };
+            };
+            /** @description A path parameter is malformed (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    promote_prompt_version: {
         parameters: {
             query?: never;
             header?: never;

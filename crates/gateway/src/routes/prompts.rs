@@ -17,7 +17,7 @@ use validator::{Validate, ValidationError};
 use crate::{
     error::ApiResult,
     extract::{ActingOrg, ApiJson, ApiPath, ApiQuery, Authenticated, OrgHeader, Reader},
-    routes::{PageOf, PageQuery, location, page_request},
+    routes::{PageOf, location, page_request},
     state::AppState,
 };
 
@@ -29,12 +29,27 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_prompt_version))
         .routes(routes!(restore_prompt_version))
         .routes(routes!(render_prompt))
+        .routes(routes!(promote_prompt_version))
 }
 
 /// A name query longer than any name matches nothing.
 const QUERY_MAX_CHARS: u64 = Name::MAX_CHARS as u64;
 
 // ---- request types ----------------------------------------------------------------------------
+
+/// `GET /prompts/{id}/versions`
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListVersionsQuery {
+    /// Also the drafts that runs of unsaved text saved.
+    #[serde(default)]
+    pub include_drafts: bool,
+    /// Page size, 1-200 (default 50).
+    #[validate(range(min = 1, max = MAX_LIMIT))]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
 
 /// A prompt to render: a `body` as typed, or a saved `prompt_version_id`.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -302,19 +317,34 @@ pub async fn delete_prompt(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// List a prompt's versions, newest first.
+/// List a prompt's versions, newest first; drafts (saved by runs of unsaved text) only with
+/// `include_drafts=true`.
 #[utoipa::path(get, path = "/prompts/{id}/versions", tag = "prompts",
-    params(PromptPath, PageQuery),
+    params(PromptPath, ListVersionsQuery),
     responses((status = 200, body = PageOf<PromptVersion>)))]
 pub async fn list_prompt_versions(
     state: AppState,
     Reader(user): Reader,
     ApiPath(PromptPath { id }): ApiPath<PromptPath>,
-    ApiQuery(query): ApiQuery<PageQuery>,
+    ApiQuery(query): ApiQuery<ListVersionsQuery>,
 ) -> ApiResult<Json<PageOf<PromptVersion>>> {
-    let page = query.request();
-    let page = state.as_user(&user, async |tx| prompts::list_versions(tx, id, &page).await).await?;
+    let page = page_request(query.limit, query.cursor);
+    let drafts = query.include_drafts;
+    let page = state
+        .as_user(&user, async |tx| prompts::list_versions(tx, id, drafts, &page).await)
+        .await?;
     Ok(Json(page.into()))
+}
+
+/// Promote a draft version to a normal one, which becomes current (editors).
+#[utoipa::path(post, path = "/prompts/{id}/versions/{version}/promote", tag = "prompts",
+    params(VersionPath), responses((status = 200, body = PromptVersion)))]
+pub async fn promote_prompt_version(
+    state: AppState,
+    Authenticated(user): Authenticated,
+    ApiPath(VersionPath { id, version }): ApiPath<VersionPath>,
+) -> ApiResult<Json<PromptVersion>> {
+    state.as_user(&user, async |tx| prompts::promote_version(tx, id, version).await).await.map(Json)
 }
 
 /// Save a new version, which becomes current. A body identical to the current version's

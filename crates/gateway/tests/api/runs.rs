@@ -676,3 +676,75 @@ async fn a_rerun_repeats_a_run_over_chosen_cells_with_another_version_or_models(
     );
     assert_eq!(app.post(&path, USER_B, &json!({})).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_draft_run_saves_its_text_as_a_hidden_version_once_and_it_can_be_promoted() {
+    let app = TestApp::new().await;
+    let prompt = prompt(&app, "Q: {{question}}").await;
+    let data = dataset(&app, 2).await;
+    let draft = |body: &str| {
+        json!({"prompt_id": id(&prompt), "prompt_body": body, "dataset_id": id(&data),
+               "models": [{"provider": "mock", "model": "echo"}]})
+    };
+    let estimate = app.post("/v1/runs?dry_run=true", USER_A, &draft("Try: {{question}}")).await;
+    assert_eq!(estimate.status, StatusCode::OK, "{:?}", estimate.body);
+    let versions = format!("/v1/prompts/{}/versions", id(&prompt));
+    assert_eq!(
+        app.get(&format!("{versions}?include_drafts=true"), USER_A).await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "an estimate saves nothing"
+    );
+
+    let first = start_run(&app, &draft("Try: {{question}}"), 30).await.body;
+    assert_eq!(first["prompt"]["version"], 2);
+    let outputs: Vec<Value> =
+        cells(&app, id(&first)).await.iter().map(|c| c["output"].clone()).collect();
+    assert_eq!(outputs, [json!("Try: question 0"), json!("Try: question 1")]);
+    let second = start_run(&app, &draft("Try: {{question}}"), 30).await.body;
+    assert_eq!(
+        second["prompt"]["prompt_version_id"], first["prompt"]["prompt_version_id"],
+        "the same text, the same draft"
+    );
+
+    let listed = app.get(&versions, USER_A).await.body;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "drafts are hidden");
+    let all = app.get(&format!("{versions}?include_drafts=true"), USER_A).await.body;
+    assert_eq!(
+        (all["items"][0]["version"].clone(), all["items"][0]["draft"].clone()),
+        (json!(2), json!(true))
+    );
+    let current = app.get(&format!("/v1/prompts/{}", id(&prompt)), USER_A).await.body;
+    assert_eq!(current["version"]["version"], 1, "a draft does not become current");
+
+    let promoted = app.post(&format!("{versions}/2/promote"), USER_A, &json!({})).await;
+    assert_eq!((promoted.status, &promoted.body["draft"]), (StatusCode::OK, &json!(false)));
+    let current = app.get(&format!("/v1/prompts/{}", id(&prompt)), USER_A).await.body;
+    assert_eq!(current["version"]["version"], 2);
+    assert_eq!(
+        app.post(&format!("{versions}/9/promote"), USER_A, &json!({})).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let with_version = app
+        .post(
+            "/v1/runs",
+            USER_A,
+            &json!({"prompt_version_id": first["prompt"]["prompt_version_id"], "prompt_body": "x",
+            "models": [{"provider": "mock", "model": "echo"}], "variables": {"question": "q"}}),
+        )
+        .await;
+    assert_eq!(
+        (with_version.status, with_version.error_fields()),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["prompt_body"])
+    );
+    let theirs = app.post("/v1/runs", USER_B, &draft("Stolen: {{question}}")).await;
+    assert_eq!(
+        theirs.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not their prompt: {:?}",
+        theirs.body
+    );
+}

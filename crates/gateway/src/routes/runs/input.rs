@@ -110,10 +110,23 @@ pub struct CreateRun {
     /// only the grader costs nothing. Cells answered from the cache say `cached: true`.
     #[serde(default)]
     pub cache: bool,
+    /// Unsaved text to run, with `prompt_id`: saved as a draft version of the prompt (one per
+    /// distinct text; see `include_drafts`), so the run stays reproducible.
+    #[validate(custom(function = "valid_draft"))]
+    pub prompt_body: Option<String>,
     /// Stop the run once its cells spent this much (USD, generation and grading): its queued
     /// cells are cancelled with `budget_exceeded`. Cells already in flight finish.
     #[validate(range(exclusive_min = 0.0, max = 1000000.0))]
     pub max_cost_usd: Option<f64>,
+}
+
+fn valid_draft(body: &str) -> Result<(), ValidationError> {
+    if (1..=prompts::limits::BODY_MAX_BYTES).contains(&body.len()) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("length")
+            .with_message(format!("must be 1 to {} bytes", prompts::limits::BODY_MAX_BYTES).into()))
+    }
 }
 
 /// The bounds `ModelParams` has wherever it is used (the workers check them again).
@@ -159,6 +172,7 @@ impl TryFrom<CreateRun> for runs::NewRun {
             max_cost_usd: req.max_cost_usd,
             parent_run_id: None,
             rows: None,
+            draft_body: req.prompt_body,
             grading: runs::Grading {
                 expected_column: req.expected_column,
                 scale: req.score_scale.unwrap_or_default(),

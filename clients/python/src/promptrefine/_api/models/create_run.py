@@ -45,6 +45,9 @@ class CreateRun:
             cells are cancelled with `budget_exceeded`. Cells already in flight finish.
         pass_threshold (float | None | Unset): The normalised score from which a verdict without `pass` passes (default
             0.5).
+        prompt_body (None | str | Unset): Unsaved text to run, with `prompt_id`: saved as a draft version of the prompt
+            (one per
+            distinct text; see `include_drafts`), so the run stays reproducible.
         prompt_id (None | Unset | UUID):
         prompt_version_id (None | Unset | UUID): The prompt version to run; or give `prompt_id` for its current version.
         score_scale (None | ScoreScale | Unset):
@@ -61,6 +64,7 @@ class CreateRun:
     grader: GraderInput | None | Unset = UNSET
     max_cost_usd: float | None | Unset = UNSET
     pass_threshold: float | None | Unset = UNSET
+    prompt_body: None | str | Unset = UNSET
     prompt_id: None | Unset | UUID = UNSET
     prompt_version_id: None | Unset | UUID = UNSET
     score_scale: None | ScoreScale | Unset = UNSET
@@ -131,6 +135,12 @@ class CreateRun:
         else:
             pass_threshold = self.pass_threshold
 
+        prompt_body: None | str | Unset
+        if isinstance(self.prompt_body, Unset):
+            prompt_body = UNSET
+        else:
+            prompt_body = self.prompt_body
+
         prompt_id: None | str | Unset
         if isinstance(self.prompt_id, Unset):
             prompt_id = UNSET
@@ -192,6 +202,8 @@ class CreateRun:
             field_dict["max_cost_usd"] = max_cost_usd
         if pass_threshold is not UNSET:
             field_dict["pass_threshold"] = pass_threshold
+        if prompt_body is not UNSET:
+            field_dict["prompt_body"] = prompt_body
         if prompt_id is not UNSET:
             field_dict["prompt_id"] = prompt_id
         if prompt_version_id is not UNSET:
@@ -317,6 +329,15 @@ class CreateRun:
 
         pass_threshold = _parse_pass_threshold(d.pop("pass_threshold", UNSET))
 
+        def _parse_prompt_body(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        prompt_body = _parse_prompt_body(d.pop("prompt_body", UNSET))
+
         def _parse_prompt_id(data: object) -> None | Unset | UUID:
             if data is None:
                 return data
@@ -404,6 +425,7 @@ class CreateRun:
             grader=grader,
             max_cost_usd=max_cost_usd,
             pass_threshold=pass_threshold,
+            prompt_body=prompt_body,
             prompt_id=prompt_id,
             prompt_version_id=prompt_version_id,
             score_scale=score_scale,

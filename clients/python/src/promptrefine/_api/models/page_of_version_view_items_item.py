@@ -22,6 +22,7 @@ class PageOfVersionViewItemsItem:
         body_sha256 (str): Hex SHA-256 of the body.
         created_at (datetime.datetime):
         created_by (UUID): Who saved it.
+        draft (bool): Saved by a run of unsaved text: listed only with `include_drafts`, until promoted.
         id (UUID):
         org_id (UUID):
         placeholders (list[str]): The distinct `{{placeholder}}` names of the body, in order of appearance. Example:
@@ -35,6 +36,7 @@ class PageOfVersionViewItemsItem:
     body_sha256: str
     created_at: datetime.datetime
     created_by: UUID
+    draft: bool
     id: UUID
     org_id: UUID
     placeholders: list[str]
@@ -51,6 +53,8 @@ class PageOfVersionViewItemsItem:
         created_at = self.created_at.isoformat()
 
         created_by = str(self.created_by)
+
+        draft = self.draft
 
         id = str(self.id)
 
@@ -76,6 +80,7 @@ class PageOfVersionViewItemsItem:
                 "body_sha256": body_sha256,
                 "created_at": created_at,
                 "created_by": created_by,
+                "draft": draft,
                 "id": id,
                 "org_id": org_id,
                 "placeholders": placeholders,
@@ -98,6 +103,8 @@ class PageOfVersionViewItemsItem:
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         created_by = UUID(d.pop("created_by"))
+
+        draft = d.pop("draft")
 
         id = UUID(d.pop("id"))
 
@@ -123,6 +130,7 @@ class PageOfVersionViewItemsItem:
             body_sha256=body_sha256,
             created_at=created_at,
             created_by=created_by,
+            draft=draft,
             id=id,
             org_id=org_id,
             placeholders=placeholders,

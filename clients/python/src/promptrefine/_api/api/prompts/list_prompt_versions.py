@@ -15,11 +15,14 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     id: UUID,
     *,
+    include_drafts: bool | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
+
+    params["include_drafts"] = include_drafts
 
     params["limit"] = limit
 
@@ -97,13 +100,16 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
+    include_drafts: bool | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> Response[PageOfVersionView | Problem]:
-    """List a prompt's versions, newest first.
+    """List a prompt's versions, newest first; drafts (saved by runs of unsaved text) only with
+    `include_drafts=true`.
 
     Args:
         id (UUID):
+        include_drafts (bool | Unset):
         limit (int | Unset):
         cursor (str | Unset):
 
@@ -117,6 +123,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        include_drafts=include_drafts,
         limit=limit,
         cursor=cursor,
     )
@@ -132,13 +139,16 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
+    include_drafts: bool | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> PageOfVersionView | Problem | None:
-    """List a prompt's versions, newest first.
+    """List a prompt's versions, newest first; drafts (saved by runs of unsaved text) only with
+    `include_drafts=true`.
 
     Args:
         id (UUID):
+        include_drafts (bool | Unset):
         limit (int | Unset):
         cursor (str | Unset):
 
@@ -153,6 +163,7 @@ def sync(
     return sync_detailed(
         id=id,
         client=client,
+        include_drafts=include_drafts,
         limit=limit,
         cursor=cursor,
     ).parsed
@@ -162,13 +173,16 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
+    include_drafts: bool | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> Response[PageOfVersionView | Problem]:
-    """List a prompt's versions, newest first.
+    """List a prompt's versions, newest first; drafts (saved by runs of unsaved text) only with
+    `include_drafts=true`.
 
     Args:
         id (UUID):
+        include_drafts (bool | Unset):
         limit (int | Unset):
         cursor (str | Unset):
 
@@ -182,6 +196,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        include_drafts=include_drafts,
         limit=limit,
         cursor=cursor,
     )
@@ -195,13 +210,16 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
+    include_drafts: bool | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> PageOfVersionView | Problem | None:
-    """List a prompt's versions, newest first.
+    """List a prompt's versions, newest first; drafts (saved by runs of unsaved text) only with
+    `include_drafts=true`.
 
     Args:
         id (UUID):
+        include_drafts (bool | Unset):
         limit (int | Unset):
         cursor (str | Unset):
 
@@ -217,6 +235,7 @@ async def asyncio(
         await asyncio_detailed(
             id=id,
             client=client,
+            include_drafts=include_drafts,
             limit=limit,
             cursor=cursor,
         )

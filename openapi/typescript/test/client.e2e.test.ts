@@ -237,6 +237,42 @@ test("a run followed with fetch streaming, and through an EventSource URL with a
   assert.equal(twice.status, 401, "a ticket works once");
 });
 
+test("the refinement loop: render, estimate a draft, run it, re-run the failures, find it in the history", async () => {
+  const prompt = await alice.POST("/v1/prompts", { body: { name: "Loop", kind: "generator", body: "Q: {{q}}" } });
+  const promptId = prompt.data!.id;
+  const rendered = await alice.POST("/v1/prompts/render", {
+    body: { body: "Try: {{q}} {{who}}", variables: { q: "why?" }, models: [{ provider: "mock", model: "echo" }] },
+  });
+  assert.equal(rendered.response.status, 200, JSON.stringify(rendered.error));
+  assert.deepEqual([rendered.data!.rendered, rendered.data!.missing], ["Try: why? {{who}}", ["who"]]);
+
+  const run = {
+    prompt_id: promptId,
+    prompt_body: "Try: {{q}}",
+    variables: { q: "why?" },
+    models: [{ provider: "mock", model: "echo" }, { provider: "mock", model: "fail" }],
+    max_cost_usd: 1,
+  };
+  const estimate = await alice.POST("/v1/runs", { params: { query: { dry_run: true } }, body: run });
+  assert.equal(estimate.response.status, 200, JSON.stringify(estimate.error));
+  const started = await alice.POST("/v1/runs", { params: { query: { wait: 30 } }, body: run });
+  assert.equal(started.response.status, 200, JSON.stringify(started.error));
+  assert.equal(started.data!.prompt.version, 2, "the draft");
+  const rerun = await alice.POST("/v1/runs/{id}/rerun", {
+    params: { path: { id: started.data!.id } },
+    body: { statuses: ["failed"], models: [{ provider: "mock", model: "echo" }] },
+  });
+  assert.equal(rerun.response.status, 202, JSON.stringify(rerun.error));
+  assert.equal(rerun.data!.parent_run_id, started.data!.id);
+  const history = await alice.GET("/v1/runs", { params: { query: { prompt_id: promptId } } });
+  const first = history.data!.items.find((r) => r.id === started.data!.id)!;
+  assert.deepEqual([first.counts.succeeded, first.counts.failed], [1, 1]);
+  const drafts = await alice.GET("/v1/prompts/{id}/versions", {
+    params: { path: { id: promptId }, query: { include_drafts: true } },
+  });
+  assert.deepEqual(drafts.data!.items.map((v) => [v.version, v.draft]), [[2, true], [1, false]]);
+});
+
 test("errors come back typed as problems", async () => {
   const invalid = await alice.POST("/v1/prompts", { body: { name: " ", kind: "generator", body: "x" } });
   assert.equal(invalid.response.status, 422);

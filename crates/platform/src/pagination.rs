@@ -62,7 +62,8 @@ impl PageRequest {
     }
 }
 
-fn encode<K: Serialize>(key: &K) -> String {
+/// `key` as an opaque cursor ([`PageRequest::after`] reads it back).
+pub fn encode<K: Serialize>(key: &K) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(key).expect("cursor keys serialize"))
 }
 

@@ -26,14 +26,14 @@ pub use estimate::{
 pub use export::{Export, ExportFormat, export};
 pub use grades::grade_cell;
 pub use model::{
-    Cell, CellCounts, CellError, CellGrading, CellId, CellStatus, ErrorKind, Generation,
+    Cell, CellCounts, CellError, CellGrading, CellId, CellStatus, Changes, ErrorKind, Generation,
     GradeEntry, GradeStatus, GradeValue, Grading, Judgement, ManualGrade, NewGrader, NewRun,
     NewRunModel, PromptRef, Run, RunDetail, RunFilter, RunId, RunListItem, RunModel, RunModelId,
     RunPrompt, RunStatus,
 };
 pub use render::render;
 pub use rerun::{Rerun, rerun};
-pub use store::{cancel, delete, get, get_cell, list, list_cells, retry_cell};
+pub use store::{cancel, changes, delete, get, get_cell, list, list_cells, retry_cell};
 pub use summary::{
     Comparison, CostTotals, LatencyStats, ModelComparison, ModelSummary, Paired, RunSummary,
     TokenTotals, compare, summary,

@@ -124,6 +124,18 @@ pub struct Run {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
+/// A page of a run's change feed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Changes {
+    /// The cells changed since the cursor, in the order their changes committed.
+    pub items: Vec<Cell>,
+    /// Pass it back as `cursor`: the next call returns exactly the changes after these.
+    pub cursor: String,
+    /// More changes are waiting: call again at once.
+    pub more: bool,
+}
+
 /// A run in a list: what a history page shows, in one call.
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

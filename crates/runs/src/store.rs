@@ -11,11 +11,12 @@ use platform::{
     pagination::{Page, PageRequest},
     tenancy,
 };
+use serde::{Deserialize, Serialize};
 use tracing::instrument;
 
 use crate::{
-    Cell, CellCounts, CellId, CellStatus, Error, GradeEntry, Result, RunDetail, RunFilter, RunId,
-    RunListItem, RunModel, RunStatus,
+    Cell, CellCounts, CellId, CellStatus, Changes, Error, GradeEntry, Result, RunDetail, RunFilter,
+    RunId, RunListItem, RunModel, RunStatus,
 };
 
 /// [`Run`] from `public.run r`.
@@ -186,6 +187,90 @@ pub async fn cancel(tx: &mut UserTx, id: RunId) -> Result<RunDetail> {
     .await?;
     tracing::info!("cancelled run {id}");
     get(tx, id).await
+}
+
+/// Where a reader of a run's change feed is: the snapshot it last saw everything of (`since`)
+/// and, within a feed longer than a page, the snapshot of the previous page and its last key.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct FeedCursor {
+    since: Option<String>,
+    page: Option<String>,
+    after: Option<(String, CellId)>,
+}
+
+/// A text as PostgreSQL prints a `pg_snapshot` (`xmin:xmax:xip,...`): what a cursor may carry.
+fn is_snapshot(text: &str) -> bool {
+    let mut parts = text.split(':');
+    let number = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    matches!(
+        (parts.next(), parts.next(), parts.next(), parts.next()),
+        (Some(xmin), Some(xmax), Some(xip), None)
+            if number(xmin) && number(xmax) && (xip.is_empty() || xip.split(',').all(number))
+    )
+}
+
+/// A cell with where it stands in the feed.
+#[derive(sqlx::FromRow)]
+struct FeedRow {
+    #[sqlx(flatten)]
+    cell: Cell,
+    changed_xid: String,
+    snapshot: String,
+}
+
+/// The cells of a run changed since `cursor` (all of them without), in commit order, and the
+/// cursor to pass next: exact, so nothing is missed or repeated (see
+/// `20261203000600_cell_change_feed.sql`).
+pub async fn changes(tx: &mut UserTx, run_id: RunId, page: &PageRequest) -> Result<Changes> {
+    ensure_run(tx, run_id).await?;
+    let cursor: FeedCursor = page.after()?.unwrap_or_default();
+    let snapshots = [&cursor.since, &cursor.page];
+    let after_xid = cursor.after.as_ref().map(|(xid, _)| xid.as_str());
+    if snapshots.iter().any(|s| s.as_deref().is_some_and(|s| !is_snapshot(s)))
+        || after_xid.is_some_and(|xid| !xid.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(platform::pagination::InvalidCursor.into());
+    }
+    let mut rows: Vec<FeedRow> = sqlx::query_as(&format!(
+        "select {CELL_COLUMNS}, c.changed_xid::text as changed_xid,
+                pg_current_snapshot()::text as snapshot
+         from public.run_cell c
+         where c.run_id = $1
+           and ($2::text is null or not pg_visible_in_snapshot(c.changed_xid, $2::pg_snapshot))
+           and ($3::text is null or not pg_visible_in_snapshot(c.changed_xid, $3::pg_snapshot)
+                or (c.changed_xid, c.id) > ($4::text::xid8, $5))
+         order by c.changed_xid, c.id
+         limit $6"
+    ))
+    .bind(run_id)
+    .bind(&cursor.since)
+    .bind(&cursor.page)
+    .bind(after_xid)
+    .bind(cursor.after.as_ref().map(|(_, id)| *id))
+    .bind(page.fetch_limit())
+    .fetch_all(&mut **tx)
+    .await?;
+    let more = rows.len() > page.limit as usize;
+    rows.truncate(page.limit as usize);
+    let snapshot = match rows.first() {
+        Some(row) => row.snapshot.clone(),
+        None => {
+            sqlx::query_scalar("select pg_current_snapshot()::text").fetch_one(&mut **tx).await?
+        }
+    };
+    let next = match (more, rows.last()) {
+        (true, Some(last)) => FeedCursor {
+            since: cursor.since,
+            page: Some(snapshot),
+            after: Some((last.changed_xid.clone(), last.cell.id)),
+        },
+        _ => FeedCursor { since: Some(snapshot), page: None, after: None },
+    };
+    Ok(Changes {
+        items: rows.into_iter().map(|row| row.cell).collect(),
+        cursor: platform::pagination::encode(&next),
+        more,
+    })
 }
 
 /// Deletes a run and its cells.

@@ -721,6 +721,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/runs/{id}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The run's change feed, for polling that never misses or repeats a change: the cells changed
+         *     since `cursor` (every cell without one), in the order their changes committed, and the
+         *     `cursor` to pass next time. A change committed late (by a slow transaction) is returned when
+         *     it becomes visible, never skipped; `more: true` says to call again at once.
+         */
+        get: operations["list_run_changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/runs/{id}/events": {
         parameters: {
             query?: never;
@@ -1116,6 +1138,15 @@ export interface components {
             total_cost_usd?: number | null;
             /** Format: date-time */
             updated_at: string;
+        };
+        /** @description A page of a run's change feed. */
+        Changes: {
+            /** @description Pass it back as `cursor`: the next call returns exactly the changes after these. */
+            cursor: string;
+            /** @description The cells changed since the cursor, in the order their changes committed. */
+            items: components["schemas"]["CellView"][];
+            /** @description More changes are waiting: call again at once. */
+            more: boolean;
         };
         /** @description Two runs side by side. */
         ComparisonView: {
@@ -7259,8 +7290,8 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Only cells changed after this time (poll with the largest `updated_at` seen, minus a
-                 *     second for transactions still committing, and deduplicate by id).
+                 * @description Only cells changed after this time. For polling, prefer `GET /v1/runs/{id}/changes`,
+                 *     whose cursor never misses a change committed late.
                  */
                 updated_since?: string;
                 /** @description Only cells in this state. */
@@ -7583,6 +7614,86 @@ export interface operations {
             };
             /** @description The cell did not fail (`cell_not_failed`) or the run is cancelled (`run_cancelled`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_run_changes: {
+        parameters: {
+            query?: {
+                /** @description The `cursor` of the previous answer; none for every cell. */
+                cursor?: string;
+                /** @description Cells per answer, 1-1000 (default 100). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Changes"];
+                };
+            };
+            /** @description A query parameter is invalid (`invalid_query`, `invalid_cursor`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

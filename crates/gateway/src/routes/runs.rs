@@ -42,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(stream_run_events))
         .routes(routes!(create_event_ticket))
         .routes(routes!(rerun_run))
+        .routes(routes!(list_run_changes))
 }
 
 // ---- handlers ---------------------------------------------------------------------------------
@@ -189,6 +190,25 @@ pub async fn list_run_cells(
         .as_user(&user, async |tx| runs::list_cells(tx, id, since, status, &page).await)
         .await?;
     Ok(Json(cells.into()))
+}
+
+/// The run's change feed, for polling that never misses or repeats a change: the cells changed
+/// since `cursor` (every cell without one), in the order their changes committed, and the
+/// `cursor` to pass next time. A change committed late (by a slow transaction) is returned when
+/// it becomes visible, never skipped; `more: true` says to call again at once.
+#[utoipa::path(get, path = "/runs/{id}/changes", tag = "runs", params(RunPath, ChangesQuery),
+    responses((status = 200, body = runs::Changes)))]
+pub async fn list_run_changes(
+    state: AppState,
+    Reader(user): Reader,
+    ApiPath(RunPath { id }): ApiPath<RunPath>,
+    ApiQuery(query): ApiQuery<ChangesQuery>,
+) -> ApiResult<Json<runs::Changes>> {
+    let page = platform::pagination::PageRequest {
+        limit: query.limit.unwrap_or(CELLS_DEFAULT_LIMIT),
+        cursor: query.cursor,
+    };
+    state.as_user(&user, async |tx| runs::changes(tx, id, &page).await).await.map(Json)
 }
 
 /// One cell: rendered prompt, output or error, tokens, cost, latency.

@@ -748,3 +748,113 @@ async fn a_draft_run_saves_its_text_as_a_hidden_version_once_and_it_can_be_promo
         theirs.body
     );
 }
+
+/// One poll of the change feed: the (cell id, status) pairs and the next cursor.
+async fn poll_changes(
+    app: &TestApp,
+    run: &str,
+    cursor: Option<&str>,
+) -> (Vec<(String, String)>, String) {
+    let mut path = format!("/v1/runs/{run}/changes?limit=2");
+    if let Some(cursor) = cursor {
+        path.push_str(&format!("&cursor={cursor}"));
+    }
+    let mut seen = Vec::new();
+    loop {
+        let page = app.get(&path, USER_A).await;
+        assert_eq!(page.status, StatusCode::OK, "{:?}", page.body);
+        for cell in page.body["items"].as_array().unwrap() {
+            seen.push((
+                cell["id"].as_str().unwrap().to_owned(),
+                cell["status"].as_str().unwrap().to_owned(),
+            ));
+        }
+        let cursor = page.body["cursor"].as_str().unwrap().to_owned();
+        if page.body["more"] == false {
+            return (seen, cursor);
+        }
+        path = format!("/v1/runs/{run}/changes?limit=2&cursor={cursor}");
+    }
+}
+
+#[tokio::test]
+async fn the_change_feed_misses_no_late_commit_and_repeats_nothing() {
+    let app = TestApp::without_worker(&[]).await;
+    let run = question_run(&app, USER_A, 5, json!({})).await;
+    let run_id = id(&run).to_owned();
+    // Every cell once (pages of 2), then nothing new.
+    let (first, cursor) = poll_changes(&app, &run_id, None).await;
+    assert_eq!(first.len(), 5);
+    assert!(poll_changes(&app, &run_id, Some(&cursor)).await.0.is_empty());
+
+    let ids: Vec<String> = first.iter().map(|(id, _)| id.clone()).collect();
+    // A slow writer takes its transaction id first and commits last; a fast one commits between.
+    let mut slow = app.test_db.superuser().await;
+    sqlx::query("begin").execute(&mut slow).await.unwrap();
+    sqlx::query("update public.run_cell set status = 'cancelled' where id = $1::uuid")
+        .bind(&ids[0])
+        .execute(&mut slow)
+        .await
+        .unwrap();
+    let mut fast = app.test_db.superuser().await;
+    sqlx::query("update public.run_cell set status = 'cancelled' where id = $1::uuid")
+        .bind(&ids[1])
+        .execute(&mut fast)
+        .await
+        .unwrap();
+    let (fast_seen, cursor) = poll_changes(&app, &run_id, Some(&cursor)).await;
+    assert_eq!(fast_seen, [(ids[1].clone(), "cancelled".to_owned())], "the fast one, already");
+    sqlx::query("commit").execute(&mut slow).await.unwrap();
+    // An updated_at cursor would skip the slow change now: it is older than the fast one.
+    let (slow_seen, cursor) = poll_changes(&app, &run_id, Some(&cursor)).await;
+    assert_eq!(slow_seen, [(ids[0].clone(), "cancelled".to_owned())], "the late commit, once");
+    assert!(poll_changes(&app, &run_id, Some(&cursor)).await.0.is_empty(), "nothing twice");
+
+    // Many writers racing a poller: every change is seen exactly once.
+    let mut connections = Vec::new();
+    for _ in &ids[2..] {
+        connections.push(app.test_db.superuser().await);
+    }
+    let writers: Vec<_> = ids[2..]
+        .iter()
+        .cloned()
+        .zip(connections)
+        .enumerate()
+        .map(|(i, (id, mut conn))| {
+            tokio::spawn(async move {
+                sqlx::query("begin").execute(&mut conn).await.unwrap();
+                sqlx::query("update public.run_cell set status = 'failed' where id = $1::uuid")
+                    .bind(&id)
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+                tokio::time::sleep(Duration::from_millis(40 * (3 - i as u64))).await;
+                sqlx::query("commit").execute(&mut conn).await.unwrap();
+            })
+        })
+        .collect();
+    let mut seen = Vec::new();
+    let mut cursor = cursor;
+    for _ in 0..20 {
+        let (more, next) = poll_changes(&app, &run_id, Some(&cursor)).await;
+        seen.extend(more);
+        cursor = next;
+        tokio::time::sleep(Duration::from_millis(15)).await;
+    }
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    seen.extend(poll_changes(&app, &run_id, Some(&cursor)).await.0);
+    seen.sort();
+    let mut want: Vec<(String, String)> =
+        ids[2..].iter().map(|id| (id.clone(), "failed".to_owned())).collect();
+    want.sort();
+    assert_eq!(seen, want);
+
+    let bad = app.get(&format!("/v1/runs/{run_id}/changes?cursor=garbage"), USER_A).await;
+    assert_eq!(bad.status.as_u16() / 100, 4);
+    assert_eq!(
+        app.get(&format!("/v1/runs/{run_id}/changes"), USER_B).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -242,8 +242,8 @@ pub struct ListRunsQuery {
 #[derive(Debug, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListCellsQuery {
-    /// Only cells changed after this time (poll with the largest `updated_at` seen, minus a
-    /// second for transactions still committing, and deduplicate by id).
+    /// Only cells changed after this time. For polling, prefer `GET /v1/runs/{id}/changes`,
+    /// whose cursor never misses a change committed late.
     pub updated_since: Option<DateTime<Utc>>,
     /// Only cells in this state.
     pub status: Option<CellStatus>,
@@ -252,6 +252,18 @@ pub struct ListCellsQuery {
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+}
+
+/// `GET /runs/{id}/changes`
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChangesQuery {
+    /// The `cursor` of the previous answer; none for every cell.
+    #[validate(length(max = 4096))]
+    pub cursor: Option<String>,
+    /// Cells per answer, 1-1000 (default 100).
+    #[validate(range(min = 1, max = CELLS_MAX_LIMIT))]
+    pub limit: Option<u32>,
 }
 
 /// `/runs/{id}`

@@ -16,6 +16,7 @@ from .cell_error import CellError
 from .cell_grading import CellGrading
 from .cell_status import CellStatus
 from .cell_view import CellView
+from .changes import Changes
 from .comparison_view import ComparisonView
 from .cost_totals import CostTotals
 from .create_api_key import CreateApiKey
@@ -171,6 +172,7 @@ __all__ = (
     "CellGrading",
     "CellStatus",
     "CellView",
+    "Changes",
     "ComparisonView",
     "CostTotals",
     "CreateApiKey",

@@ -252,19 +252,16 @@ pub async fn changes(tx: &mut UserTx, run_id: RunId, page: &PageRequest) -> Resu
     .await?;
     let more = rows.len() > page.limit as usize;
     rows.truncate(page.limit as usize);
-    let snapshot = match rows.first() {
-        Some(row) => row.snapshot.clone(),
-        None => {
-            sqlx::query_scalar("select pg_current_snapshot()::text").fetch_one(&mut **tx).await?
-        }
-    };
-    let next = match (more, rows.last()) {
-        (true, Some(last)) => FeedCursor {
+    // The snapshot must be the one the rows were read in (a later statement's would count
+    // commits made meanwhile as seen): with no row, the cursor given is still exact.
+    let next = match (rows.first().map(|row| row.snapshot.clone()), rows.last()) {
+        (Some(snapshot), Some(last)) if more => FeedCursor {
             since: cursor.since,
             page: Some(snapshot),
             after: Some((last.changed_xid.clone(), last.cell.id)),
         },
-        _ => FeedCursor { since: Some(snapshot), page: None, after: None },
+        (Some(snapshot), _) => FeedCursor { since: Some(snapshot), page: None, after: None },
+        (None, _) => cursor,
     };
     Ok(Changes {
         items: rows.into_iter().map(|row| row.cell).collect(),

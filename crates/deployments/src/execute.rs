@@ -84,12 +84,12 @@ impl Admitted {
     }
 }
 
-/// A model's answer, which model gave it, and its key in the cache.
+/// A model's answer, which model gave it, and its key in the cache (when the deployment caches).
 struct Answer {
     response: ChatResponse,
     entry: ModelEntry,
     fallback_used: bool,
-    cache_key: String,
+    cache_key: Option<String>,
 }
 
 /// Calls the deployment `slug` of `org` for `caller` (an editor, or an API key with the
@@ -201,14 +201,14 @@ pub async fn finish(
     log.served(&answer, &output, parsed.as_ref().err(), latency_ms);
     let cost_usd = log.cost_usd.unwrap_or(0.0);
     // Only answers that passed their checks are worth reusing.
-    let to_cache = (target.cache_ttl_seconds.is_some() && parsed.is_ok()).then(|| {
+    let to_cache = answer.cache_key.clone().filter(|_| parsed.is_ok()).map(|key| {
         let served = CachedAnswer::of(
             &answer.entry.provider,
             &answer.entry.model,
             &answer.response,
             cost_usd,
         );
-        cache::Entry { org_id: org, key_sha256: answer.cache_key.clone(), answer: served }
+        cache::Entry { org_id: org, key_sha256: key, answer: served }
     });
     let call_id = log.insert(db, &caller, org, to_cache).await?;
     match parsed {
@@ -343,7 +343,8 @@ async fn call_models(
         };
         match attempted.result {
             Ok(response) => {
-                let cache_key = cache::key(&choice.provider, &request);
+                let cache_key =
+                    target.cache_ttl_seconds.map(|_| cache::key(&choice.provider, &request));
                 return Ok(Answer { response, entry, fallback_used: i > 0, cache_key });
             }
             Err(error)
@@ -445,7 +446,7 @@ impl LogRow {
         self.model = Some(answer.entry.model.clone());
         self.tokens_in = Some(saturating_i32(tokens_in));
         self.tokens_out = Some(saturating_i32(tokens_out));
-        self.cost_usd = Some(answer.entry.cost(tokens_in, tokens_out));
+        self.cost_usd = Some(answer.entry.cost(tokens_in.into(), tokens_out.into()));
         self.latency_ms = latency_ms;
         self.fallback_used = answer.fallback_used;
     }

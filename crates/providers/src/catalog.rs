@@ -25,10 +25,14 @@ pub struct ModelEntry {
 
 impl ModelEntry {
     /// The cost of a call in USD.
-    pub fn cost(&self, tokens_in: u32, tokens_out: u32) -> f64 {
-        (f64::from(tokens_in) * self.input_per_mtok + f64::from(tokens_out) * self.output_per_mtok)
-            / 1_000_000.0
+    pub fn cost(&self, tokens_in: u64, tokens_out: u64) -> f64 {
+        cost_usd(tokens_in, tokens_out, self.input_per_mtok, self.output_per_mtok)
     }
+}
+
+/// USD for `tokens_in` and `tokens_out` at prices per million tokens: the one price formula.
+pub fn cost_usd(tokens_in: u64, tokens_out: u64, input_per_mtok: f64, output_per_mtok: f64) -> f64 {
+    (tokens_in as f64 * input_per_mtok + tokens_out as f64 * output_per_mtok) / 1_000_000.0
 }
 
 #[derive(Debug, Deserialize)]

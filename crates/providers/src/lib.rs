@@ -15,7 +15,7 @@ mod stream;
 use std::{fmt, time::Duration};
 
 pub use anthropic::Anthropic;
-pub use catalog::{Catalog, CatalogError, ModelEntry};
+pub use catalog::{Catalog, CatalogError, ModelEntry, cost_usd};
 pub use mock::Mock;
 pub use openai::OpenAiCompatible;
 pub use registry::{Attempted, Endpoint, MOCK, ModelProblem, Provider, Providers, ProvidersConfig};

@@ -34,8 +34,8 @@ pub fn tokens_of(text: &str) -> i64 {
 }
 
 fn cost(entry: &ModelEntry, tokens_in: i64, tokens_out: i64) -> f64 {
-    (tokens_in as f64 * entry.input_per_mtok + tokens_out as f64 * entry.output_per_mtok)
-        / 1_000_000.0
+    let count = |tokens: i64| u64::try_from(tokens).unwrap_or_default();
+    entry.cost(count(tokens_in), count(tokens_out))
 }
 
 /// Where an output estimate comes from.

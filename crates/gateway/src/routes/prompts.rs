@@ -412,7 +412,7 @@ fn valid_tags(tags: &[String]) -> Result<(), ValidationError> {
     }
 }
 
-fn valid_body(body: &str) -> Result<(), ValidationError> {
+pub(crate) fn valid_body(body: &str) -> Result<(), ValidationError> {
     if (1..=BODY_MAX_BYTES).contains(&body.len()) {
         Ok(())
     } else {

@@ -19,6 +19,7 @@ use prompts::placeholders::RenderError;
 use providers::{
     ChatRequest, ChatResponse, ModelParams, ModelProblem, ProviderError,
     cache::{self, CachedAnswer},
+    cost_usd,
 };
 use serde_json::{Map, Value, json};
 
@@ -76,14 +77,6 @@ struct ModelSpec {
     params: ModelParams,
     input_per_mtok: f64,
     output_per_mtok: f64,
-}
-
-impl ModelSpec {
-    /// USD for an answer of these tokens.
-    fn cost(&self, tokens_in: u32, tokens_out: u32) -> f64 {
-        (f64::from(tokens_in) * self.input_per_mtok + f64::from(tokens_out) * self.output_per_mtok)
-            / 1_000_000.0
-    }
 }
 
 /// Where a cell's answer came from.
@@ -296,23 +289,23 @@ impl Worker {
         };
         match answer {
             Ok(answer) => {
-                let (response, cost_usd, saved_cost_usd) = match answer {
-                    Answered::ByModel(response) => {
-                        let cost = model.cost(response.tokens_in, response.tokens_out);
-                        (response, cost, None)
-                    }
+                let (response, saved_cost_usd) = match answer {
+                    Answered::ByModel(response) => (response, None),
                     Answered::FromCache(hit, looked_up_in) => {
                         let saved = Some(hit.cost_usd);
-                        (hit.into_response(looked_up_in), 0.0, saved)
+                        (hit.into_response(looked_up_in), saved)
                     }
                 };
                 let usage = Usage::of(&response);
-                let (output, truncated) =
-                    bounded(response.text.clone(), self.config.limits.max_output_bytes);
+                let cost_usd = match saved_cost_usd {
+                    None => usage.cost(model.input_per_mtok, model.output_per_mtok),
+                    Some(_) => 0.0,
+                };
+                let max_output = self.config.limits.max_output_bytes;
                 // A new, whole answer is kept for the next identical cell.
                 if let Some(key) = cache_key
                     && saved_cost_usd.is_none()
-                    && !truncated
+                    && response.text.len() <= max_output
                 {
                     result.to_cache = Some(cache::Entry {
                         org_id: cell.org_id,
@@ -325,6 +318,7 @@ impl Worker {
                         ),
                     });
                 }
+                let (output, truncated) = bounded(response.text, max_output);
                 self.grade(&entry, row, &request.user, &output, &mut result).await;
                 result.generation = Generation {
                     output: Some(output),
@@ -651,9 +645,8 @@ impl Usage {
 
     /// USD for the call at prices per million tokens.
     fn cost(&self, input_per_mtok: f64, output_per_mtok: f64) -> f64 {
-        let tokens = |n: Option<i32>| f64::from(n.unwrap_or(0));
-        (tokens(self.tokens_in) * input_per_mtok + tokens(self.tokens_out) * output_per_mtok)
-            / 1_000_000.0
+        let tokens = |n: Option<i32>| u64::try_from(n.unwrap_or(0)).unwrap_or_default();
+        cost_usd(tokens(self.tokens_in), tokens(self.tokens_out), input_per_mtok, output_per_mtok)
     }
 }
 

@@ -112,21 +112,12 @@ pub struct CreateRun {
     pub cache: bool,
     /// Unsaved text to run, with `prompt_id`: saved as a draft version of the prompt (one per
     /// distinct text; see `include_drafts`), so the run stays reproducible.
-    #[validate(custom(function = "valid_draft"))]
+    #[validate(custom(function = "crate::routes::prompts::valid_body"))]
     pub prompt_body: Option<String>,
     /// Stop the run once its cells spent this much (USD, generation and grading): its queued
     /// cells are cancelled with `budget_exceeded`. Cells already in flight finish.
     #[validate(range(exclusive_min = 0.0, max = 1000000.0))]
     pub max_cost_usd: Option<f64>,
-}
-
-fn valid_draft(body: &str) -> Result<(), ValidationError> {
-    if (1..=prompts::limits::BODY_MAX_BYTES).contains(&body.len()) {
-        Ok(())
-    } else {
-        Err(ValidationError::new("length")
-            .with_message(format!("must be 1 to {} bytes", prompts::limits::BODY_MAX_BYTES).into()))
-    }
 }
 
 /// The bounds `ModelParams` has wherever it is used (the workers check them again).

@@ -170,3 +170,37 @@ async fn a_dry_run_estimates_without_creating_and_learns_from_past_runs() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn reruns_and_promotions_are_for_editors_of_the_organization_only() {
+    let app = TestApp::new().await;
+    let org = team(&app, USER_A, &[(USER_C, "viewer")]).await;
+    let prompt = app.in_org(USER_A, &org).create_prompt("Q: {{q}}").await.body;
+    let run = app
+        .in_org(USER_A, &org)
+        .post(
+            "/v1/runs?wait=30",
+            &json!({"prompt_id": id(&prompt), "variables": {"q": "x"},
+            "models": [{"provider": "mock", "model": "echo"}]}),
+        )
+        .await
+        .body;
+    let rerun = format!("/v1/runs/{}/rerun", id(&run));
+    let viewer = app.post(&rerun, USER_C, &json!({})).await;
+    assert_eq!((viewer.status, viewer.code()), (StatusCode::FORBIDDEN, "insufficient_role"));
+    assert_eq!(app.post(&rerun, USER_B, &json!({})).await.status, StatusCode::NOT_FOUND);
+
+    let promote = format!("/v1/prompts/{}/versions/1/promote", id(&prompt));
+    assert_eq!(app.post(&promote, USER_C, &json!({})).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.post(&promote, USER_B, &json!({})).await.status, StatusCode::NOT_FOUND);
+
+    let long = format!("https://example.com/{}", "a".repeat(2000));
+    let oversized = app
+        .in_org(USER_A, &org)
+        .post("/v1/webhooks", &json!({"url": long, "events": ["run.failed"]}))
+        .await;
+    assert_eq!(
+        (oversized.status, oversized.error_fields()),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["url"])
+    );
+}

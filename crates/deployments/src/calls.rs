@@ -65,7 +65,7 @@ pub async fn get_call(tx: &mut UserTx, id: CallId) -> Result<Call> {
 /// Deletes the calls older than `retention`; how many went. Background work, never on behalf
 /// of a request.
 pub async fn sweep_calls(db: &Db, retention: Duration) -> Result<u64> {
-    Ok(db.sweep("public.deployment_call", "id", retention).await?)
+    Ok(db.sweep("public.deployment_call", retention).await?)
 }
 
 /// Forgets the rate-limit buckets untouched for an hour: full again since, they are what a new

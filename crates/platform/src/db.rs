@@ -215,20 +215,16 @@ impl Db {
     }
 
     /// Deletes the rows of `table` created more than `age` ago, as `service_role`, a batch per
-    /// short transaction (no long lock, no huge WAL burst): how many. `table` and its `key` (the
-    /// primary key's columns, e.g. `(org_id, key_sha256)`) are names from the code, never input.
-    /// Background work, never on behalf of a request.
-    pub async fn sweep(
-        &self,
-        table: &'static str,
-        key: &'static str,
-        age: Duration,
-    ) -> Result<u64, sqlx::Error> {
+    /// short transaction (no long lock, no huge WAL burst): how many. `table` is a name from the
+    /// code, never input. Rows are picked by their physical address (`ctid`), read in the same
+    /// statement, so any table works whatever its key. Background work, never on behalf of a
+    /// request.
+    pub async fn sweep(&self, table: &'static str, age: Duration) -> Result<u64, sqlx::Error> {
         const BATCH: i64 = 10_000;
         let statement = format!(
-            "delete from {table} where {key} in (
-               select {key} from {table} where created_at < now() - $1 * interval '1 second'
-               limit $2)"
+            "delete from {table} where ctid = any (array(
+               select ctid from {table} where created_at < now() - $1 * interval '1 second'
+               limit $2))"
         );
         let mut deleted = 0;
         loop {

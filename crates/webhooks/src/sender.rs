@@ -297,5 +297,5 @@ const EVENT_RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// Deletes events older than 30 days with their deliveries: how many events. Background work.
 pub async fn sweep_events(db: &Db) -> Result<u64, sqlx::Error> {
-    db.sweep("public.webhook_event", "id", EVENT_RETENTION).await
+    db.sweep("public.webhook_event", EVENT_RETENTION).await
 }

@@ -555,6 +555,15 @@ async fn identical_calls_are_answered_from_the_org_cache_for_free_and_the_saving
         .unwrap();
     assert_eq!(execute(&app, &key, "cached", ask("Where?")).await.body["cached"], false);
     assert_eq!(execute(&app, &key, "cached", ask("Where?")).await.body["cached"], true);
+
+    // Past the longest a cache keeps answers, the sweep forgets them (of every organization).
+    let kept = app.count("response_cache").await;
+    sqlx::query("update public.response_cache set created_at = now() - interval '31 days'")
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    assert_eq!(providers::cache::sweep(&app.test_db.db).await.unwrap(), kept as u64);
+    assert_eq!(app.count("response_cache").await, 0);
 }
 
 #[tokio::test]

@@ -480,6 +480,32 @@ impl From<runs::Error> for ApiError {
                 "cell_not_failed",
                 format!("Only failed cells can be retried; this one is {}.", status.as_str()),
             ),
+            Error::RunNotFinished { status, .. } => Self::conflict(
+                "run_not_finished",
+                format!(
+                    "The run is still {}; grade it again once it has finished (or cancel it).",
+                    status.as_str()
+                ),
+            ),
+            Error::RegradeInProgress { .. } => Self::conflict(
+                "regrade_in_progress",
+                "The run is being graded; wait for its grading pass to finish.",
+            ),
+            Error::NothingToGrade { .. } => Self::conflict(
+                "nothing_to_grade",
+                "Nothing to grade: no cell of the run has an output, or no grader or assertion \
+                 grades them.",
+            ),
+            Error::TooManyPasses { limit, .. } => Self::conflict(
+                "too_many_passes",
+                format!(
+                    "A run may be graded {limit} times; re-run it (`POST /v1/runs/{{id}}/rerun`) \
+                     to grade a fresh copy."
+                ),
+            ),
+            Error::PassNotFound { run_id, number } => {
+                Self::not_found(format!("Run {run_id} has no grading pass {number}."))
+            }
             Error::CellNotGradable { status, .. } => Self::conflict(
                 "cell_not_gradable",
                 format!(

@@ -11,7 +11,7 @@ use platform::{OrgId, Role, UserTx, tenancy};
 use prompts::{PromptId, PromptKind, PromptVersionId, placeholders::placeholders};
 use providers::{ModelEntry, ModelParams, Providers};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use tracing::instrument;
 
 use crate::{
@@ -65,9 +65,9 @@ struct Inputs<'a> {
 }
 
 impl<'a> Inputs<'a> {
-    fn new(dataset: Option<&'a Dataset>, new: &'a NewRun) -> Self {
+    fn new(dataset: Option<&'a Dataset>, variables: &'a Map<String, Value>) -> Self {
         let columns = dataset.into_iter().flat_map(|d| d.columns.iter().map(String::as_str));
-        let names = columns.chain(new.variables.keys().map(String::as_str)).collect();
+        let names = columns.chain(variables.keys().map(String::as_str)).collect();
         Self { dataset, names }
     }
 
@@ -130,7 +130,7 @@ pub(crate) async fn check(
         }
     };
     let dataset = load_dataset(tx, org, new, &mut problems).await?;
-    let inputs = Inputs::new(dataset.as_ref(), new);
+    let inputs = Inputs::new(dataset.as_ref(), &new.variables);
     if let Some(prompt) = &prompt {
         check_placeholders(prompt, new, &inputs, &mut problems);
         check_rendered_size(prompt, new, &inputs, limits, &mut problems);
@@ -163,6 +163,39 @@ pub(crate) async fn check(
         return Err(Error::Invalid(problems.0));
     };
     Ok(Checked { prompt, dataset, models, grader, expected_column, cells })
+}
+
+/// Checks a new grading of `run` (in `org`): the grader against the run's dataset columns and
+/// variables, and each check. Every problem at once, or the grader frozen.
+pub(crate) async fn check_grading(
+    tx: &mut UserTx,
+    org: OrgId,
+    providers: &Providers,
+    run: &RunDetail,
+    grader: Option<&NewGrader>,
+    checks: &[grading::Check],
+) -> Result<Option<GraderSnapshot>> {
+    let mut problems = Problems::default();
+    let dataset = match run.run.dataset_id {
+        Some(id) => datasets::find(tx, id).await?,
+        None => None,
+    };
+    let inputs = Inputs::new(dataset.as_ref(), &run.variables);
+    let names: Vec<&str> = inputs.names.iter().copied().collect();
+    for (i, check) in checks.iter().enumerate() {
+        if let Err(message) = check.compile(&names) {
+            problems.add(&format!("assertions[{i}]"), message);
+        }
+    }
+    let grader = match grader {
+        Some(grader) => {
+            let found = load_prompt(tx, org, grader.prompt).await?;
+            let has_expected = run.expected_column.is_some();
+            snapshot_grader(found, providers, grader, &inputs, has_expected, &mut problems)
+        }
+        None => None,
+    };
+    if problems.0.is_empty() { Ok(grader) } else { Err(Error::Invalid(problems.0)) }
 }
 
 /// Validates `new` and creates the run with its cells in `org`, where its prompt, dataset and
@@ -448,7 +481,12 @@ fn count_cells(
 /// Charges the run to its organization's budget: a token of the run-creation bucket, and room
 /// in the queue for its cells. Creations in one organization are serialised here (a
 /// transaction-scoped lock), so two at once cannot both see the same room.
-async fn take_budget(tx: &mut UserTx, org: OrgId, limits: &Limits, cells: i64) -> Result<()> {
+pub(crate) async fn take_budget(
+    tx: &mut UserTx,
+    org: OrgId,
+    limits: &Limits,
+    cells: i64,
+) -> Result<()> {
     sqlx::query(
         "select pg_advisory_xact_lock(hashtextextended('promptrefine.run_budget:' || $1::text, 0))",
     )
@@ -546,13 +584,20 @@ async fn insert(
     snapshot: &Snapshot<'_>,
 ) -> Result<()> {
     let Snapshot { prompt, dataset, models, grader, expected_column, cells } = *snapshot;
+    // The run and its first grading pass (the grading it starts with).
     sqlx::query(
-        "insert into public.run (id, org_id, prompt_id, prompt_version_id, prompt_name,
-           prompt_version, prompt_body, system_prompt, dataset_id, dataset_name, variables, grader,
-           concurrency, cell_count, expected_column, score_min, score_max, pass_threshold, checks,
-           use_cache, max_cost_usd, parent_run_id)
-         values ($1, $19, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-           $18, $20, $21, $22)",
+        "with run as (
+           insert into public.run (id, org_id, prompt_id, prompt_version_id, prompt_name,
+             prompt_version, prompt_body, system_prompt, dataset_id, dataset_name, variables,
+             grader, concurrency, cell_count, expected_column, score_min, score_max,
+             pass_threshold, checks, use_cache, max_cost_usd, parent_run_id)
+           values ($1, $19, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+             $17, $18, $20, $21, $22)
+           returning id, org_id, grader, checks, score_min, score_max, pass_threshold
+         )
+         insert into public.grading_pass (run_id, org_id, number, grader, checks, score_min,
+           score_max, pass_threshold)
+         select id, org_id, 1, grader, checks, score_min, score_max, pass_threshold from run",
     )
     .bind(id)
     .bind(prompt.prompt_id)

@@ -10,6 +10,7 @@ pub mod events;
 mod export;
 mod grades;
 mod model;
+mod passes;
 pub mod queue;
 mod render;
 mod rerun;
@@ -30,6 +31,9 @@ pub use model::{
     GradeEntry, GradeStatus, GradeValue, Grading, Judgement, ManualGrade, NewGrader, NewRun,
     NewRunModel, PromptRef, Run, RunDetail, RunFilter, RunId, RunListItem, RunModel, RunModelId,
     RunPrompt, RunStatus,
+};
+pub use passes::{
+    GradingPass, GradingPassId, PassStatus, Regrade, list_passes, regrade, regrade_cell,
 };
 pub use render::render;
 pub use rerun::{Rerun, rerun};
@@ -94,6 +98,19 @@ pub enum Error {
     /// Only a failed cell can be retried.
     #[error("cell {cell_id} is {status:?}, not failed")]
     CellNotFailed { cell_id: CellId, status: CellStatus },
+    /// A run is graded again only once its cells are done.
+    #[error("run {run_id} is still {status:?}")]
+    RunNotFinished { run_id: RunId, status: RunStatus },
+    /// A pass (or a cell's regrading) of the run is still grading.
+    #[error("run {run_id} is being graded")]
+    RegradeInProgress { run_id: RunId },
+    /// No cell has an output, or nothing (no grader, no assertion) grades them.
+    #[error("run {run_id} has nothing to grade")]
+    NothingToGrade { run_id: RunId },
+    #[error("run {run_id} has {limit} grading passes already")]
+    TooManyPasses { run_id: RunId, limit: i32 },
+    #[error("run {run_id} has no grading pass {number}")]
+    PassNotFound { run_id: RunId, number: i32 },
     /// Only a succeeded cell has an output to grade.
     #[error("cell {cell_id} is {status:?}, not succeeded")]
     CellNotGradable { cell_id: CellId, status: CellStatus },

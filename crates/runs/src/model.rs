@@ -168,7 +168,7 @@ pub struct RunDetail {
     #[sqlx(json)]
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub variables: Map<String, Value>,
-    /// The grader (its prompt and model, frozen at creation), if any.
+    /// The grader (its prompt and model, frozen when its grading pass started), if any.
     #[sqlx(json(nullable))]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub grader: Option<GraderSnapshot>,
@@ -190,6 +190,9 @@ pub struct RunDetail {
     /// The run this one re-runs, if it is a re-run.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
     pub parent_run_id: Option<RunId>,
+    /// The number of the grading pass in force (1 until a regrade): its grader, assertions,
+    /// scale and threshold are the ones above, and its grades the cells'.
+    pub grading_pass: i32,
     /// The re-runs of this run, oldest first.
     #[sqlx(skip)]
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Uuid>))]

@@ -17,6 +17,7 @@ use tracing::instrument;
 use crate::{
     Cell, CellCounts, CellId, CellStatus, Changes, Error, GradeEntry, Result, RunDetail, RunFilter,
     RunId, RunListItem, RunModel, RunStatus,
+    passes::{CellSource, LATEST_CELLS},
 };
 
 /// [`Run`] from `public.run r`.
@@ -31,7 +32,7 @@ pub(crate) const RUN_DETAIL_COLUMNS: &str = "r.id, r.org_id, r.created_by, r.sta
     r.system_prompt as system, r.variables, r.grader, r.concurrency, r.expected_column, \
     jsonb_build_object('min', r.score_min, 'max', r.score_max) as score_scale, \
     r.pass_threshold, r.checks as assertions, r.use_cache as cache, r.max_cost_usd, \
-    r.budget_exceeded_at, r.parent_run_id";
+    r.budget_exceeded_at, r.parent_run_id, r.grading_pass";
 
 /// [`CellCounts`] of the cells `c`.
 const COUNT_COLUMNS: &str = "count(c.id) filter (where c.status = 'queued') as queued, \
@@ -40,25 +41,25 @@ const COUNT_COLUMNS: &str = "count(c.id) filter (where c.status = 'queued') as q
     count(c.id) filter (where c.status = 'failed') as failed, \
     count(c.id) filter (where c.status = 'cancelled') as cancelled";
 
-/// [`Cell`] from `public.run_cell c`.
+/// [`Cell`] from a cell `c` and its grades `g` (see [`CellSource`]).
 pub(crate) const CELL_COLUMNS: &str = "c.id, c.run_id, c.run_model_id as model_id, c.row_index, \
     c.status, c.attempts, \
     c.rendered_system, c.rendered_prompt, c.output, c.output_truncated, c.finish_reason, \
     c.latency_ms, c.tokens_in, c.tokens_out, c.cost_usd, c.cached, c.saved_cost_usd, \
     case when c.error_kind is null then null else jsonb_build_object( \
       'kind', c.error_kind, 'message', coalesce(c.error_message, '')) end as error, \
-    c.cost_usd + coalesce(c.judge_cost_usd, 0) as total_cost_usd, \
-    case when c.judge_status is null then null else jsonb_build_object( \
-      'status', c.judge_status, 'score', c.judge_score, 'pass', c.judge_pass, \
-      'reason', c.judge_reason, 'output', c.judge_output, \
-      'output_truncated', c.judge_output_truncated, 'error', c.judge_error, \
-      'tokens_in', c.judge_tokens_in, 'tokens_out', c.judge_tokens_out, \
-      'cost_usd', c.judge_cost_usd, 'latency_ms', c.judge_latency_ms) end as judge, \
-    c.check_results as assertion_results, c.auto_pass, \
+    c.cost_usd + coalesce(g.judge_cost_usd, 0) as total_cost_usd, \
+    case when g.judge_status is null then null else jsonb_build_object( \
+      'status', g.judge_status, 'score', g.judge_score, 'pass', g.judge_pass, \
+      'reason', g.judge_reason, 'output', g.judge_output, \
+      'output_truncated', g.judge_output_truncated, 'error', g.judge_error, \
+      'tokens_in', g.judge_tokens_in, 'tokens_out', g.judge_tokens_out, \
+      'cost_usd', g.judge_cost_usd, 'latency_ms', g.judge_latency_ms) end as judge, \
+    g.check_results as assertion_results, g.auto_pass, \
     case when c.manual_grade is null then null else jsonb_build_object( \
       'value', c.manual_grade, 'note', c.manual_note, 'graded_by', c.manual_graded_by, \
       'graded_at', c.manual_graded_at) end as manual, \
-    c.effective_pass, c.created_at, c.updated_at, c.started_at, c.finished_at";
+    g.effective_pass, c.created_at, c.updated_at, c.started_at, c.finished_at";
 
 /// The runs of `org` that pass `filter`, newest first, each with its cells by state, what it
 /// spent, its pass rate and its duration.
@@ -234,7 +235,7 @@ pub async fn changes(tx: &mut UserTx, run_id: RunId, page: &PageRequest) -> Resu
     let mut rows: Vec<FeedRow> = sqlx::query_as(&format!(
         "select {CELL_COLUMNS}, c.changed_xid::text as changed_xid,
                 pg_current_snapshot()::text as snapshot
-         from public.run_cell c
+         from {LATEST_CELLS}
          where c.run_id = $1
            and ($2::text is null or not pg_visible_in_snapshot(c.changed_xid, $2::pg_snapshot))
            and ($3::text is null or not pg_visible_in_snapshot(c.changed_xid, $3::pg_snapshot)
@@ -284,24 +285,30 @@ pub async fn delete(tx: &mut UserTx, id: RunId) -> Result<()> {
 }
 
 /// A run's cells, least recently updated first, optionally only those updated after
-/// `updated_since` (for polling) or in one state.
+/// `updated_since` (for polling) or in one state; graded as the latest pass, or `pass`, graded
+/// them.
 pub async fn list_cells(
     tx: &mut UserTx,
     run_id: RunId,
     updated_since: Option<DateTime<Utc>>,
     status: Option<CellStatus>,
+    pass: Option<i32>,
     page: &PageRequest,
 ) -> Result<Page<Cell>> {
-    ensure_run(tx, run_id).await?;
+    let source = CellSource::of(tx, run_id, pass).await?;
+    if source == CellSource::Latest {
+        ensure_run(tx, run_id).await?;
+    }
     let (after_at, after_id): (Option<DateTime<Utc>>, Option<CellId>) = page.after()?.unzip();
     let rows: Vec<Cell> = sqlx::query_as(&format!(
-        "select {CELL_COLUMNS} from public.run_cell c
+        "select {CELL_COLUMNS} from {cells}
          where c.run_id = $1
            and ($2::timestamptz is null or c.updated_at > $2)
            and ($3::public.cell_status is null or c.status = $3)
            and ($4::timestamptz is null or (c.updated_at, c.id) > ($4, $5))
          order by c.updated_at, c.id
-         limit $6"
+         limit $6",
+        cells = source.sql(1, 7)
     ))
     .bind(run_id)
     .bind(updated_since)
@@ -309,6 +316,7 @@ pub async fn list_cells(
     .bind(after_at)
     .bind(after_id)
     .bind(page.fetch_limit())
+    .bind(source.number())
     .fetch_all(&mut **tx)
     .await?;
     Ok(Page::from_rows(rows, page.limit, |c| (c.updated_at, c.id)))
@@ -317,7 +325,7 @@ pub async fn list_cells(
 /// One cell of a run, with its manual grading history.
 pub async fn get_cell(tx: &mut UserTx, run_id: RunId, cell_id: CellId) -> Result<Cell> {
     let cell: Option<Cell> = sqlx::query_as(&format!(
-        "select {CELL_COLUMNS} from public.run_cell c where c.id = $1 and c.run_id = $2"
+        "select {CELL_COLUMNS} from {LATEST_CELLS} where c.id = $1 and c.run_id = $2"
     ))
     .bind(cell_id)
     .bind(run_id)

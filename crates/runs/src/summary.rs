@@ -6,7 +6,7 @@ use grading::stats::{self, Agreement, Interval};
 use platform::UserTx;
 use serde::Serialize;
 
-use crate::{CellCounts, Error, Result, RunId, RunModelId, RunStatus};
+use crate::{CellCounts, Error, Result, RunId, RunModelId, RunStatus, passes::CellSource};
 
 /// Tokens used.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, sqlx::FromRow)]
@@ -123,51 +123,54 @@ pub struct RunSummary {
     pub models: Vec<ModelSummary>,
 }
 
-/// Per-model statistics of a run.
-pub async fn summary(tx: &mut UserTx, run_id: RunId) -> Result<RunSummary> {
+/// Per-model statistics of a run, graded as its latest pass (or `pass`) graded it.
+pub async fn summary(tx: &mut UserTx, run_id: RunId, pass: Option<i32>) -> Result<RunSummary> {
     let run: Option<(RunStatus, Option<DatasetId>)> =
         sqlx::query_as("select status, dataset_id from public.run where id = $1")
             .bind(run_id)
             .fetch_optional(&mut **tx)
             .await?;
     let (status, dataset_id) = run.ok_or(Error::NotFound(run_id))?;
-    let rows: Vec<ModelSummary> = sqlx::query_as(
+    let source = CellSource::of(tx, run_id, pass).await?;
+    let rows: Vec<ModelSummary> = sqlx::query_as(&format!(
         "select m.id as model_id, m.label, m.provider, m.model,
            count(c.id) filter (where c.status = 'queued') as queued,
            count(c.id) filter (where c.status = 'running') as running,
            count(c.id) filter (where c.status = 'succeeded') as succeeded,
            count(c.id) filter (where c.status = 'failed') as failed,
            count(c.id) filter (where c.status = 'cancelled') as cancelled,
-           count(c.effective_pass) as graded,
-           count(c.id) filter (where c.effective_pass) as passed,
-           count(c.judge_score) as scored,
-           avg(c.judge_score) as mean_score,
-           stddev_samp(c.judge_score) as sd_score,
-           count(c.id) filter (where c.judge_status = 'parse_error') as parse_errors,
-           count(c.id) filter (where c.judge_status = 'error') as judge_errors,
+           count(g.effective_pass) as graded,
+           count(c.id) filter (where g.effective_pass) as passed,
+           count(g.judge_score) as scored,
+           avg(g.judge_score) as mean_score,
+           stddev_samp(g.judge_score) as sd_score,
+           count(c.id) filter (where g.judge_status = 'parse_error') as parse_errors,
+           count(c.id) filter (where g.judge_status = 'error') as judge_errors,
            count(c.manual_grade) as manual_grades,
            coalesce(sum(c.tokens_in), 0)::int8 as input,
            coalesce(sum(c.tokens_out), 0)::int8 as output,
-           coalesce(sum(c.judge_tokens_in), 0)::int8 as grader_input,
-           coalesce(sum(c.judge_tokens_out), 0)::int8 as grader_output,
+           coalesce(sum(g.judge_tokens_in), 0)::int8 as grader_input,
+           coalesce(sum(g.judge_tokens_out), 0)::int8 as grader_output,
            coalesce(sum(c.cost_usd), 0)::float8 as generation,
-           coalesce(sum(c.judge_cost_usd), 0)::float8 as grading,
-           (coalesce(sum(c.cost_usd), 0) + coalesce(sum(c.judge_cost_usd), 0))::float8 as total,
+           coalesce(sum(g.judge_cost_usd), 0)::float8 as grading,
+           (coalesce(sum(c.cost_usd), 0) + coalesce(sum(g.judge_cost_usd), 0))::float8 as total,
            percentile_cont(0.5) within group (order by c.latency_ms)
              filter (where c.status = 'succeeded') as p50_ms,
            percentile_cont(0.95) within group (order by c.latency_ms)
              filter (where c.status = 'succeeded') as p95_ms,
            (max(c.latency_ms) filter (where c.status = 'succeeded'))::float8 as max_ms,
-           count(c.id) filter (where c.manual_grade = 'pass' and c.auto_pass) as both_pass,
-           count(c.id) filter (where c.manual_grade = 'fail' and not c.auto_pass) as both_fail,
-           count(c.id) filter (where c.manual_grade = 'fail' and c.auto_pass) as auto_only_pass,
-           count(c.id) filter (where c.manual_grade = 'pass' and not c.auto_pass) as manual_only_pass
-         from public.run_model m left join public.run_cell c on c.run_model_id = m.id
+           count(c.id) filter (where c.manual_grade = 'pass' and g.auto_pass) as both_pass,
+           count(c.id) filter (where c.manual_grade = 'fail' and not g.auto_pass) as both_fail,
+           count(c.id) filter (where c.manual_grade = 'fail' and g.auto_pass) as auto_only_pass,
+           count(c.id) filter (where c.manual_grade = 'pass' and not g.auto_pass) as manual_only_pass
+         from public.run_model m left join ({cells}) on c.run_model_id = m.id
          where m.run_id = $1
          group by m.id, m.position
          order by m.position",
-    )
+        cells = source.sql(1, 2)
+    ))
     .bind(run_id)
+    .bind(source.number())
     .fetch_all(&mut **tx)
     .await?;
     let models = rows.into_iter().map(ModelSummary::with_statistics).collect();
@@ -220,8 +223,8 @@ pub struct Comparison {
 /// their index when both runs used the same dataset; McNemar's test then says whether the pass
 /// rates differ beyond chance.
 pub async fn compare(tx: &mut UserTx, first_id: RunId, second_id: RunId) -> Result<Comparison> {
-    let first = summary(tx, first_id).await?;
-    let second = summary(tx, second_id).await?;
+    let first = summary(tx, first_id, None).await?;
+    let second = summary(tx, second_id, None).await?;
     let same_rows = first.dataset_id.is_some() && first.dataset_id == second.dataset_id;
     let mut models = Vec::new();
     for a in &first.models {

@@ -26,8 +26,8 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use self::{
-    claim::Claimed,
-    execute::{CellResult, SpecEntry},
+    claim::{Claimed, ClaimedGrade, Work},
+    execute::{CellResult, GradeResult, SpecEntry},
 };
 use crate::{CellId, Limits, RunId};
 
@@ -64,6 +64,17 @@ impl Default for WorkerConfig {
     }
 }
 
+/// What a piece of work ends with, for the writer.
+#[derive(Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "moved once, into the writer's channel: a box per cell would cost more"
+)]
+enum Outcome {
+    Cell(CellResult),
+    Grade(GradeResult),
+}
+
 /// A worker of this process.
 #[derive(Debug)]
 pub struct Worker {
@@ -72,8 +83,8 @@ pub struct Worker {
     providers: Arc<Providers>,
     queue: Arc<Notify>,
     config: WorkerConfig,
-    /// Runs' specs by (run, organization).
-    specs: Mutex<HashMap<(RunId, OrgId), Arc<SpecEntry>>>,
+    /// Runs' specs by (run, organization, grading pass).
+    specs: Mutex<HashMap<(RunId, OrgId, i32), Arc<SpecEntry>>>,
     /// The cells this worker holds and has not written yet: the only leases it renews.
     holding: SyncMutex<HashSet<CellId>>,
     /// Signalled after results are written: cells left `running`, so a run at its
@@ -108,11 +119,11 @@ impl Worker {
     pub async fn run(self: Arc<Self>, shutdown: CancellationToken) {
         tracing::info!(worker.id = %self.id, concurrency = self.config.concurrency, "worker started");
         let permits = Arc::new(Semaphore::new(self.config.concurrency));
-        let (results, pending) = mpsc::channel::<CellResult>(self.config.concurrency * 2);
+        let (results, pending) = mpsc::channel::<Outcome>(self.config.concurrency * 2);
         // Claimed cells wait here for a free slot: claiming a few ahead keeps the claim's round
         // trips off the path from one cell's end to the next one's start.
         let (ahead, mut claimed) =
-            mpsc::channel::<Claimed>((self.config.concurrency / 8).clamp(1, 16));
+            mpsc::channel::<Work>((self.config.concurrency / 8).clamp(1, 16));
         let stop_background = shutdown.child_token();
         let claimer = tokio::spawn(self.clone().claim_ahead(ahead, stop_background.clone()));
         let writer = tokio::spawn(self.clone().write_results(pending));
@@ -124,9 +135,9 @@ impl Worker {
                 permit = permits.clone().acquire_owned() => permit.expect("never closed"),
                 () = shutdown.cancelled() => break,
             };
-            let cell = tokio::select! {
-                cell = claimed.recv() => match cell {
-                    Some(cell) => cell,
+            let work = tokio::select! {
+                work = claimed.recv() => match work {
+                    Some(work) => work,
                     None => break,
                 },
                 () = shutdown.cancelled() => break,
@@ -135,8 +146,11 @@ impl Worker {
             tokio::spawn(async move {
                 let in_flight = metrics::gauge!("promptrefine_cells_in_flight");
                 in_flight.increment(1.0);
-                let id = cell.id;
-                let result = worker.execute(cell).await;
+                let id = work.cell_id();
+                let result = match work {
+                    Work::Generate(cell) => worker.execute(cell).await.map(Outcome::Cell),
+                    Work::Grade(job) => worker.regrade(job).await.map(Outcome::Grade),
+                };
                 in_flight.decrement(1.0);
                 drop(permit);
                 match result {
@@ -152,8 +166,8 @@ impl Worker {
         let _ = claimer.await;
         claimed.close();
         let mut unstarted = Vec::new();
-        while let Ok(cell) = claimed.try_recv() {
-            unstarted.push(cell.id);
+        while let Ok(work) = claimed.try_recv() {
+            unstarted.push(work.cell_id());
         }
         if let Err(error) = self.release(&unstarted).await {
             tracing::warn!(%error, "could not give back unstarted cells; their leases will expire");
@@ -176,7 +190,7 @@ impl Worker {
     }
 
     /// Keeps the buffer of claimed cells topped up, claiming as many as it has room for.
-    async fn claim_ahead(self: Arc<Self>, ahead: mpsc::Sender<Claimed>, stop: CancellationToken) {
+    async fn claim_ahead(self: Arc<Self>, ahead: mpsc::Sender<Work>, stop: CancellationToken) {
         loop {
             let slot = tokio::select! {
                 slot = ahead.reserve() => match slot {
@@ -251,6 +265,16 @@ impl Worker {
         sqlx::query(
             "update public.run_cell set lease_expires_at = now() + make_interval(secs => $3)
              where id = any($2) and lease_owner = $1 and status = 'running'",
+        )
+        .bind(self.id)
+        .bind(&holding)
+        .bind(self.config.lease.as_secs_f64())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "update public.grading_pass_cell
+             set lease_expires_at = now() + make_interval(secs => $3)
+             where cell_id = any($2) and lease_owner = $1 and status = 'running'",
         )
         .bind(self.id)
         .bind(&holding)

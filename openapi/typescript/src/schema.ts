@@ -704,6 +704,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/runs/{id}/cells/{cell_id}/regrade": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grade one cell's output again in the latest pass (editors): after a judge error, say. Its
+         *     grade is cleared until the workers write the new one.
+         */
+        post: operations["regrade_run_cell"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/runs/{id}/cells/{cell_id}/retry": {
         parameters: {
             query?: never;
@@ -806,6 +826,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/runs/{id}/grading-passes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run's grading passes, oldest first: how each graded, how far it is, and what it found. */
+        get: operations["list_grading_passes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/regrade": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grade a finished run's outputs again as a new grading pass (editors), without calling the
+         *     models again: with another grader, assertions, scale or threshold, or the same ones (a judge
+         *     can answer differently). The previous pass's grades are kept (`?pass=`); cells and the
+         *     summary show the new pass's as they come. Manual grades stay. Counts against the
+         *     organization's run rate and queue like a run of that many cells.
+         */
+        post: operations["regrade_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/runs/{id}/rerun": {
         parameters: {
             query?: never;
@@ -837,7 +897,8 @@ export interface paths {
         /**
          * Per model: cells by state, pass rate with a 95% Wilson interval, mean judge score with a 95%
          *     interval, parse errors, tokens, cost (generation, grading, total), latency p50/p95/max, and
-         *     judge-human agreement. Manual grades override automatic ones.
+         *     judge-human agreement. Manual grades override automatic ones. Grades of the latest grading
+         *     pass, or of `pass`.
          */
         get: operations["get_run_summary"];
         put?: never;
@@ -1623,6 +1684,65 @@ export interface components {
             /** @example mock */
             provider: string;
         };
+        /** @description A grading pass of a run: how it grades, and what it found. */
+        GradingPass: {
+            assertions: Record<string, unknown>[];
+            /**
+             * Format: int64
+             * @description Cells this pass graded (or is grading).
+             */
+            cells: number;
+            /**
+             * Format: double
+             * @description What the judge calls of this pass cost.
+             */
+            cost_usd: number;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: uuid
+             * @description Who started it.
+             */
+            created_by?: string | null;
+            /**
+             * Format: int64
+             * @description Cells with an automatic verdict, and of them those that pass.
+             */
+            graded: number;
+            /** @description The grader (its prompt and model, frozen), if any. */
+            grader?: Record<string, unknown> | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: int64 */
+            judge_errors: number;
+            /** @description The pass whose grades the run's cells and summary show by default. */
+            latest: boolean;
+            /**
+             * Format: int32
+             * @description 1 for the run's own grading, then 2, 3, ...: `?pass=` on cells and the summary.
+             */
+            number: number;
+            /** Format: int64 */
+            parse_errors: number;
+            /**
+             * Format: double
+             * @description `passed / graded`; null while none is graded.
+             */
+            pass_rate?: number | null;
+            /** Format: double */
+            pass_threshold: number;
+            /** Format: int64 */
+            passed: number;
+            /**
+             * Format: int64
+             * @description Cells still to grade.
+             */
+            pending: number;
+            /** Format: uuid */
+            run_id: string;
+            score_scale: components["schemas"]["ScoreScale"];
+            status: components["schemas"]["PassStatus"];
+        };
         /**
          * @description What the series is split by.
          * @enum {string}
@@ -2102,6 +2222,69 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description One page of a list; pass `next_cursor` as `cursor` to get the next one. */
+        PageOf_GradingPass: {
+            items: {
+                assertions: Record<string, unknown>[];
+                /**
+                 * Format: int64
+                 * @description Cells this pass graded (or is grading).
+                 */
+                cells: number;
+                /**
+                 * Format: double
+                 * @description What the judge calls of this pass cost.
+                 */
+                cost_usd: number;
+                /** Format: date-time */
+                created_at: string;
+                /**
+                 * Format: uuid
+                 * @description Who started it.
+                 */
+                created_by?: string | null;
+                /**
+                 * Format: int64
+                 * @description Cells with an automatic verdict, and of them those that pass.
+                 */
+                graded: number;
+                /** @description The grader (its prompt and model, frozen), if any. */
+                grader?: Record<string, unknown> | null;
+                /** Format: uuid */
+                id: string;
+                /** Format: int64 */
+                judge_errors: number;
+                /** @description The pass whose grades the run's cells and summary show by default. */
+                latest: boolean;
+                /**
+                 * Format: int32
+                 * @description 1 for the run's own grading, then 2, 3, ...: `?pass=` on cells and the summary.
+                 */
+                number: number;
+                /** Format: int64 */
+                parse_errors: number;
+                /**
+                 * Format: double
+                 * @description `passed / graded`; null while none is graded.
+                 */
+                pass_rate?: number | null;
+                /** Format: double */
+                pass_threshold: number;
+                /** Format: int64 */
+                passed: number;
+                /**
+                 * Format: int64
+                 * @description Cells still to grade.
+                 */
+                pending: number;
+                /** Format: uuid */
+                run_id: string;
+                score_scale: components["schemas"]["ScoreScale"];
+                status: components["schemas"]["PassStatus"];
+            }[];
+            /** @description `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` as `cursor` to get the next one. */
         PageOf_InvitationView: {
             items: {
                 /** Format: date-time */
@@ -2363,6 +2546,11 @@ export interface components {
             significant: boolean;
         };
         /**
+         * @description Whether a pass still has cells to grade.
+         * @enum {string}
+         */
+        PassStatus: "running" | "completed";
+        /**
          * @description An RFC 9457 problem.
          * @example {
          *       "code": "validation_failed",
@@ -2472,6 +2660,15 @@ export interface components {
              * @example 600
              */
             requests_per_minute: number;
+        };
+        /** @description A new grading pass over a run's outputs: what is not given stays as the latest pass has it. */
+        RegradeRequest: {
+            /** @description Other assertions (up to 20); `[]` for none. */
+            assertions?: components["schemas"]["Assertion"][] | null;
+            grader?: null | components["schemas"]["GraderInput"];
+            /** Format: double */
+            pass_threshold?: number | null;
+            score_scale?: null | components["schemas"]["ScoreScale"];
         };
         /** @description A model of the catalog. */
         RenderModel: {
@@ -2722,8 +2919,14 @@ export interface components {
             concurrency?: number | null;
             counts: components["schemas"]["CellCounts"];
             expected_column?: string | null;
-            /** @description The grader (its prompt and model, frozen at creation), if any. */
+            /** @description The grader (its prompt and model, frozen when its grading pass started), if any. */
             grader?: Record<string, unknown> | null;
+            /**
+             * Format: int32
+             * @description The number of the grading pass in force (1 until a regrade): its grader, assertions,
+             *     scale and threshold are the ones above, and its grades the cells'.
+             */
+            grading_pass: number;
             /**
              * Format: double
              * @description The run stops (its queued cells are cancelled with `budget_exceeded`) once its cells
@@ -7296,6 +7499,11 @@ export interface operations {
                 updated_since?: string;
                 /** @description Only cells in this state. */
                 status?: components["schemas"]["CellStatus"];
+                /**
+                 * @description Grades as this grading pass gave them (`GET /v1/runs/{id}/grading-passes`); default: the
+                 *     latest pass.
+                 */
+                pass?: number;
                 /** @description Page size, 1-1000 (default 100). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
@@ -7529,6 +7737,91 @@ export interface operations {
             };
             /** @description The body is invalid (`validation_failed`, with `errors`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    regrade_run_cell: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                cell_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CellView"];
+                };
+            };
+            /** @description A path parameter is malformed (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The cell has no output (`cell_not_gradable`), it is being graded (`regrade_in_progress`) or nothing grades the run (`nothing_to_grade`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7955,6 +8248,187 @@ export interface operations {
             };
         };
     };
+    list_grading_passes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOf_GradingPass"];
+                };
+            };
+            /** @description A path parameter is malformed (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    regrade_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegradeRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradingPass"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The run is still running (`run_not_finished`), a pass is grading (`regrade_in_progress`) or no cell has an output (`nothing_to_grade`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid (`validation_failed`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     rerun_run: {
         parameters: {
             query?: never;
@@ -8055,7 +8529,10 @@ export interface operations {
     };
     get_run_summary: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Grades as this grading pass gave them; default: the latest pass. */
+                pass?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -8072,7 +8549,7 @@ export interface operations {
                     "application/json": components["schemas"]["RunSummaryView"];
                 };
             };
-            /** @description A path parameter is malformed (`invalid_path`) */
+            /** @description A query parameter is invalid (`invalid_query`, `invalid_cursor`) */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -237,7 +237,7 @@ test("a run followed with fetch streaming, and through an EventSource URL with a
   assert.equal(twice.status, 401, "a ticket works once");
 });
 
-test("the refinement loop: render, estimate a draft, run it, re-run the failures, find it in the history", async () => {
+test("the refinement loop: render, estimate a draft, run it, re-run the failures, regrade it, find it in the history", async () => {
   const prompt = await alice.POST("/v1/prompts", { body: { name: "Loop", kind: "generator", body: "Q: {{q}}" } });
   const promptId = prompt.data!.id;
   const rendered = await alice.POST("/v1/prompts/render", {
@@ -264,6 +264,26 @@ test("the refinement loop: render, estimate a draft, run it, re-run the failures
   });
   assert.equal(rerun.response.status, 202, JSON.stringify(rerun.error));
   assert.equal(rerun.data!.parent_run_id, started.data!.id);
+
+  // Graded again with a judge, without calling the model again; both passes compared.
+  const runPath = { path: { id: started.data!.id } };
+  const judge = await alice.POST("/v1/prompts", { body: { name: "Judge", kind: "grader", body: "Rate: {{output}}" } });
+  const regrade = await alice.POST("/v1/runs/{id}/regrade", {
+    params: runPath,
+    body: { grader: { prompt_id: judge.data!.id, provider: "mock", model: "judge" } },
+  });
+  assert.equal(regrade.response.status, 202, JSON.stringify(regrade.error));
+  assert.equal(regrade.data!.number, 2);
+  let passes = await alice.GET("/v1/runs/{id}/grading-passes", { params: runPath });
+  for (let i = 0; i < 100 && passes.data!.items.at(-1)!.status !== "completed"; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    passes = await alice.GET("/v1/runs/{id}/grading-passes", { params: runPath });
+  }
+  assert.deepEqual(passes.data!.items.map((p) => [p.number, p.graded, p.latest]), [[1, 0, false], [2, 1, true]]);
+  const firstPass = await alice.GET("/v1/runs/{id}/summary", { params: { ...runPath, query: { pass: 1 } } });
+  const latestPass = await alice.GET("/v1/runs/{id}/summary", { params: runPath });
+  assert.deepEqual([firstPass.data!.models[0]!.graded, latestPass.data!.models[0]!.graded], [0, 1]);
+
   const history = await alice.GET("/v1/runs", { params: { query: { prompt_id: promptId } } });
   const first = history.data!.items.find((r) => r.id === started.data!.id)!;
   assert.deepEqual([first.counts.succeeded, first.counts.failed], [1, 1]);

@@ -185,9 +185,9 @@ pub async fn list_run_cells(
         limit: query.limit.unwrap_or(CELLS_DEFAULT_LIMIT),
         cursor: query.cursor,
     };
-    let (since, status) = (query.updated_since, query.status);
+    let (since, status, pass) = (query.updated_since, query.status, query.pass);
     let cells = state
-        .as_user(&user, async |tx| runs::list_cells(tx, id, since, status, &page).await)
+        .as_user(&user, async |tx| runs::list_cells(tx, id, since, status, pass, &page).await)
         .await?;
     Ok(Json(cells.into()))
 }

@@ -13,6 +13,7 @@ mod openapi;
 mod orgs;
 mod prompts;
 mod refinement;
+mod regrading;
 mod runs;
 mod snapshots;
 mod support;

@@ -21,6 +21,7 @@ use runs::worker::WorkerConfig;
 use serde_json::{Value, json};
 use std::{path::Path, sync::Mutex, time::Duration};
 use tempfile::TempDir;
+use tokio::task::JoinHandle;
 use tokio_util::sync::{CancellationToken, DropGuard};
 use tower::ServiceExt;
 
@@ -35,8 +36,8 @@ pub struct TestApp {
     worker_config: WorkerConfig,
     /// The local storage folder (unless the test brought its own storage).
     storage_dir: TempDir,
-    /// Stops the in-process worker when the test ends.
-    worker: Mutex<Option<DropGuard>>,
+    /// Stops the in-process worker when the test ends; its task, to wait for it to stop.
+    worker: Mutex<Option<(DropGuard, Option<JoinHandle<()>>)>>,
 }
 
 /// What a test may change about the application: exactly what a deployment may.
@@ -166,8 +167,20 @@ impl TestApp {
     /// Starts this app's worker (for tests that queue work first); it stops with the app.
     pub fn start_worker(&self) {
         let stop = CancellationToken::new();
-        spawn_worker(&self.state, &self.worker_config, &stop);
-        *self.worker.lock().unwrap() = Some(stop.drop_guard());
+        let task = spawn_worker(&self.state, &self.worker_config, &stop);
+        *self.worker.lock().unwrap() = Some((stop.drop_guard(), task));
+    }
+
+    /// Stops this app's worker and waits until it has (cells in flight finish first): work
+    /// queued from now on stays queued, until `start_worker`.
+    pub async fn stop_worker(&self) {
+        let worker = self.worker.lock().unwrap().take();
+        if let Some((stop, task)) = worker {
+            drop(stop);
+            if let Some(task) = task {
+                task.await.unwrap();
+            }
+        }
     }
 
     /// Every file in the local storage folder, as paths relative to it.

@@ -23,10 +23,10 @@ use providers::{
 };
 use serde_json::{Map, Value, json};
 
-use super::{Claimed, Worker};
+use super::{Claimed, ClaimedGrade, Worker};
 use crate::{
-    CellError, CellId, CellStatus, ErrorKind, Generation, GradeStatus, Judgement, RunDetail, RunId,
-    RunModelId,
+    CellError, CellId, CellStatus, ErrorKind, Generation, GradeStatus, GradingPassId, Judgement,
+    RunDetail, RunId, RunModelId,
     create::GraderSnapshot,
     render::{render, render_with, value_text},
     store::RUN_DETAIL_COLUMNS,
@@ -56,6 +56,8 @@ pub(super) struct RunSpec {
     pass_threshold: f64,
     /// Reuse and keep answers (`providers::cache`).
     use_cache: bool,
+    /// Why the grader cannot be called, if it cannot.
+    grader_problem: Option<String>,
 }
 
 /// What the worker needs of a run's model. `params` comes as text and is decoded here, so that
@@ -95,11 +97,61 @@ pub(super) struct CellResult {
     pub attempts: i32,
     pub generation: Generation,
     pub error: Option<CellError>,
+    pub graded: Graded,
+    /// A new answer for the response cache (of a run that caches).
+    pub to_cache: Option<cache::Entry>,
+}
+
+/// How an output was graded automatically.
+#[derive(Debug, Default)]
+pub(super) struct Graded {
     pub judge: Option<Judgement>,
     pub assertion_results: Option<Vec<CheckResult>>,
     pub auto_pass: Option<bool>,
-    /// A new answer for the response cache (of a run that caches).
-    pub to_cache: Option<cache::Entry>,
+}
+
+impl Graded {
+    fn make_storable(&mut self) {
+        if let Some(judge) = &mut self.judge {
+            [&mut judge.reason, &mut judge.output, &mut judge.error]
+                .into_iter()
+                .flatten()
+                .for_each(replace_nul);
+        }
+        for check in self.assertion_results.iter_mut().flatten() {
+            replace_nul(&mut check.reason);
+        }
+    }
+
+    /// The grade as columns of `run_cell` (and `grading_pass_cell`): the judgement's fields
+    /// are `judge_<field>`.
+    fn extend_row(&self, row: &mut Map<String, Value>) {
+        if let Some(Value::Object(judge)) = self.judge.as_ref().map(|j| json!(j)) {
+            row.extend(judge.into_iter().map(|(field, value)| (format!("judge_{field}"), value)));
+        }
+        row.insert("check_results".into(), json!(self.assertion_results));
+        row.insert("auto_pass".into(), json!(self.auto_pass));
+    }
+}
+
+/// A cell graded again in a grading pass, ready to be written.
+#[derive(Debug)]
+pub(super) struct GradeResult {
+    pub pass_id: GradingPassId,
+    pub cell_id: CellId,
+    pub graded: Graded,
+}
+
+impl GradeResult {
+    /// This result as a `grading_pass_cell` row.
+    pub(super) fn row(&mut self) -> Value {
+        self.graded.make_storable();
+        let mut row = Map::new();
+        row.insert("pass_id".into(), json!(self.pass_id));
+        row.insert("cell_id".into(), json!(self.cell_id));
+        self.graded.extend_row(&mut row);
+        Value::Object(row)
+    }
 }
 
 impl CellResult {
@@ -110,9 +162,7 @@ impl CellResult {
             attempts: 0,
             generation: Generation::default(),
             error: None,
-            judge: None,
-            assertion_results: None,
-            auto_pass: None,
+            graded: Graded::default(),
             to_cache: None,
         }
     }
@@ -138,15 +188,7 @@ impl CellResult {
         if let Some(error) = &mut self.error {
             replace_nul(&mut error.message);
         }
-        if let Some(judge) = &mut self.judge {
-            [&mut judge.reason, &mut judge.output, &mut judge.error]
-                .into_iter()
-                .flatten()
-                .for_each(replace_nul);
-        }
-        for check in self.assertion_results.iter_mut().flatten() {
-            replace_nul(&mut check.reason);
-        }
+        self.graded.make_storable();
     }
 
     /// This result as a `run_cell` row: column name to value, as `jsonb_populate_recordset`
@@ -163,11 +205,7 @@ impl CellResult {
             row.insert("error_kind".into(), json!(error.kind));
             row.insert("error_message".into(), json!(error.message));
         }
-        if let Some(Value::Object(judge)) = self.judge.as_ref().map(|j| json!(j)) {
-            row.extend(judge.into_iter().map(|(field, value)| (format!("judge_{field}"), value)));
-        }
-        row.insert("check_results".into(), json!(self.assertion_results));
-        row.insert("auto_pass".into(), json!(self.auto_pass));
+        self.graded.extend_row(&mut row);
         Value::Object(row)
     }
 }
@@ -205,7 +243,7 @@ impl Worker {
     /// Works on a claimed cell. `None` when there is nothing to write (the run is gone, or could
     /// not be read: then the lease runs out and another claim tries again).
     pub(super) async fn execute(&self, cell: Claimed) -> Option<CellResult> {
-        let entry = match self.spec(cell.run_id, cell.org_id).await {
+        let entry = match self.spec(cell.run_id, cell.org_id, cell.grading_pass).await {
             Ok(Some(entry)) => entry,
             Ok(None) => return None,
             Err(error) => {
@@ -319,7 +357,7 @@ impl Worker {
                     });
                 }
                 let (output, truncated) = bounded(response.text, max_output);
-                self.grade(&entry, row, &request.user, &output, &mut result).await;
+                result.graded = self.grade(&entry, row, &request.user, &output).await;
                 result.generation = Generation {
                     output: Some(output),
                     output_truncated: truncated,
@@ -364,6 +402,34 @@ impl Worker {
         }
     }
 
+    /// Grades a cell's output again, as its run's latest pass grades. `None` when there is
+    /// nothing to write (as for a cell).
+    pub(super) async fn regrade(&self, job: ClaimedGrade) -> Option<GradeResult> {
+        let entry = match self.spec(job.run_id, job.org_id, job.grading_pass).await {
+            Ok(Some(entry)) => entry,
+            Ok(None) => return None,
+            Err(error) => {
+                let error = platform::db::describe(&error);
+                tracing::warn!(%error, run.id = %job.run_id, "could not read the run of a grading job");
+                return None;
+            }
+        };
+        let failed =
+            |problem: &str| Graded { judge: Some(judge_error(problem)), ..Graded::default() };
+        let graded = match (entry.as_ref(), job.row.as_deref().map(decode_row).transpose()) {
+            (Err(problem), _) | (Ok(RunSpec { grader_problem: Some(problem), .. }), _) => {
+                failed(problem)
+            }
+            (Ok(_), Err(problem)) => failed(&problem),
+            (Ok(_), Ok(row)) => {
+                let input = job.input.unwrap_or_default();
+                let output = job.output.unwrap_or_default();
+                self.grade(&entry, Arc::new(row), &input, &output).await
+            }
+        };
+        Some(GradeResult { pass_id: job.pass_id, cell_id: job.cell_id, graded })
+    }
+
     /// Runs the checks and the judge on a successful output. The cell passes when every check
     /// and the judge pass; a judge without a verdict leaves the outcome unknown (unless a check
     /// already failed), never a silent fail.
@@ -373,8 +439,7 @@ impl Worker {
         row: Arc<Option<Map<String, Value>>>,
         input: &str,
         output: &str,
-        result: &mut CellResult,
-    ) {
+    ) -> Graded {
         let spec = entry.as_ref().as_ref().expect("only a usable spec runs cells");
         let checks = if spec.checks.is_empty() {
             None
@@ -400,13 +465,12 @@ impl Worker {
         };
         let checks_pass = checks.as_ref().map(|all| all.iter().all(|c| c.passed));
         let judge_pass = judged.as_ref().map(|j| j.pass);
-        result.auto_pass = match (checks_pass, judge_pass) {
+        let auto_pass = match (checks_pass, judge_pass) {
             (Some(false), _) => Some(false),
             (_, Some(judge)) => judge,
             (checks, None) => checks,
         };
-        result.assertion_results = checks;
-        result.judge = judged;
+        Graded { judge: judged, assertion_results: checks, auto_pass }
     }
 
     async fn judge(
@@ -417,19 +481,7 @@ impl Worker {
         input: &str,
         output: &str,
     ) -> Judgement {
-        let error = |message: String| Judgement {
-            status: GradeStatus::Error,
-            score: None,
-            pass: None,
-            reason: None,
-            output: None,
-            output_truncated: false,
-            error: Some(message),
-            tokens_in: None,
-            tokens_out: None,
-            cost_usd: None,
-            latency_ms: None,
-        };
+        let error = |message: String| judge_error(&message);
         // What the grader sees: its own inputs, then the row, then the run's variables.
         let expected = spec.expected_column.as_ref().and_then(|c| row.and_then(|r| r.get(c)));
         let lookup = |name: &str| -> Option<Cow<'_, str>> {
@@ -501,13 +553,15 @@ impl Worker {
     }
 
     /// The run's spec, from the cache or the database; `None` if the run was deleted. The cache
-    /// is keyed by the run and its organization, so it can only ever serve a run's own data back to it.
+    /// is keyed by the run and its organization, so it can only ever serve a run's own data back
+    /// to it, and by the run's grading pass: a regrade changes how its cells are graded.
     async fn spec(
         &self,
         run_id: RunId,
         org_id: OrgId,
+        grading_pass: i32,
     ) -> Result<Option<Arc<SpecEntry>>, sqlx::Error> {
-        if let Some(entry) = self.specs.lock().await.get(&(run_id, org_id)) {
+        if let Some(entry) = self.specs.lock().await.get(&(run_id, org_id, grading_pass)) {
             return Ok(Some(entry.clone()));
         }
         let mut tx = self.db.begin_service().await?;
@@ -544,7 +598,7 @@ impl Worker {
         if specs.len() >= 256 {
             specs.clear();
         }
-        specs.insert((run_id, org_id), entry.clone());
+        specs.insert((run_id, org_id, grading_pass), entry.clone());
         Ok(Some(entry))
     }
 
@@ -599,6 +653,7 @@ impl Worker {
             scale: run.score_scale,
             pass_threshold: run.pass_threshold,
             use_cache: run.cache,
+            grader_problem,
         }
     }
 
@@ -610,6 +665,23 @@ impl Worker {
             Err(problem) => return Err(problem.to_string()),
         }
         params.problem().map_or(Ok(()), Err)
+    }
+}
+
+/// A judgement that could not be made, and why.
+fn judge_error(message: &str) -> Judgement {
+    Judgement {
+        status: GradeStatus::Error,
+        score: None,
+        pass: None,
+        reason: None,
+        output: None,
+        output_truncated: false,
+        error: Some(message.to_owned()),
+        tokens_in: None,
+        tokens_out: None,
+        cost_usd: None,
+        latency_ms: None,
     }
 }
 
@@ -665,7 +737,7 @@ mod tests {
     fn results_lose_their_nul_characters_and_nothing_else() {
         let mut result = CellResult::failed(CellId(uuid::Uuid::nil()), ErrorKind::Internal, "a\0b");
         result.generation.output = Some("\0".into());
-        result.assertion_results = Some(vec![CheckResult {
+        result.graded.assertion_results = Some(vec![CheckResult {
             kind: grading::CheckKind::Equals,
             passed: false,
             reason: "x\0y".into(),
@@ -673,14 +745,14 @@ mod tests {
         result.make_storable();
         assert_eq!(result.error.as_ref().unwrap().message, "a\u{FFFD}b");
         assert_eq!(result.generation.output.as_deref(), Some("\u{FFFD}"));
-        assert_eq!(result.assertion_results.as_ref().unwrap()[0].reason, "x\u{FFFD}y");
+        assert_eq!(result.graded.assertion_results.as_ref().unwrap()[0].reason, "x\u{FFFD}y");
     }
 
     #[test]
     fn a_result_is_a_row_of_run_cell_columns() {
         let mut result = CellResult::new(CellId(uuid::Uuid::nil()), CellStatus::Succeeded);
         result.generation.output = Some("hi".into());
-        result.judge = Some(Judgement {
+        result.graded.judge = Some(Judgement {
             status: GradeStatus::Graded,
             score: Some(1.0),
             pass: Some(true),

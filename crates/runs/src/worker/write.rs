@@ -11,7 +11,7 @@ use providers::cache;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
-use super::{CellResult, Worker};
+use super::{CellResult, GradeResult, Outcome, Worker};
 use crate::{CellId, ErrorKind, RunId};
 
 /// Results written per statement, at most.
@@ -19,21 +19,88 @@ const BATCH: usize = 256;
 
 impl Worker {
     /// Writes results as they come until every sender is gone.
-    pub(super) async fn write_results(self: Arc<Self>, mut pending: mpsc::Receiver<CellResult>) {
-        let mut batch = Vec::with_capacity(BATCH);
-        while pending.recv_many(&mut batch, BATCH).await > 0 {
+    pub(super) async fn write_results(self: Arc<Self>, mut pending: mpsc::Receiver<Outcome>) {
+        let mut outcomes = Vec::with_capacity(BATCH);
+        while pending.recv_many(&mut outcomes, BATCH).await > 0 {
+            let (mut batch, mut grades) = (Vec::new(), Vec::new());
+            for outcome in outcomes.drain(..) {
+                match outcome {
+                    Outcome::Cell(result) => batch.push(result),
+                    Outcome::Grade(result) => grades.push(result),
+                }
+            }
             for result in &mut batch {
                 result.make_storable();
             }
             let runs = self.store(&batch).await;
-            let ids: Vec<CellId> = batch.iter().map(|r| r.id).collect();
+            self.store_grades(&mut grades).await;
+            let ids: Vec<CellId> =
+                batch.iter().map(|r| r.id).chain(grades.iter().map(|g| g.cell_id)).collect();
             self.let_go(&ids);
             self.written.notify_one();
             if let Err(error) = self.finish_runs(&runs).await {
                 tracing::warn!(%error, "could not finish runs; the next result or claim will");
             }
-            batch.clear();
         }
+    }
+
+    /// Stores grades of grading passes, as one batch or else one by one. A grade that cannot
+    /// be stored is logged and left to its lease: claimed again, then given up on.
+    async fn store_grades(&self, results: &mut [GradeResult]) {
+        if results.is_empty() {
+            return;
+        }
+        let rows: Vec<Value> = results.iter_mut().map(GradeResult::row).collect();
+        if self.write_grades(Value::Array(rows.clone())).await.is_ok() {
+            return;
+        }
+        for (row, result) in rows.into_iter().zip(results.iter()) {
+            if let Err(error) = self.write_grades(Value::Array(vec![row])).await {
+                let error = platform::db::describe(&error);
+                tracing::warn!(%error, cell.id = %result.cell_id, "could not write a grade; its job will be claimed again");
+            }
+        }
+    }
+
+    /// Writes grades whose job this worker still holds, to the pass and to the cells (a job
+    /// being graded is always of its run's latest pass: see the migration).
+    async fn write_grades(&self, rows: Value) -> Result<(), sqlx::Error> {
+        let mut tx = self.db.begin_service().await?;
+        sqlx::query(
+            "with done as (
+               update public.grading_pass_cell g set
+                 status = 'done', lease_owner = null, lease_expires_at = null, graded_at = now(),
+                 judge_status = u.judge_status, judge_score = u.judge_score,
+                 judge_pass = u.judge_pass, judge_reason = u.judge_reason,
+                 judge_output = u.judge_output,
+                 judge_output_truncated = coalesce(u.judge_output_truncated, false),
+                 judge_error = u.judge_error, judge_tokens_in = u.judge_tokens_in,
+                 judge_tokens_out = u.judge_tokens_out, judge_cost_usd = u.judge_cost_usd,
+                 judge_latency_ms = u.judge_latency_ms,
+                 check_results = u.check_results, auto_pass = u.auto_pass
+               from jsonb_populate_recordset(null::public.grading_pass_cell, $2) as u
+               where g.pass_id = u.pass_id and g.cell_id = u.cell_id and g.lease_owner = $1
+                 and g.status = 'running'
+               returning g.*
+             )
+             update public.run_cell c set
+               judge_status = d.judge_status, judge_score = d.judge_score,
+               judge_pass = d.judge_pass, judge_reason = d.judge_reason,
+               judge_output = d.judge_output, judge_output_truncated = d.judge_output_truncated,
+               judge_error = d.judge_error, judge_tokens_in = d.judge_tokens_in,
+               judge_tokens_out = d.judge_tokens_out, judge_cost_usd = d.judge_cost_usd,
+               judge_latency_ms = d.judge_latency_ms, check_results = d.check_results,
+               auto_pass = d.auto_pass
+             from done d
+             join public.grading_pass p on p.id = d.pass_id
+             join public.run r on r.id = p.run_id and r.grading_pass = p.number
+             where c.id = d.cell_id",
+        )
+        .bind(self.id)
+        .bind(rows)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
     }
 
     /// Stores `results`, as one batch or else one by one; returns the runs touched.

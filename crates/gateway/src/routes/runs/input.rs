@@ -127,7 +127,7 @@ fn valid_params(params: &ModelParams) -> Result<(), ValidationError> {
         .map_or(Ok(()), |message| Err(ValidationError::new("range").with_message(message.into())))
 }
 
-fn valid_scale(scale: &ScoreScale) -> Result<(), ValidationError> {
+pub(crate) fn valid_scale(scale: &ScoreScale) -> Result<(), ValidationError> {
     if scale.is_valid() {
         Ok(())
     } else {
@@ -140,17 +140,7 @@ impl TryFrom<CreateRun> for runs::NewRun {
 
     fn try_from(req: CreateRun) -> Result<Self, ApiError> {
         let prompt = prompt_ref(req.prompt_version_id, req.prompt_id, "")?;
-        let grader = req
-            .grader
-            .map(|g| {
-                Ok::<_, ApiError>(runs::NewGrader {
-                    prompt: prompt_ref(g.prompt_version_id, g.prompt_id, "grader.")?,
-                    provider: g.provider,
-                    model: g.model,
-                    params: g.params.unwrap_or_default(),
-                })
-            })
-            .transpose()?;
+        let grader = req.grader.map(runs::NewGrader::try_from).transpose()?;
         Ok(Self {
             prompt,
             dataset_id: req.dataset_id,
@@ -170,6 +160,19 @@ impl TryFrom<CreateRun> for runs::NewRun {
                 pass_threshold: req.pass_threshold.unwrap_or(0.5),
                 checks: req.assertions.unwrap_or_default(),
             },
+        })
+    }
+}
+
+impl TryFrom<GraderInput> for runs::NewGrader {
+    type Error = ApiError;
+
+    fn try_from(g: GraderInput) -> Result<Self, ApiError> {
+        Ok(Self {
+            prompt: prompt_ref(g.prompt_version_id, g.prompt_id, "grader.")?,
+            provider: g.provider,
+            model: g.model,
+            params: g.params.unwrap_or_default(),
         })
     }
 }
@@ -238,6 +241,10 @@ pub struct ListCellsQuery {
     pub updated_since: Option<DateTime<Utc>>,
     /// Only cells in this state.
     pub status: Option<CellStatus>,
+    /// Grades as this grading pass gave them (`GET /v1/runs/{id}/grading-passes`); default: the
+    /// latest pass.
+    #[validate(range(min = 1))]
+    pub pass: Option<i32>,
     /// Page size, 1-1000 (default 100).
     #[validate(range(min = 1, max = CELLS_MAX_LIMIT))]
     pub limit: Option<u32>,

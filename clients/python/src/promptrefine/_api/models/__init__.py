@@ -55,6 +55,9 @@ from .grade_entry_view import GradeEntryView
 from .grade_status import GradeStatus
 from .grade_value import GradeValue
 from .grader_input import GraderInput
+from .grading_pass import GradingPass
+from .grading_pass_assertions_item import GradingPassAssertionsItem
+from .grading_pass_grader_type_0 import GradingPassGraderType0
 from .group_by import GroupBy
 from .health import Health
 from .input_cost import InputCost
@@ -89,6 +92,14 @@ from .page_of_deployment_view_items_item import PageOfDeploymentViewItemsItem
 from .page_of_deployment_view_items_item_json_schema_type_0 import (
     PageOfDeploymentViewItemsItemJsonSchemaType0,
 )
+from .page_of_grading_pass import PageOfGradingPass
+from .page_of_grading_pass_items_item import PageOfGradingPassItemsItem
+from .page_of_grading_pass_items_item_assertions_item import (
+    PageOfGradingPassItemsItemAssertionsItem,
+)
+from .page_of_grading_pass_items_item_grader_type_0 import (
+    PageOfGradingPassItemsItemGraderType0,
+)
 from .page_of_invitation_view import PageOfInvitationView
 from .page_of_invitation_view_items_item import PageOfInvitationViewItemsItem
 from .page_of_member_view import PageOfMemberView
@@ -106,12 +117,14 @@ from .page_of_webhook_delivery_view_items_item import PageOfWebhookDeliveryViewI
 from .page_of_webhook_view import PageOfWebhookView
 from .page_of_webhook_view_items_item import PageOfWebhookViewItemsItem
 from .paired_test import PairedTest
+from .pass_status import PassStatus
 from .problem import Problem
 from .prompt_detail_view import PromptDetailView
 from .prompt_kind import PromptKind
 from .prompt_spend import PromptSpend
 from .prompt_view import PromptView
 from .rate_limit import RateLimit
+from .regrade_request import RegradeRequest
 from .render_model import RenderModel
 from .render_preview import RenderPreview
 from .render_prompt import RenderPrompt
@@ -211,6 +224,9 @@ __all__ = (
     "GradeStatus",
     "GradeValue",
     "GraderInput",
+    "GradingPass",
+    "GradingPassAssertionsItem",
+    "GradingPassGraderType0",
     "GroupBy",
     "Health",
     "InputCost",
@@ -241,6 +257,10 @@ __all__ = (
     "PageOfDeploymentView",
     "PageOfDeploymentViewItemsItem",
     "PageOfDeploymentViewItemsItemJsonSchemaType0",
+    "PageOfGradingPass",
+    "PageOfGradingPassItemsItem",
+    "PageOfGradingPassItemsItemAssertionsItem",
+    "PageOfGradingPassItemsItemGraderType0",
     "PageOfInvitationView",
     "PageOfInvitationViewItemsItem",
     "PageOfMemberView",
@@ -258,12 +278,14 @@ __all__ = (
     "PageOfWebhookView",
     "PageOfWebhookViewItemsItem",
     "PairedTest",
+    "PassStatus",
     "Problem",
     "PromptDetailView",
     "PromptKind",
     "PromptSpend",
     "PromptView",
     "RateLimit",
+    "RegradeRequest",
     "RenderModel",
     "RenderPreview",
     "RenderPrompt",

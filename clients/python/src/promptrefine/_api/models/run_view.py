@@ -39,6 +39,8 @@ class RunView:
         cache (bool): Answers of identical requests are reused from the response cache, and new ones kept.
         children (list[UUID]): The re-runs of this run, oldest first.
         counts (CellCounts): Cells by state.
+        grading_pass (int): The number of the grading pass in force (1 until a regrade): its grader, assertions,
+            scale and threshold are the ones above, and its grades the cells'.
         models (list[RunModelView]):
         pass_threshold (float):
         score_scale (ScoreScale): A grader's scale.
@@ -51,7 +53,8 @@ class RunView:
         budget_exceeded_at (datetime.datetime | None | Unset): When the run reached its budget, if it did.
         concurrency (int | None | Unset):
         expected_column (None | str | Unset):
-        grader (None | RunViewGraderType0 | Unset): The grader (its prompt and model, frozen at creation), if any.
+        grader (None | RunViewGraderType0 | Unset): The grader (its prompt and model, frozen when its grading pass
+            started), if any.
         max_cost_usd (float | None | Unset): The run stops (its queued cells are cancelled with `budget_exceeded`) once
             its cells
             spent this much.
@@ -69,6 +72,7 @@ class RunView:
     cache: bool
     children: list[UUID]
     counts: CellCounts
+    grading_pass: int
     models: list[RunModelView]
     pass_threshold: float
     score_scale: ScoreScale
@@ -115,6 +119,8 @@ class RunView:
             children.append(children_item)
 
         counts = self.counts.to_dict()
+
+        grading_pass = self.grading_pass
 
         models = []
         for models_item_data in self.models:
@@ -227,6 +233,7 @@ class RunView:
                 "cache": cache,
                 "children": children,
                 "counts": counts,
+                "grading_pass": grading_pass,
                 "models": models,
                 "pass_threshold": pass_threshold,
                 "score_scale": score_scale,
@@ -300,6 +307,8 @@ class RunView:
             children.append(children_item)
 
         counts = CellCounts.from_dict(d.pop("counts"))
+
+        grading_pass = d.pop("grading_pass")
 
         models = []
         _models = d.pop("models")
@@ -491,6 +500,7 @@ class RunView:
             cache=cache,
             children=children,
             counts=counts,
+            grading_pass=grading_pass,
             models=models,
             pass_threshold=pass_threshold,
             score_scale=score_scale,

@@ -11,7 +11,7 @@ T = TypeVar("T", bound="RunViewGraderType0")
 
 @_attrs_define
 class RunViewGraderType0:
-    """The grader (its prompt and model, frozen at creation), if any."""
+    """The grader (its prompt and model, frozen when its grading pass started), if any."""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

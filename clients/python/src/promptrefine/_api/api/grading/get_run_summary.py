@@ -9,18 +9,27 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.run_summary_view import RunSummaryView
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     id: UUID,
+    *,
+    pass_: int | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["pass"] = pass_
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/runs/{id}/summary".format(
             id=quote(str(id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -85,13 +94,16 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
+    pass_: int | Unset = UNSET,
 ) -> Response[Problem | RunSummaryView]:
     """Per model: cells by state, pass rate with a 95% Wilson interval, mean judge score with a 95%
     interval, parse errors, tokens, cost (generation, grading, total), latency p50/p95/max, and
-    judge-human agreement. Manual grades override automatic ones.
+    judge-human agreement. Manual grades override automatic ones. Grades of the latest grading
+    pass, or of `pass`.
 
     Args:
         id (UUID):
+        pass_ (int | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -103,6 +115,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        pass_=pass_,
     )
 
     response = client.get_httpx_client().request(
@@ -116,13 +129,16 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
+    pass_: int | Unset = UNSET,
 ) -> Problem | RunSummaryView | None:
     """Per model: cells by state, pass rate with a 95% Wilson interval, mean judge score with a 95%
     interval, parse errors, tokens, cost (generation, grading, total), latency p50/p95/max, and
-    judge-human agreement. Manual grades override automatic ones.
+    judge-human agreement. Manual grades override automatic ones. Grades of the latest grading
+    pass, or of `pass`.
 
     Args:
         id (UUID):
+        pass_ (int | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -135,6 +151,7 @@ def sync(
     return sync_detailed(
         id=id,
         client=client,
+        pass_=pass_,
     ).parsed
 
 
@@ -142,13 +159,16 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
+    pass_: int | Unset = UNSET,
 ) -> Response[Problem | RunSummaryView]:
     """Per model: cells by state, pass rate with a 95% Wilson interval, mean judge score with a 95%
     interval, parse errors, tokens, cost (generation, grading, total), latency p50/p95/max, and
-    judge-human agreement. Manual grades override automatic ones.
+    judge-human agreement. Manual grades override automatic ones. Grades of the latest grading
+    pass, or of `pass`.
 
     Args:
         id (UUID):
+        pass_ (int | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -160,6 +180,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        pass_=pass_,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -171,13 +192,16 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
+    pass_: int | Unset = UNSET,
 ) -> Problem | RunSummaryView | None:
     """Per model: cells by state, pass rate with a 95% Wilson interval, mean judge score with a 95%
     interval, parse errors, tokens, cost (generation, grading, total), latency p50/p95/max, and
-    judge-human agreement. Manual grades override automatic ones.
+    judge-human agreement. Manual grades override automatic ones. Grades of the latest grading
+    pass, or of `pass`.
 
     Args:
         id (UUID):
+        pass_ (int | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -191,5 +215,6 @@ async def asyncio(
         await asyncio_detailed(
             id=id,
             client=client,
+            pass_=pass_,
         )
     ).parsed

@@ -19,6 +19,7 @@ def _get_kwargs(
     *,
     updated_since: datetime.datetime | Unset = UNSET,
     status: CellStatus | Unset = UNSET,
+    pass_: int | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -35,6 +36,8 @@ def _get_kwargs(
         json_status = status.value
 
     params["status"] = json_status
+
+    params["pass"] = pass_
 
     params["limit"] = limit
 
@@ -114,6 +117,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     updated_since: datetime.datetime | Unset = UNSET,
     status: CellStatus | Unset = UNSET,
+    pass_: int | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> Response[PageOfCellView | Problem]:
@@ -123,6 +127,7 @@ def sync_detailed(
         id (UUID):
         updated_since (datetime.datetime | Unset):
         status (CellStatus | Unset):
+        pass_ (int | Unset):
         limit (int | Unset):
         cursor (str | Unset):
 
@@ -138,6 +143,7 @@ def sync_detailed(
         id=id,
         updated_since=updated_since,
         status=status,
+        pass_=pass_,
         limit=limit,
         cursor=cursor,
     )
@@ -155,6 +161,7 @@ def sync(
     client: AuthenticatedClient | Client,
     updated_since: datetime.datetime | Unset = UNSET,
     status: CellStatus | Unset = UNSET,
+    pass_: int | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> PageOfCellView | Problem | None:
@@ -164,6 +171,7 @@ def sync(
         id (UUID):
         updated_since (datetime.datetime | Unset):
         status (CellStatus | Unset):
+        pass_ (int | Unset):
         limit (int | Unset):
         cursor (str | Unset):
 
@@ -180,6 +188,7 @@ def sync(
         client=client,
         updated_since=updated_since,
         status=status,
+        pass_=pass_,
         limit=limit,
         cursor=cursor,
     ).parsed
@@ -191,6 +200,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     updated_since: datetime.datetime | Unset = UNSET,
     status: CellStatus | Unset = UNSET,
+    pass_: int | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> Response[PageOfCellView | Problem]:
@@ -200,6 +210,7 @@ async def asyncio_detailed(
         id (UUID):
         updated_since (datetime.datetime | Unset):
         status (CellStatus | Unset):
+        pass_ (int | Unset):
         limit (int | Unset):
         cursor (str | Unset):
 
@@ -215,6 +226,7 @@ async def asyncio_detailed(
         id=id,
         updated_since=updated_since,
         status=status,
+        pass_=pass_,
         limit=limit,
         cursor=cursor,
     )
@@ -230,6 +242,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     updated_since: datetime.datetime | Unset = UNSET,
     status: CellStatus | Unset = UNSET,
+    pass_: int | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> PageOfCellView | Problem | None:
@@ -239,6 +252,7 @@ async def asyncio(
         id (UUID):
         updated_since (datetime.datetime | Unset):
         status (CellStatus | Unset):
+        pass_ (int | Unset):
         limit (int | Unset):
         cursor (str | Unset):
 
@@ -256,6 +270,7 @@ async def asyncio(
             client=client,
             updated_since=updated_since,
             status=status,
+            pass_=pass_,
             limit=limit,
             cursor=cursor,
         )

@@ -2,6 +2,7 @@
 //! Row Level Security, JWT verification, keyset pagination, and a private local PostgreSQL for
 //! `promptrefine dev` and the tests.
 
+pub mod address;
 pub mod auth;
 pub mod db;
 pub mod env;

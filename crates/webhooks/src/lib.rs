@@ -5,7 +5,6 @@
 //! once, retrying with backoff over about a day and disabling an endpoint that never answers.
 //! Destinations are checked after DNS, at delivery time ([`address`]).
 
-pub mod address;
 mod model;
 mod sender;
 pub mod sign;

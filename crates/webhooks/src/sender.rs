@@ -12,7 +12,9 @@ use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use crate::{address, sign};
+use platform::address;
+
+use crate::sign;
 
 /// How the sender works.
 #[derive(Debug, Clone, PartialEq)]

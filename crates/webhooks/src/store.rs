@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use platform::{
-    OrgId, Role, UserTx,
+    OrgId, Role, UserTx, address,
     pagination::{Page, PageRequest},
     tenancy,
 };
@@ -10,7 +10,7 @@ use tracing::instrument;
 
 use crate::{
     CreatedWebhook, Delivery, DeliveryId, Error, EventId, EventType, Invalid, NewWebhook, Result,
-    Webhook, WebhookChanges, WebhookId, address, sign,
+    Webhook, WebhookChanges, WebhookId, sign,
 };
 
 /// The most endpoints an organization may have.

@@ -1,8 +1,9 @@
-//! Where deliveries may go: never to this machine, a private network or a cloud's metadata
-//! service (SSRF), unless `WEBHOOK_ALLOW_PRIVATE_NETWORKS` says so (for `dev`). Checked when a
-//! delivery is sent, after DNS: the sender's HTTP client resolves names through [`Resolver`],
-//! which drops such addresses, so a name that resolves to one now (DNS rebinding) is refused
-//! too; an address written in the URL itself is checked by [`check_url`].
+//! Where calls to URLs that users give may go (webhook endpoints, an organization's own provider
+//! base URL): never to this machine, a private network or a cloud's metadata service (SSRF),
+//! unless the deployment allows private networks (for `dev`). Checked when a request is sent,
+//! after DNS: the HTTP client resolves names through [`Resolver`], which drops such addresses,
+//! so a name that resolves to one now (DNS rebinding) is refused too; an address written in the
+//! URL itself is checked by [`check_url`].
 
 use std::{
     net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr},

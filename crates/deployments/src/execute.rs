@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use platform::{Db, OrgId, Role, Slug, User, db::sql_literal, tenancy};
 use prompts::placeholders::{self, RenderError};
 use providers::{
-    ChatRequest, ChatResponse, Deltas, ErrorKind, ModelEntry, ProviderError, Providers,
+    ChatRequest, ChatResponse, Deltas, ErrorKind, ModelEntry, ProviderError, Providers, Registry,
     cache::{self, CachedAnswer},
 };
 use serde_json::Value;
@@ -96,7 +96,7 @@ struct Answer {
 /// `execute` scope): [`admit`], then [`finish`].
 pub async fn execute(
     db: &Db,
-    providers: &Providers,
+    registry: &Registry,
     caller: &User,
     org: OrgId,
     slug: &Slug,
@@ -105,7 +105,7 @@ pub async fn execute(
 ) -> Result<Outcome> {
     let admitted = admit(db, caller, org, slug, call, limits).await?;
     let rate = admitted.rate;
-    let executed = finish(db, providers, admitted, None).await?;
+    let executed = finish(db, registry, admitted, None).await?;
     Ok(Outcome { executed, rate })
 }
 
@@ -154,7 +154,7 @@ pub async fn admit(
 #[instrument(skip_all, fields(org.id = %admitted.org, deployment.slug = %admitted.target.slug))]
 pub async fn finish(
     db: &Db,
-    providers: &Providers,
+    registry: &Registry,
     admitted: Admitted,
     mut deltas: Option<&mut Deltas>,
 ) -> Result<Executed> {
@@ -186,7 +186,9 @@ pub async fn finish(
         });
     }
 
-    let answer = call_models(providers, &target, &log.rendered, deltas.as_deref_mut()).await;
+    // The organization's own keys, where it has them.
+    let providers = registry.for_org(org).await?;
+    let answer = call_models(&providers, &target, &log.rendered, deltas.as_deref_mut()).await;
     let latency_ms = elapsed_ms(started);
     let answer = match answer {
         Ok(answer) => answer,

@@ -7,7 +7,7 @@ use platform::{
     tenancy,
 };
 use prompts::PromptKind;
-use providers::Providers;
+use providers::{Providers, Registry};
 use serde_json::Value;
 use tracing::instrument;
 
@@ -28,11 +28,12 @@ const COLUMNS: &str = "id, org_id, created_by, name, slug, prompt_id, version, m
 pub async fn create(
     tx: &mut UserTx,
     org: OrgId,
-    providers: &Providers,
+    registry: &Registry,
     new: NewDeployment,
 ) -> Result<Deployment> {
     tenancy::require(tx, org, Role::Editor).await?;
-    check(tx, org, providers, &new).await?;
+    let providers = registry.for_org_in(tx, org).await?;
+    check(tx, org, &providers, &new).await?;
     let deployment: Deployment = sqlx::query_as(&format!(
         "insert into public.deployment (org_id, name, slug, prompt_id, version, model, fallbacks,
            response_format, json_schema, cache_ttl_seconds, requests_per_minute)
@@ -90,7 +91,7 @@ pub async fn get(tx: &mut UserTx, id: DeploymentId) -> Result<Deployment> {
 pub async fn update(
     tx: &mut UserTx,
     id: DeploymentId,
-    providers: &Providers,
+    registry: &Registry,
     changes: DeploymentChanges,
 ) -> Result<Deployment> {
     let org = editable(tx, id).await?;
@@ -107,7 +108,8 @@ pub async fn update(
         cache_ttl_seconds: changes.cache_ttl_seconds.unwrap_or(current.cache_ttl_seconds),
         rate_limit: changes.rate_limit.unwrap_or(current.rate_limit),
     };
-    check(tx, org, providers, &next).await?;
+    let providers = registry.for_org_in(tx, org).await?;
+    check(tx, org, &providers, &next).await?;
     sqlx::query_as(&format!(
         "update public.deployment set name = $2, slug = $3, version = $4, model = $5,
            fallbacks = $6, response_format = $7, json_schema = $8, cache_ttl_seconds = $9,

@@ -6,6 +6,7 @@ use std::{
     fs, io,
     os::unix::fs::PermissionsExt,
     path::{Path, PathBuf},
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -16,6 +17,7 @@ use platform::{
     env::Env,
     local_pg::{GATEWAY_ROLE, LocalPgOptions, LocalPostgres, PgBinaries},
 };
+use providers::keyring::Keyring;
 use rand::distr::{Alphanumeric, SampleString};
 use secrecy::SecretString;
 use tokio::net::TcpListener;
@@ -87,6 +89,9 @@ pub async fn run(args: DevArgs) -> anyhow::Result<()> {
         Some(secret) => secret,
         None => dev_secret(&args.data_dir)?,
     };
+    if app.own_keys.keyring.is_none() {
+        app.own_keys.keyring = Some(Arc::new(dev_kek(&args.data_dir)?));
+    }
     let settings = Settings {
         database_url: postgres.app_url(DATABASE)?,
         verifier: VerifierConfig {
@@ -129,6 +134,25 @@ pub async fn run(args: DevArgs) -> anyhow::Result<()> {
     let result = serve(listener, &state, shutdown_signal()).await;
     postgres.stop().await.context("stopping PostgreSQL")?;
     result.context("serving the API")
+}
+
+/// The key-encryption key of this data dir's provider keys (PROVIDER_KEYS_KEK), created on
+/// first use.
+fn dev_kek(data_dir: &Path) -> anyhow::Result<Keyring> {
+    let path = data_dir.join("provider-keys.kek");
+    let kek: [u8; 32] = match fs::read(&path) {
+        Ok(bytes) => {
+            bytes.try_into().map_err(|_| anyhow::anyhow!("{} is not 32 bytes", path.display()))?
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let kek: [u8; 32] = rand::random();
+            fs::write(&path, kek).with_context(|| format!("writing {}", path.display()))?;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o600))?;
+            kek
+        }
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    Ok(Keyring::new(&kek, &[]))
 }
 
 /// The HS256 secret of this data dir, created on first use.

@@ -541,6 +541,27 @@ impl From<runs::Error> for ApiError {
     }
 }
 
+impl From<providers::own_keys::OwnKeyError> for ApiError {
+    fn from(err: providers::own_keys::OwnKeyError) -> Self {
+        use providers::own_keys::OwnKeyError as Error;
+        match err {
+            Error::Invalid { field, message } => {
+                Self::validation(vec![FieldError::new(field, "invalid", message)])
+            }
+            Error::NotFound(provider) => {
+                Self::not_found(format!("The organization has no {provider} key."))
+            }
+            Error::Disabled => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "provider_keys_disabled",
+                "This server does not store provider keys: PROVIDER_KEYS_KEK is not set.",
+            ),
+            Error::Access(err) => err.into(),
+            Error::Db(err) => err.into(),
+        }
+    }
+}
+
 impl From<deployments::Error> for ApiError {
     fn from(err: deployments::Error) -> Self {
         use deployments::Error;

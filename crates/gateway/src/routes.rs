@@ -9,6 +9,7 @@ pub mod health;
 pub mod models;
 pub mod orgs;
 pub mod prompts;
+pub mod provider_keys;
 pub mod runs;
 pub mod webhooks;
 
@@ -31,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(models::router())
         .merge(orgs::router())
         .merge(api_keys::router())
+        .merge(provider_keys::router())
         .merge(deployments::router())
         .merge(webhooks::router())
         .merge(analytics::router());

@@ -88,8 +88,9 @@ async fn roll_up_usage(state: AppState, stop: CancellationToken) {
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 
 /// Deletes what outlived its use (calls past `CALL_LOG_RETENTION_DAYS`, idle rate-limit
-/// buckets, cached answers and webhook events older than 30 days), now and then every ten minutes, until `stop`. Several processes doing it at once is
-/// harmless.
+/// buckets, cached answers and webhook events older than 30 days) and seals provider keys a
+/// rotated-out KEK sealed with the current one, now and then every ten minutes, until `stop`.
+/// Several processes doing it at once is harmless.
 async fn housekeeping(state: AppState, stop: CancellationToken) {
     loop {
         match deployments::sweep_calls(&state.db, state.settings.call_log_retention).await {
@@ -109,6 +110,11 @@ async fn housekeeping(state: AppState, stop: CancellationToken) {
             Ok(0) => {}
             Ok(deleted) => tracing::info!(deleted, "swept webhook events older than 30 days"),
             Err(error) => tracing::warn!(%error, "sweeping webhook events failed"),
+        }
+        if let Some(keyring) = state.providers.keyring()
+            && let Err(error) = providers::own_keys::reseal_stale(&state.db, keyring).await
+        {
+            tracing::warn!(error = %platform::db::describe(&error), "sealing provider keys again failed");
         }
         tokio::select! {
             () = stop.cancelled() => return,

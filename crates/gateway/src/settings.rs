@@ -19,7 +19,7 @@ use platform::{
     env::{Env, EnvError},
     storage::{DATASETS_BUCKET, LocalStorage, Storage, SupabaseStorage},
 };
-use providers::ProvidersConfig;
+use providers::{ProvidersConfig, keyring::Keyring, own_keys::OwnKeysConfig};
 use runs::worker::WorkerConfig;
 use secrecy::SecretString;
 use url::Url;
@@ -51,6 +51,9 @@ pub struct AppSettings {
     /// Calls one API key may make per minute (`API_KEY_REQUESTS_PER_MINUTE`).
     pub api_key_requests_per_minute: u32,
     pub providers: ProvidersConfig,
+    /// Organizations' own provider keys (`PROVIDER_KEYS_KEK`, `PROVIDER_KEYS_PREVIOUS_KEKS`,
+    /// `PROVIDER_KEYS_ALLOW_PRIVATE_NETWORKS`).
+    pub own_keys: OwnKeysConfig,
     pub worker: WorkerConfig,
     /// How webhooks are sent (`WEBHOOK_ALLOW_PRIVATE_NETWORKS`, `WEBHOOK_RETRY_SCHEDULE_SECONDS`).
     pub webhooks: webhooks::SenderConfig,
@@ -83,8 +86,9 @@ pub struct Defaults {
     pub bind_addr: SocketAddr,
     pub cors: CorsOrigins,
     pub log_format: LogFormat,
-    /// Whether webhooks may be sent to this machine and private networks.
-    pub webhook_private_networks: bool,
+    /// Whether webhooks, and calls with an organization's own provider `base_url`, may go to
+    /// this machine and private networks.
+    pub private_networks: bool,
 }
 
 impl Defaults {
@@ -93,15 +97,15 @@ impl Defaults {
         bind_addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 8080),
         cors: CorsOrigins::None,
         log_format: LogFormat::Json,
-        webhook_private_networks: false,
+        private_networks: false,
     };
     /// `dev`: this machine only, any origin (a frontend on another port), readable logs,
-    /// webhooks to a receiver on this machine.
+    /// webhooks to a receiver on this machine (and provider proxies there).
     pub const DEV: Self = Self {
         bind_addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8080),
         cors: CorsOrigins::Any,
         log_format: LogFormat::Pretty,
-        webhook_private_networks: true,
+        private_networks: true,
     };
 }
 
@@ -185,6 +189,11 @@ impl AppSettings {
             ),
             api_key_requests_per_minute: positive(env, "API_KEY_REQUESTS_PER_MINUTE", 600)?,
             providers,
+            own_keys: OwnKeysConfig {
+                keyring: Keyring::from_env(env)?.map(Arc::new),
+                allow_private_networks: env
+                    .parse_or("PROVIDER_KEYS_ALLOW_PRIVATE_NETWORKS", defaults.private_networks)?,
+            },
             worker,
             webhooks: webhook_settings(env, defaults)?,
             max_streams_per_tenant: positive(env, "MAX_STREAMS_PER_TENANT", 16)?,
@@ -207,7 +216,7 @@ fn webhook_settings(env: &Env, defaults: &Defaults) -> Result<webhooks::SenderCo
     };
     Ok(webhooks::SenderConfig {
         allow_private_networks: env
-            .parse_or("WEBHOOK_ALLOW_PRIVATE_NETWORKS", defaults.webhook_private_networks)?,
+            .parse_or("WEBHOOK_ALLOW_PRIVATE_NETWORKS", defaults.private_networks)?,
         retry_schedule,
         timeout: Duration::from_secs(positive(
             env,
@@ -462,6 +471,9 @@ mod tests {
             ("WEBHOOK_ALLOW_PRIVATE_NETWORKS", "true"),
             ("WEBHOOK_RETRY_SCHEDULE_SECONDS", "1, 2.5"),
             ("WEBHOOK_TIMEOUT_SECONDS", "3"),
+            ("PROVIDER_KEYS_KEK", "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio="),
+            ("PROVIDER_KEYS_PREVIOUS_KEKS", "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc="),
+            ("PROVIDER_KEYS_ALLOW_PRIVATE_NETWORKS", "true"),
         ];
         let env = Env::from_pairs(pairs);
         let deployed = AppSettings::from_env(&env, &Defaults::DEPLOYED).unwrap();
@@ -469,6 +481,10 @@ mod tests {
         assert_eq!(dev, deployed);
         assert_eq!(dev.dataset_limits.max_upload_bytes, 8_388_608);
         assert_eq!(dev.providers.endpoints.len(), 2);
+        assert_eq!(
+            dev.own_keys.keyring.as_deref(),
+            Some(&providers::keyring::Keyring::new(&[42; 32], &[[7; 32]]))
+        );
         assert_eq!(
             dev.webhooks.retry_schedule,
             [Duration::from_secs(1), Duration::from_millis(2500)]
@@ -486,6 +502,7 @@ mod tests {
                     allow_private_networks: false,
                     ..dev.webhooks.clone()
                 },
+                own_keys: OwnKeysConfig { allow_private_networks: false, ..dev.own_keys.clone() },
                 ..dev
             },
             deployed

@@ -6,7 +6,7 @@ use std::{convert::Infallible, ops::Deref, sync::Arc, time::Duration};
 use anyhow::Context;
 use axum::{extract::FromRequestParts, http::request::Parts};
 use platform::{Db, JwtVerifier, User, UserTx, auth::KeyVerifier, storage::Storage};
-use providers::Providers;
+use providers::{Providers, Registry};
 use runs::events::EventHub;
 
 use crate::{
@@ -24,7 +24,8 @@ pub struct App {
     pub keys: KeyVerifier,
     /// Where original dataset files go (Supabase Storage, or a local folder).
     pub storage: Arc<dyn Storage>,
-    pub providers: Arc<Providers>,
+    /// The LLM providers each organization calls through: the server's, and its own keys.
+    pub providers: Registry,
     /// Run and cell changes from Postgres, for SSE and `?wait=`.
     pub events: Arc<EventHub>,
     /// Open event streams and exports, per tenant.
@@ -43,12 +44,14 @@ impl App {
         let http = http_client()?;
         let db = Db::connect(&settings.db_config()).await.context("connecting to DATABASE_URL")?;
         let events = EventHub::start(&db).await.context("listening for run events")?;
-        let providers = Providers::new(&settings.app.providers, &http)?;
+        let server = Arc::new(Providers::new(&settings.app.providers, &http)?);
+        let providers = Registry::new(server, db.clone(), &settings.app.own_keys)
+            .context("building the HTTP client for own provider keys")?;
         Ok(AppState(Arc::new(Self {
             verifier: JwtVerifier::new(settings.verifier.clone(), http.clone()),
             keys: KeyVerifier::new(db.clone()),
             storage: settings.storage.build(http),
-            providers: Arc::new(providers),
+            providers,
             events,
             streams: StreamSlots::new(settings.app.max_streams_per_tenant),
             settings: settings.app.clone(),

@@ -6,8 +6,10 @@
 mod anthropic;
 pub mod cache;
 mod catalog;
+pub mod keyring;
 mod mock;
 mod openai;
+pub mod own_keys;
 mod registry;
 mod retry;
 mod stream;
@@ -18,7 +20,10 @@ pub use anthropic::Anthropic;
 pub use catalog::{Catalog, CatalogError, ModelEntry, cost_usd};
 pub use mock::Mock;
 pub use openai::OpenAiCompatible;
-pub use registry::{Attempted, Endpoint, MOCK, ModelProblem, Provider, Providers, ProvidersConfig};
+pub use own_keys::Registry;
+pub use registry::{
+    Attempted, Endpoint, MOCK, ModelProblem, Provider, Providers, ProvidersConfig, accepts_own_key,
+};
 pub use retry::RetryPolicy;
 use serde::{Deserialize, Serialize};
 pub use stream::Deltas;

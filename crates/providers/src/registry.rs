@@ -3,14 +3,17 @@
 
 use std::{collections::BTreeMap, path::PathBuf, sync::Arc, time::Duration};
 
-use platform::env::{Env, EnvError};
+use platform::{
+    OrgId,
+    env::{Env, EnvError},
+};
 use secrecy::SecretString;
 use tokio::sync::Semaphore;
 use url::Url;
 
 use crate::{
     Anthropic, Catalog, CatalogError, ChatProvider, ChatRequest, ChatResponse, Deltas, Mock,
-    ModelEntry, OpenAiCompatible, ProviderError, RetryPolicy, Transport,
+    ModelEntry, OpenAiCompatible, ProviderError, RetryPolicy, Transport, own_keys::UsedKeys,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,6 +222,8 @@ pub struct Provider {
     client: Arc<dyn ChatProvider>,
     permits: Arc<Semaphore>,
     retry: RetryPolicy,
+    /// For an organization's own key: where its use is noted (see `own_keys`).
+    usage: Option<(OrgId, UsedKeys)>,
 }
 
 /// A result and the number of attempts it took.
@@ -235,7 +240,18 @@ impl Provider {
         max_concurrency: usize,
         retry: RetryPolicy,
     ) -> Self {
-        Self { name, client, permits: Arc::new(Semaphore::new(max_concurrency)), retry }
+        Self {
+            name,
+            client,
+            permits: Arc::new(Semaphore::new(max_concurrency)),
+            retry,
+            usage: None,
+        }
+    }
+
+    /// Whether this is an organization's own key rather than the server's.
+    pub fn is_own_key(&self) -> bool {
+        self.usage.is_some()
     }
 
     /// Calls the model, retrying what is worth retrying. A permit is held only during an
@@ -267,6 +283,9 @@ impl Provider {
         let mut attempts = 0;
         loop {
             attempts += 1;
+            if let Some((org, used)) = &self.usage {
+                used.note(*org, self.name);
+            }
             let (result, may_retry) = {
                 let _permit = self.permits.acquire().await.expect("the semaphore is never closed");
                 let started = std::time::Instant::now();
@@ -298,11 +317,42 @@ impl Provider {
     }
 }
 
-/// Every provider of this process, and the model catalog.
+/// Every provider of this process (or of one organization: the server's, its own keys in
+/// their place), and the model catalog.
 #[derive(Debug, Clone)]
 pub struct Providers {
     configured: BTreeMap<&'static str, Provider>,
-    catalog: Catalog,
+    catalog: Arc<Catalog>,
+    transport: Transport,
+    max_concurrency: usize,
+    retry: RetryPolicy,
+}
+
+/// The client of a preset's API at `base`.
+fn client(
+    preset: &Preset,
+    base: Url,
+    key: Option<SecretString>,
+    transport: Transport,
+) -> Arc<dyn ChatProvider> {
+    match (preset.wire, key) {
+        (Wire::OpenAi, key) => Arc::new(OpenAiCompatible::new(base, key, transport)),
+        (Wire::Anthropic, Some(key)) => Arc::new(Anthropic::new(base, key, transport)),
+        (Wire::Anthropic, None) => unreachable!("anthropic is configured by its key"),
+    }
+}
+
+/// An organization's key for a hosted provider, and where to call it.
+#[derive(Debug, Clone)]
+pub(crate) struct OwnEndpoint {
+    pub provider: &'static str,
+    pub key: SecretString,
+    pub base: Option<Url>,
+}
+
+/// The hosted providers an organization may bring its own key for.
+pub fn accepts_own_key(provider: &str) -> Option<&'static str> {
+    preset(provider).filter(|p| p.needs_key).map(|p| p.name)
 }
 
 impl Providers {
@@ -323,20 +373,42 @@ impl Providers {
         };
         for endpoint in &config.endpoints {
             let preset = preset(endpoint.provider).expect("endpoints come from presets");
-            let (base, key, transport) =
-                (endpoint.base.clone(), endpoint.key.clone(), transport.clone());
-            let client: Arc<dyn ChatProvider> = match preset.wire {
-                Wire::OpenAi => Arc::new(OpenAiCompatible::new(base, key, transport)),
-                Wire::Anthropic => {
-                    let key = key.expect("anthropic is configured by its key");
-                    Arc::new(Anthropic::new(base, key, transport))
-                }
-            };
+            let client =
+                client(preset, endpoint.base.clone(), endpoint.key.clone(), transport.clone());
             let provider =
                 Provider::new(preset.name, client, endpoint.max_concurrency, config.retry);
             configured.insert(preset.name, provider);
         }
-        Ok(Self { configured, catalog: Catalog::load(config.catalog_path.as_deref())? })
+        Ok(Self {
+            configured,
+            catalog: Arc::new(Catalog::load(config.catalog_path.as_deref())?),
+            transport,
+            max_concurrency: config.max_concurrency,
+            retry: config.retry,
+        })
+    }
+
+    /// These providers with `org`'s own keys in place of the server's, called through `http`
+    /// (which refuses private addresses), each use noted in `used`.
+    pub(crate) fn with_own_keys(
+        &self,
+        org: OrgId,
+        keys: Vec<OwnEndpoint>,
+        http: &reqwest::Client,
+        used: &UsedKeys,
+    ) -> Self {
+        let mut providers = self.clone();
+        let transport = Transport { http: http.clone(), ..self.transport.clone() };
+        for own in keys {
+            let preset = preset(own.provider).expect("own keys are for presets");
+            let base = own.base.or_else(|| preset.default_base.map(|b| b.parse().expect("valid")));
+            let Some(base) = base else { continue };
+            let client = client(preset, base, Some(own.key), transport.clone());
+            let mut provider = Provider::new(preset.name, client, self.max_concurrency, self.retry);
+            provider.usage = Some((org, used.clone()));
+            providers.configured.insert(preset.name, provider);
+        }
+        providers
     }
 
     pub fn catalog(&self) -> &Catalog {

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use datasets::Dataset;
 use platform::{OrgId, Role, UserTx, tenancy};
 use prompts::{PromptId, PromptKind, PromptVersionId, placeholders::placeholders};
-use providers::{ModelEntry, ModelParams, Providers};
+use providers::{ModelEntry, ModelParams, Providers, Registry};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tracing::instrument;
@@ -104,12 +104,14 @@ impl Checked {
 pub(crate) async fn check(
     tx: &mut UserTx,
     org: OrgId,
-    providers: &Providers,
+    registry: &Registry,
     limits: &Limits,
     new: &NewRun,
     save_draft: bool,
 ) -> Result<Checked> {
     tenancy::require(tx, org, Role::Editor).await?;
+    // The organization's own provider keys count as configured.
+    let providers = &registry.for_org_in(tx, org).await?;
     let mut problems = Problems::default();
     let prompt = match (&new.draft_body, new.prompt) {
         (None, prompt) => load_generator(tx, org, prompt, &mut problems).await?,
@@ -204,12 +206,12 @@ pub(crate) async fn check_grading(
 pub async fn create(
     tx: &mut UserTx,
     org: OrgId,
-    providers: &Providers,
+    registry: &Registry,
     limits: &Limits,
     new: NewRun,
 ) -> Result<RunDetail> {
     let Checked { prompt, dataset, models, grader, expected_column, cells } =
-        check(tx, org, providers, limits, &new, true).await?;
+        check(tx, org, registry, limits, &new, true).await?;
     take_budget(tx, org, limits, cells).await?;
     let id = RunId::new();
     tracing::Span::current().record("run.id", tracing::field::display(id));

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use datasets::DatasetId;
 use platform::{OrgId, Role, UserTx, tenancy};
 use prompts::{PromptVersionId, placeholders};
-use providers::{ModelEntry, Providers};
+use providers::{ModelEntry, Registry};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -82,11 +82,11 @@ pub struct RunEstimate {
 pub async fn estimate(
     tx: &mut UserTx,
     org: OrgId,
-    providers: &Providers,
+    registry: &Registry,
     limits: &Limits,
     new: &NewRun,
 ) -> Result<RunEstimate> {
-    let checked = create::check(tx, org, providers, limits, new, false).await?;
+    let checked = create::check(tx, org, registry, limits, new, false).await?;
     let sample: Vec<Option<Map<String, Value>>> = match &checked.dataset {
         Some(dataset) => datasets::rows(tx, dataset.id, 0, SAMPLED_ROWS)
             .await?
@@ -219,11 +219,12 @@ pub struct Preview {
 pub async fn preview(
     tx: &mut UserTx,
     org: OrgId,
-    providers: &Providers,
+    registry: &Registry,
     limits: &Limits,
     request: &PreviewRequest,
 ) -> Result<Preview> {
     tenancy::require(tx, org, Role::Editor).await?;
+    let providers = registry.for_org_in(tx, org).await?;
     let invalid = |field: &str, message: String| {
         Error::Invalid(vec![Invalid { field: field.to_owned(), message }])
     };

@@ -10,7 +10,7 @@
 use chrono::{DateTime, Utc};
 use grading::{Check, ScoreScale};
 use platform::{UserTx, pagination::Page};
-use providers::Providers;
+use providers::Registry;
 use serde::Serialize;
 use tracing::instrument;
 use uuid::Uuid;
@@ -151,7 +151,7 @@ async fn read_passes(
 #[instrument(skip_all, fields(run.id = %run_id))]
 pub async fn regrade(
     tx: &mut UserTx,
-    providers: &Providers,
+    registry: &Registry,
     limits: &Limits,
     run_id: RunId,
     change: Regrade,
@@ -169,8 +169,9 @@ pub async fn regrade(
         return Err(Error::TooManyPasses { run_id, limit: MAX_PASSES_PER_RUN });
     }
     let checks = change.checks.unwrap_or_else(|| run.assertions.clone());
+    let providers = registry.for_org_in(tx, org).await?;
     let new_grader =
-        create::check_grading(tx, org, providers, &run, change.grader.as_ref(), &checks).await?;
+        create::check_grading(tx, org, &providers, &run, change.grader.as_ref(), &checks).await?;
     let grader = new_grader.or_else(|| run.grader.clone());
     if grader.is_none() && checks.is_empty() {
         return Err(Error::Invalid(vec![Invalid {

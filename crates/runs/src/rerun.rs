@@ -3,7 +3,7 @@
 //! optionally with another prompt version or other models.
 
 use prompts::PromptVersionId;
-use providers::Providers;
+use providers::Registry;
 use tracing::instrument;
 
 use crate::{
@@ -32,7 +32,7 @@ fn invalid(field: &str, message: &str) -> Error {
 #[instrument(skip_all, fields(run.parent = %parent))]
 pub async fn rerun(
     tx: &mut platform::UserTx,
-    providers: &Providers,
+    registry: &Registry,
     limits: &Limits,
     parent: RunId,
     change: Rerun,
@@ -99,5 +99,5 @@ pub async fn rerun(
         rows,
         draft_body: None,
     };
-    create::create(tx, run.run.org_id, providers, limits, new).await
+    create::create(tx, run.run.org_id, registry, limits, new).await
 }

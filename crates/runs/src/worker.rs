@@ -20,7 +20,7 @@ use std::{
 };
 
 use platform::{Db, OrgId};
-use providers::Providers;
+use providers::Registry;
 use tokio::sync::{Mutex, Notify, Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -80,7 +80,8 @@ enum Outcome {
 pub struct Worker {
     id: Uuid,
     db: Db,
-    providers: Arc<Providers>,
+    /// The providers each organization calls through (its own keys first).
+    providers: Registry,
     queue: Arc<Notify>,
     config: WorkerConfig,
     /// Runs' specs by (run, organization, grading pass).
@@ -93,12 +94,7 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn new(
-        db: Db,
-        providers: Arc<Providers>,
-        queue: Arc<Notify>,
-        config: WorkerConfig,
-    ) -> Arc<Self> {
+    pub fn new(db: Db, providers: Registry, queue: Arc<Notify>, config: WorkerConfig) -> Arc<Self> {
         Arc::new(Self {
             id: Uuid::new_v4(),
             db,

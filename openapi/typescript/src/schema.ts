@@ -310,7 +310,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the models runs can use, with prices. */
+        /**
+         * List the models runs can use, with prices, and whether the organization (`X-Org-Id`) can
+         *     call each now.
+         */
         get: operations["list_models"];
         put?: never;
         post?: never;
@@ -562,6 +565,49 @@ export interface paths {
         /** Promote a draft version to a normal one, which becomes current (editors). */
         post: operations["promote_prompt_version"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/provider-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organization's provider keys (admins): provider, last four characters, when made and
+         *     last used. Never the keys.
+         */
+        get: operations["list_provider_keys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/provider-keys/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Store the organization's key for a provider (admins), replacing the one it had: its runs,
+         *     grading and deployments call the provider with it from now on (other processes within
+         *     seconds), in preference to the server's key. 503 `provider_keys_disabled` when the server
+         *     has no `PROVIDER_KEYS_KEK`.
+         */
+        put: operations["put_provider_key"];
+        post?: never;
+        /** Delete the organization's key for a provider (admins): its calls use the server's key again. */
+        delete: operations["delete_provider_key"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1964,7 +2010,10 @@ export interface components {
             prices_as_of?: string | null;
             /** @example openai */
             provider: string;
-            /** @description Whether this server can call it now (its provider's key or URL is configured). */
+            /**
+             * @description Whether it can be called now for the organization: with the organization's own key for
+             *     its provider (`PUT /v1/provider-keys/{provider}`), or the server's key or URL.
+             */
             usable: boolean;
         };
         /**
@@ -2652,6 +2701,43 @@ export interface components {
             tags: string[];
             /** Format: date-time */
             updated_at: string;
+        };
+        /** @description A key of an organization, as shown: never the key itself. */
+        ProviderKey: {
+            /** @description Where calls go instead of the provider's own API, if set. */
+            base_url?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by?: string | null;
+            /**
+             * @description The key's last four characters.
+             * @example 3xYz
+             */
+            last4: string;
+            /**
+             * Format: date-time
+             * @description When a call last used it (to within a few seconds); null before.
+             */
+            last_used_at?: string | null;
+            /** @example openai */
+            provider: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A provider key to store. */
+        PutProviderKey: {
+            /**
+             * @description The provider's API key (up to 512 characters); stored encrypted, never returned.
+             * @example sk-...
+             */
+            api_key: string;
+            /**
+             * @description Call this OpenAI-compatible (or Anthropic) endpoint instead of the provider's own API: a
+             *     proxy or gateway. Not this machine, a private network or a metadata address.
+             * @example https://llm-proxy.example.com/v1
+             */
+            base_url?: string | null;
         };
         /** @description Calls a deployment takes per minute, across every process. */
         RateLimit: {
@@ -5050,7 +5136,10 @@ export interface operations {
     list_models: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The organization to act in (you must be a member); without it, your personal one. */
+                "X-Org-Id"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6938,6 +7027,248 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["VersionView"];
                 };
+            };
+            /** @description A path parameter is malformed (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_provider_keys: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The organization to act in (you must be a member); without it, your personal one. */
+                "X-Org-Id"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderKey"][];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_provider_key: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The organization to act in (you must be a member); without it, your personal one. */
+                "X-Org-Id"?: string | null;
+            };
+            path: {
+                /**
+                 * @description `openai`, `anthropic`, `groq`, `cerebras`, `openrouter` or `together`.
+                 * @example openai
+                 */
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutProviderKey"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderKey"];
+                };
+            };
+            /** @description Malformed JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired token (`missing_token`, `invalid_token`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A token of another role, such as the anon key (`forbidden_role`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid (`validation_failed`, with `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected failure; quote the `request_id` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Supabase Auth is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_provider_key: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The organization to act in (you must be a member); without it, your personal one. */
+                "X-Org-Id"?: string | null;
+            };
+            path: {
+                /**
+                 * @description `openai`, `anthropic`, `groq`, `cerebras`, `openrouter` or `together`.
+                 * @example openai
+                 */
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description A path parameter is malformed (`invalid_path`) */
             400: {

@@ -293,6 +293,25 @@ test("the refinement loop: render, estimate a draft, run it, re-run the failures
   assert.deepEqual(drafts.data!.items.map((v) => [v.version, v.draft]), [[2, true], [1, false]]);
 });
 
+test("an organization's own provider key: stored, listed without the key, and its models usable", async () => {
+  const provider = { path: { provider: "anthropic" } };
+  const haiku = async () => {
+    const models = await alice.GET("/v1/models");
+    return models.data!.items.find((m) => m.model === "claude-3-5-haiku-latest")!.usable;
+  };
+  assert.equal(await haiku(), false, "the dev server has no Anthropic key");
+  const stored = await alice.PUT("/v1/provider-keys/{provider}", { params: provider, body: { api_key: "sk-ant-test-9876" } });
+  assert.equal(stored.response.status, 200, JSON.stringify(stored.error));
+  assert.equal(stored.data!.last4, "9876");
+  const listed = await alice.GET("/v1/provider-keys");
+  assert.deepEqual(listed.data!.map((k) => [k.provider, k.last4]), [["anthropic", "9876"]]);
+  assert.ok(!JSON.stringify(listed.data).includes("sk-ant"), "never the key");
+  assert.equal(await haiku(), true);
+  const removed = await alice.DELETE("/v1/provider-keys/{provider}", { params: provider });
+  assert.equal(removed.response.status, 204);
+  assert.equal(await haiku(), false);
+});
+
 test("errors come back typed as problems", async () => {
   const invalid = await alice.POST("/v1/prompts", { body: { name: " ", kind: "generator", body: "x" } });
   assert.equal(invalid.response.status, 422);

@@ -6,7 +6,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{error::ApiResult, extract::Reader, state::AppState};
+use crate::{
+    error::ApiResult,
+    extract::{ActingOrg, OrgHeader, Reader},
+    state::AppState,
+};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_models))
@@ -29,7 +33,8 @@ pub struct ModelView {
     pub output_per_mtok: f64,
     /// When the prices were taken from the provider's price list.
     pub prices_as_of: Option<NaiveDate>,
-    /// Whether this server can call it now (its provider's key or URL is configured).
+    /// Whether it can be called now for the organization: with the organization's own key for
+    /// its provider (`PUT /v1/provider-keys/{provider}`), or the server's key or URL.
     pub usable: bool,
 }
 
@@ -40,16 +45,25 @@ pub struct ModelsView {
     pub items: Vec<ModelView>,
 }
 
-/// List the models runs can use, with prices.
-#[utoipa::path(get, path = "/models", tag = "runs", responses((status = 200, body = ModelsView)))]
-pub async fn list_models(state: AppState, _: Reader) -> ApiResult<Json<ModelsView>> {
-    let items = state
-        .providers
+/// List the models runs can use, with prices, and whether the organization (`X-Org-Id`) can
+/// call each now.
+#[utoipa::path(get, path = "/models", tag = "runs", params(OrgHeader),
+    responses((status = 200, body = ModelsView)))]
+pub async fn list_models(
+    state: AppState,
+    Reader(user): Reader,
+    ActingOrg(org): ActingOrg,
+) -> ApiResult<Json<ModelsView>> {
+    let own = state
+        .as_user(&user, async |tx| providers::own_keys::providers_with_keys(tx, org).await)
+        .await?;
+    let server = state.providers.server();
+    let items = server
         .catalog()
         .models()
         .iter()
         .map(|m| ModelView {
-            usable: state.providers.is_configured(&m.provider),
+            usable: server.is_configured(&m.provider) || own.contains(&m.provider),
             provider: m.provider.clone(),
             model: m.model.clone(),
             label: m.label.clone(),

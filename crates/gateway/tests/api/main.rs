@@ -12,6 +12,7 @@ mod health;
 mod openapi;
 mod orgs;
 mod prompts;
+mod provider_keys;
 mod refinement;
 mod regrading;
 mod runs;

@@ -164,6 +164,11 @@ impl TestApp {
         self.state.db.pool().close().await;
     }
 
+    /// The providers each organization calls through (to write down their use at once).
+    pub fn providers(&self) -> &providers::Registry {
+        &self.state.providers
+    }
+
     /// Starts this app's worker (for tests that queue work first); it stops with the app.
     pub fn start_worker(&self) {
         let stop = CancellationToken::new();

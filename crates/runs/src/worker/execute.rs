@@ -17,7 +17,7 @@ use grading::{CheckResult, CompiledCheck, ScoreScale, parse_verdict};
 use platform::OrgId;
 use prompts::placeholders::RenderError;
 use providers::{
-    ChatRequest, ChatResponse, ModelParams, ModelProblem, ProviderError,
+    ChatRequest, ChatResponse, ModelParams, ModelProblem, ProviderError, Providers,
     cache::{self, CachedAnswer},
     cost_usd,
 };
@@ -304,7 +304,8 @@ impl Worker {
                 return Some(CellResult::failed(cell.id, ErrorKind::PromptTooLarge, message));
             }
         };
-        let Some(provider) = self.providers.get(&model.provider) else {
+        let providers = self.providers_of(cell.org_id).await?;
+        let Some(provider) = providers.get(&model.provider) else {
             let message = format!("provider `{}` is not configured on this worker", model.provider);
             return Some(CellResult::failed(cell.id, ErrorKind::Unavailable, message));
         };
@@ -357,7 +358,7 @@ impl Worker {
                     });
                 }
                 let (output, truncated) = bounded(response.text, max_output);
-                result.graded = self.grade(&entry, row, &request.user, &output).await;
+                result.graded = self.grade(&providers, &entry, row, &request.user, &output).await;
                 result.generation = Generation {
                     output: Some(output),
                     output_truncated: truncated,
@@ -379,6 +380,19 @@ impl Worker {
         result.generation.rendered_system = request.system;
         result.generation.rendered_prompt = Some(request.user);
         Some(result)
+    }
+
+    /// The providers `org` calls through; `None` (nothing to write: the lease runs out and the
+    /// work is claimed again) while its keys cannot be read.
+    async fn providers_of(&self, org: OrgId) -> Option<Arc<Providers>> {
+        match self.providers.for_org(org).await {
+            Ok(providers) => Some(providers),
+            Err(error) => {
+                let error = platform::db::describe(&error);
+                tracing::warn!(%error, org.id = %org, "could not read the organization's provider keys");
+                None
+            }
+        }
     }
 
     /// The cached answer for `key` in `org`, and how long finding it took. A cache that cannot
@@ -422,9 +436,10 @@ impl Worker {
             }
             (Ok(_), Err(problem)) => failed(&problem),
             (Ok(_), Ok(row)) => {
+                let providers = self.providers_of(job.org_id).await?;
                 let input = job.input.unwrap_or_default();
                 let output = job.output.unwrap_or_default();
-                self.grade(&entry, Arc::new(row), &input, &output).await
+                self.grade(&providers, &entry, Arc::new(row), &input, &output).await
             }
         };
         Some(GradeResult { pass_id: job.pass_id, cell_id: job.cell_id, graded })
@@ -435,6 +450,7 @@ impl Worker {
     /// already failed), never a silent fail.
     async fn grade(
         &self,
+        providers: &Providers,
         entry: &Arc<SpecEntry>,
         row: Arc<Option<Map<String, Value>>>,
         input: &str,
@@ -458,9 +474,9 @@ impl Worker {
             )
         };
         let judged = match &spec.grader {
-            Some(grader) => {
-                Some(self.judge(spec, grader, row.as_ref().as_ref(), input, output).await)
-            }
+            Some(grader) => Some(
+                self.judge(providers, spec, grader, row.as_ref().as_ref(), input, output).await,
+            ),
             None => None,
         };
         let checks_pass = checks.as_ref().map(|all| all.iter().all(|c| c.passed));
@@ -475,6 +491,7 @@ impl Worker {
 
     async fn judge(
         &self,
+        providers: &Providers,
         spec: &RunSpec,
         grader: &GraderSnapshot,
         row: Option<&Map<String, Value>>,
@@ -502,7 +519,7 @@ impl Worker {
             Ok(prompt) => prompt,
             Err(problem) => return error(problem.to_string()),
         };
-        let Some(provider) = self.providers.get(&grader.provider) else {
+        let Some(provider) = providers.get(&grader.provider) else {
             return error(format!(
                 "provider `{}` is not configured on this worker",
                 grader.provider
@@ -660,7 +677,7 @@ impl Worker {
     /// A model this server may call, with parameters in range. An unconfigured provider is
     /// reported when the cell runs (`unavailable`): another worker may have its key.
     fn check_model(&self, provider: &str, model: &str, params: &ModelParams) -> Result<(), String> {
-        match self.providers.resolve(provider, model) {
+        match self.providers.server().resolve(provider, model) {
             Ok(_) | Err(ModelProblem::NotConfigured { .. }) => {}
             Err(problem) => return Err(problem.to_string()),
         }

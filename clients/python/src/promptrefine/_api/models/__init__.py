@@ -123,6 +123,8 @@ from .prompt_detail_view import PromptDetailView
 from .prompt_kind import PromptKind
 from .prompt_spend import PromptSpend
 from .prompt_view import PromptView
+from .provider_key import ProviderKey
+from .put_provider_key import PutProviderKey
 from .rate_limit import RateLimit
 from .regrade_request import RegradeRequest
 from .render_model import RenderModel
@@ -284,6 +286,8 @@ __all__ = (
     "PromptKind",
     "PromptSpend",
     "PromptView",
+    "ProviderKey",
+    "PutProviderKey",
     "RateLimit",
     "RegradeRequest",
     "RenderModel",

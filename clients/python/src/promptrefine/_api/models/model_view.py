@@ -22,7 +22,8 @@ class ModelView:
         model (str):  Example: gpt-4o-mini.
         output_per_mtok (float): USD per million output tokens. Example: 0.6.
         provider (str):  Example: openai.
-        usable (bool): Whether this server can call it now (its provider's key or URL is configured).
+        usable (bool): Whether it can be called now for the organization: with the organization's own key for
+            its provider (`PUT /v1/provider-keys/{provider}`), or the server's key or URL.
         prices_as_of (datetime.date | None | Unset): When the prices were taken from the provider's price list.
     """
 

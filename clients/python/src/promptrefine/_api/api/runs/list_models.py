@@ -1,5 +1,6 @@
 from http import HTTPStatus
 from typing import Any
+from uuid import UUID
 
 import httpx
 
@@ -7,16 +8,23 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.models_view import ModelsView
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs() -> dict[str, Any]:
+def _get_kwargs(
+    *,
+    x_org_id: None | Unset | UUID = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_org_id, Unset):
+        headers["X-Org-Id"] = x_org_id
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/models",
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -68,8 +76,13 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
+    x_org_id: None | Unset | UUID = UNSET,
 ) -> Response[ModelsView | Problem]:
-    """List the models runs can use, with prices.
+    """List the models runs can use, with prices, and whether the organization (`X-Org-Id`) can
+    call each now.
+
+    Args:
+        x_org_id (None | Unset | UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -79,7 +92,9 @@ def sync_detailed(
         Response[ModelsView | Problem]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        x_org_id=x_org_id,
+    )
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -91,8 +106,13 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
+    x_org_id: None | Unset | UUID = UNSET,
 ) -> ModelsView | Problem | None:
-    """List the models runs can use, with prices.
+    """List the models runs can use, with prices, and whether the organization (`X-Org-Id`) can
+    call each now.
+
+    Args:
+        x_org_id (None | Unset | UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -104,14 +124,20 @@ def sync(
 
     return sync_detailed(
         client=client,
+        x_org_id=x_org_id,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
+    x_org_id: None | Unset | UUID = UNSET,
 ) -> Response[ModelsView | Problem]:
-    """List the models runs can use, with prices.
+    """List the models runs can use, with prices, and whether the organization (`X-Org-Id`) can
+    call each now.
+
+    Args:
+        x_org_id (None | Unset | UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -121,7 +147,9 @@ async def asyncio_detailed(
         Response[ModelsView | Problem]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        x_org_id=x_org_id,
+    )
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -131,8 +159,13 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
+    x_org_id: None | Unset | UUID = UNSET,
 ) -> ModelsView | Problem | None:
-    """List the models runs can use, with prices.
+    """List the models runs can use, with prices, and whether the organization (`X-Org-Id`) can
+    call each now.
+
+    Args:
+        x_org_id (None | Unset | UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -145,5 +178,6 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            x_org_id=x_org_id,
         )
     ).parsed

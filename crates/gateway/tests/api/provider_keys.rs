@@ -81,7 +81,7 @@ async fn cell_output(app: &TestApp, user: TestUser, run: &Value) -> Value {
 #[tokio::test]
 async fn an_organizations_own_key_is_sealed_never_shown_and_used_for_its_calls_stub_provider() {
     let stub = MockServer::start().await;
-    answers_with(&stub, "sk-org-a-secret-1234", "with A's key", 1).await;
+    answers_with(&stub, "sk-org-a-secret-1234", "with A's key", 2).await;
     answers_with(&stub, "sk-server", "with the server's key", 2).await;
     let app = app_with_server_key(&stub).await;
 
@@ -104,6 +104,23 @@ async fn an_organizations_own_key_is_sealed_never_shown_and_used_for_its_calls_s
     assert_eq!(
         cell_output(&app, USER_B, &openai_run(&app, USER_B).await).await,
         "with the server's key"
+    );
+
+    // A deployment of A calls with A's key too.
+    let prompt = app.create_prompt(USER_A, "Say {{word}}").await;
+    let deployed = app
+        .post(
+            "/v1/deployments",
+            USER_A,
+            &json!({"name": "Say", "slug": "say", "prompt_id": id(&prompt),
+                    "model": {"provider": "openai", "model": "gpt-4o-mini"}}),
+        )
+        .await;
+    assert_eq!(deployed.status, StatusCode::CREATED, "{:?}", deployed.body);
+    let executed = app.post("/v1/execute/say", USER_A, &json!({"variables": {"word": "hi"}})).await;
+    assert_eq!(
+        (executed.status, &executed.body["output"]),
+        (StatusCode::OK, &json!("with A's key"))
     );
 
     // Stored sealed: the database holds no trace of the key.
@@ -154,7 +171,7 @@ async fn a_provider_the_server_has_no_key_for_is_usable_with_the_organizations_o
     let prompt = app.create_prompt(USER_A, "Hi").await;
     let run = json!({"prompt_id": id(&prompt),
                      "models": [{"provider": "anthropic", "model": "claude-3-5-haiku-latest"}]});
-    let refused = app.post("/v1/runs", USER_A, &run).await;
+    let refused = app.post("/v1/runs?dry_run=true", USER_A, &run).await;
     assert_eq!(
         (refused.status, refused.error_fields()),
         (StatusCode::UNPROCESSABLE_ENTITY, vec!["models[0]"])
@@ -164,11 +181,12 @@ async fn a_provider_the_server_has_no_key_for_is_usable_with_the_organizations_o
     assert_eq!(stored.status, StatusCode::OK, "{:?}", stored.body);
     assert!(usable(USER_A).await, "A's key makes Anthropic usable for A");
     assert!(!usable(USER_B).await, "and for A only");
-    let accepted = app.post("/v1/runs", USER_A, &run).await;
-    assert_eq!(accepted.status, StatusCode::ACCEPTED, "{:?}", accepted.body);
+    // Checked as a run would be, without creating one (that would call Anthropic).
+    let accepted = app.post("/v1/runs?dry_run=true", USER_A, &run).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{:?}", accepted.body);
     let theirs = app
         .post(
-            "/v1/runs",
+            "/v1/runs?dry_run=true",
             USER_B,
             &json!({
         "prompt_id": id(&app.create_prompt(USER_B, "Hi").await),

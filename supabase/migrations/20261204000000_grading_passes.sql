@@ -165,20 +165,23 @@ begin
     where g.pass_id = picked.pass_id and g.cell_id = picked.cell_id
     returning g.pass_id, g.cell_id, g.run_id, g.org_id
   )
-  select 'grade', claimed.cell_id, claimed.run_id, c.run_model_id, claimed.org_id, p.number,
-         d.values::text, claimed.pass_id, c.rendered_prompt, c.output
+  -- Left joins: every claimed job comes back to its worker, whatever else changes meanwhile.
+  select 'grade', claimed.cell_id, claimed.run_id, c.run_model_id, claimed.org_id,
+         coalesce(p.number, 1), d.values::text, claimed.pass_id, c.rendered_prompt, c.output
   from claimed
-  join public.grading_pass p on p.id = claimed.pass_id
-  join public.run_cell c on c.id = claimed.cell_id
-  join public.run r on r.id = claimed.run_id
+  left join public.grading_pass p on p.id = claimed.pass_id
+  left join public.run_cell c on c.id = claimed.cell_id
+  left join public.run r on r.id = claimed.run_id
   left join public.dataset_row d on d.dataset_id = r.dataset_id and d.row_index = c.row_index;
   get diagnostics grades = row_count;
 
+  -- Every claimed cell comes back (a join could drop one, leaving it claimed until its lease
+  -- expires): the run's pass is looked up beside it.
   return query
   select 'generate', w.cell_id, w.cell_run_id, w.cell_run_model_id, w.cell_org_id,
-         r.grading_pass, w.row_values, null::uuid, null::text, null::text
-  from public.claim_run_cells(worker, wanted - grades, lease_seconds) w
-  join public.run r on r.id = w.cell_run_id;
+         coalesce((select r.grading_pass from public.run r where r.id = w.cell_run_id), 1),
+         w.row_values, null::uuid, null::text, null::text
+  from public.claim_run_cells(worker, wanted - grades, lease_seconds) w;
 end
 $$;
 

@@ -57,7 +57,8 @@ struct WorkRow {
     kind: String,
     cell_id: CellId,
     run_id: RunId,
-    run_model_id: RunModelId,
+    /// Always there for a cell; a grading job's cell may be gone (deleted meanwhile).
+    run_model_id: Option<RunModelId>,
     org_id: OrgId,
     grading_pass: i32,
     row_values: Option<String>,
@@ -82,7 +83,8 @@ impl From<WorkRow> for Work {
             _ => Self::Generate(Claimed {
                 id: row.cell_id,
                 run_id: row.run_id,
-                run_model_id: row.run_model_id,
+                // (A model that is none of the run's fails the cell, saying so.)
+                run_model_id: row.run_model_id.unwrap_or_default(),
                 org_id: row.org_id,
                 grading_pass: row.grading_pass,
                 row: row.row_values,

@@ -205,11 +205,15 @@ impl Db {
     /// Its commit does not wait for the disk (`synchronous_commit = off`): a database crash can
     /// lose the last few milliseconds of such commits, which background work is built to redo
     /// (a lost result is a cell whose lease expires and is run again), and in exchange every
-    /// claim and result write skips an fsync.
+    /// claim and result write skips an fsync. Nor does it compile queries (`jit = off`): the
+    /// workers' statements are short and frequent, and a compile costs more than they do.
     pub async fn begin_service(&self) -> Result<ServiceTx, sqlx::Error> {
         let tx = self
             .pool
-            .begin_with("begin; set local role service_role; set local synchronous_commit = off")
+            .begin_with(
+                "begin; set local role service_role; set local synchronous_commit = off; \
+                 set local jit = off",
+            )
             .await?;
         Ok(ServiceTx { tx })
     }

@@ -134,10 +134,13 @@ pub async fn put(
         chars[chars.len().saturating_sub(4)..].iter().collect()
     };
     let sealed = keyring.seal(org, provider, &new.api_key);
-    let updated: Option<ProviderKey> = sqlx::query_as(&format!(
-        "update public.provider_key
-         set kek_id = $3, nonce = $4, ciphertext = $5, last4 = $6, base_url = $7, updated_at = now()
-         where org_id = $1 and provider = $2
+    let stored: ProviderKey = sqlx::query_as(&format!(
+        "insert into public.provider_key (org_id, provider, kek_id, nonce, ciphertext, last4,
+           base_url)
+         values ($1, $2, $3, $4, $5, $6, $7)
+         on conflict (org_id, provider) do update set
+           kek_id = excluded.kek_id, nonce = excluded.nonce, ciphertext = excluded.ciphertext,
+           last4 = excluded.last4, base_url = excluded.base_url, updated_at = now()
          returning {KEY_COLUMNS}"
     ))
     .bind(org)
@@ -147,28 +150,8 @@ pub async fn put(
     .bind(&sealed.ciphertext)
     .bind(&last4)
     .bind(&new.base_url)
-    .fetch_optional(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
-    let stored = match updated {
-        Some(key) => key,
-        None => {
-            sqlx::query_as(&format!(
-                "insert into public.provider_key (org_id, provider, kek_id, nonce, ciphertext,
-                   last4, base_url)
-                 values ($1, $2, $3, $4, $5, $6, $7)
-                 returning {KEY_COLUMNS}"
-            ))
-            .bind(org)
-            .bind(provider)
-            .bind(&sealed.kek_id)
-            .bind(&sealed.nonce)
-            .bind(&sealed.ciphertext)
-            .bind(&last4)
-            .bind(&new.base_url)
-            .fetch_one(&mut **tx)
-            .await?
-        }
-    };
     tracing::info!("stored the organization's {provider} key");
     Ok(stored)
 }

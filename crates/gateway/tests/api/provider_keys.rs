@@ -133,6 +133,17 @@ async fn an_organizations_own_key_is_sealed_never_shown_and_used_for_its_calls_s
     assert!(!ciphertext.windows(6).any(|w| w == b"secret"));
     assert_eq!(kek_id, providers::keyring::Keyring::new(&KEK, &[]).current_id());
 
+    // Replaced: still one key, the new one.
+    let again = put_key(
+        &app,
+        USER_A,
+        "openai",
+        &json!({"api_key": "sk-org-a-secret-5678", "base_url": format!("{}/v1", stub.uri())}),
+    )
+    .await;
+    assert_eq!((again.status, &again.body["last4"]), (StatusCode::OK, &json!("5678")));
+    assert_eq!(app.count("provider_key").await, 1);
+
     // The list shows it, and when it was last used.
     app.providers().flush_usage().await.unwrap();
     let listed = app.get("/v1/provider-keys", USER_A).await;

@@ -51,11 +51,11 @@ impl Worker {
             return;
         }
         let rows: Vec<Value> = results.iter_mut().map(GradeResult::row).collect();
-        if self.write_grades(Value::Array(rows.clone())).await.is_ok() {
+        if self.write_grades(&rows).await.is_ok() {
             return;
         }
-        for (row, result) in rows.into_iter().zip(results.iter()) {
-            if let Err(error) = self.write_grades(Value::Array(vec![row])).await {
+        for (row, result) in rows.iter().zip(results.iter()) {
+            if let Err(error) = self.write_grades(std::slice::from_ref(row)).await {
                 let error = platform::db::describe(&error);
                 tracing::warn!(%error, cell.id = %result.cell_id, "could not write a grade; its job will be claimed again");
             }
@@ -64,7 +64,7 @@ impl Worker {
 
     /// Writes grades whose job this worker still holds, to the pass and to the cells (a job
     /// being graded is always of its run's latest pass: see the migration).
-    async fn write_grades(&self, rows: Value) -> Result<(), sqlx::Error> {
+    async fn write_grades(&self, rows: &[Value]) -> Result<(), sqlx::Error> {
         let mut tx = self.db.begin_service().await?;
         sqlx::query(
             "with done as (
@@ -97,7 +97,7 @@ impl Worker {
              where c.id = d.cell_id",
         )
         .bind(self.id)
-        .bind(rows)
+        .bind(sqlx::types::Json(rows))
         .execute(&mut *tx)
         .await?;
         tx.commit().await

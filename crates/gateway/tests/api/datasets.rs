@@ -57,6 +57,18 @@ async fn each_format_becomes_rows_metadata_and_the_original_file() {
         let dataset = &response.body;
         let id = dataset["id"].as_str().unwrap();
         assert_eq!(response.header("location"), Some(format!("/v1/datasets/{id}").as_str()));
+        // Copied in as service_role, each row still belongs to the uploader's organization.
+        let mut admin = app.test_db.superuser().await;
+        let owned: i64 = sqlx::query_scalar(
+            "select count(*) from public.dataset_row
+             where dataset_id = $1::uuid and org_id = $2::uuid and created_by = $2::uuid",
+        )
+        .bind(id)
+        .bind(USER_A.id.to_string())
+        .fetch_one(&mut admin)
+        .await
+        .unwrap();
+        assert_eq!(owned, 2, "{file_name}");
         assert_eq!(dataset["name"], "questions");
         assert_eq!(dataset["source_filename"], file_name);
         assert_eq!(dataset["format"], format);

@@ -276,8 +276,18 @@ struct OwnKeys {
     keyring: Arc<Keyring>,
     /// Calls with own keys go through this client: no private addresses, no redirects.
     http: reqwest::Client,
-    orgs: Mutex<HashMap<OrgId, (Instant, Arc<Providers>)>>,
+    orgs: Mutex<HashMap<OrgId, Cached>>,
     used: UsedKeys,
+}
+
+/// An organization's providers, when they were read, and the keys they were made of (each key's
+/// provider and nonce, which a new sealing changes): unchanged keys keep their providers, and so
+/// the bound on each provider's requests in flight.
+#[derive(Debug, Clone)]
+struct Cached {
+    read: Instant,
+    keys: Vec<(String, Vec<u8>, Option<String>)>,
+    providers: Arc<Providers>,
 }
 
 impl Registry {
@@ -352,9 +362,8 @@ impl Registry {
 
     /// `org`'s providers, if read recently enough.
     fn fresh(&self, org: OrgId) -> Option<Arc<Providers>> {
-        let own = self.own.as_ref()?;
-        let (read, providers) = own.cached(org)?;
-        (read.elapsed() < REFRESH).then_some(providers)
+        let cached = self.own.as_ref()?.cached(org)?;
+        (cached.read.elapsed() < REFRESH).then_some(cached.providers)
     }
 
     /// Reads `org`'s keys and makes its providers. A key that does not open is logged and
@@ -379,6 +388,14 @@ impl Registry {
         .bind(org)
         .fetch_all(&mut *conn)
         .await?;
+        let fingerprint: Vec<(String, Vec<u8>, Option<String>)> = rows
+            .iter()
+            .map(|row| (row.provider.clone(), row.sealed.nonce.clone(), row.base_url.clone()))
+            .collect();
+        if let Some(cached) = own.cached(org).filter(|cached| cached.keys == fingerprint) {
+            own.remember(org, Cached { read: Instant::now(), ..cached.clone() });
+            return Ok(cached.providers);
+        }
         let keys: Vec<OwnEndpoint> = rows
             .into_iter()
             .filter_map(|row| {
@@ -397,12 +414,9 @@ impl Registry {
         } else {
             Arc::new(self.server.with_own_keys(org, keys, &own.http, &own.used))
         };
-        let mut orgs = own.orgs.lock().unwrap_or_else(PoisonError::into_inner);
-        // Bounded: a long-lived worker sees many organizations; rereading one is cheap.
-        if orgs.len() >= 1024 {
-            orgs.clear();
-        }
-        orgs.insert(org, (Instant::now(), providers.clone()));
+        let cached =
+            Cached { read: Instant::now(), keys: fingerprint, providers: providers.clone() };
+        own.remember(org, cached);
         Ok(providers)
     }
 
@@ -415,8 +429,17 @@ impl Registry {
 }
 
 impl OwnKeys {
-    fn cached(&self, org: OrgId) -> Option<(Instant, Arc<Providers>)> {
+    fn cached(&self, org: OrgId) -> Option<Cached> {
         self.orgs.lock().unwrap_or_else(PoisonError::into_inner).get(&org).cloned()
+    }
+
+    fn remember(&self, org: OrgId, cached: Cached) {
+        let mut orgs = self.orgs.lock().unwrap_or_else(PoisonError::into_inner);
+        // Bounded: a long-lived worker sees many organizations; rereading one is cheap.
+        if orgs.len() >= 1024 && !orgs.contains_key(&org) {
+            orgs.clear();
+        }
+        orgs.insert(org, cached);
     }
 }
 

@@ -21,9 +21,7 @@ pub use catalog::{Catalog, CatalogError, ModelEntry, cost_usd};
 pub use mock::Mock;
 pub use openai::OpenAiCompatible;
 pub use own_keys::Registry;
-pub use registry::{
-    Attempted, Endpoint, MOCK, ModelProblem, Provider, Providers, ProvidersConfig, accepts_own_key,
-};
+pub use registry::{Attempted, Endpoint, MOCK, ModelProblem, Provider, Providers, ProvidersConfig};
 pub use retry::RetryPolicy;
 use serde::{Deserialize, Serialize};
 pub use stream::Deltas;

@@ -292,7 +292,7 @@ struct Cached {
 
 impl Registry {
     /// The server's providers only: no organization has keys of its own.
-    pub fn server_only(server: Arc<Providers>) -> Self {
+    fn server_only(server: Arc<Providers>) -> Self {
         Self { server, own: None }
     }
 

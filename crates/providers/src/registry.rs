@@ -249,11 +249,6 @@ impl Provider {
         }
     }
 
-    /// Whether this is an organization's own key rather than the server's.
-    pub fn is_own_key(&self) -> bool {
-        self.usage.is_some()
-    }
-
     /// Calls the model, retrying what is worth retrying. A permit is held only during an
     /// attempt, never while waiting to retry.
     pub async fn call(
@@ -351,7 +346,7 @@ pub(crate) struct OwnEndpoint {
 }
 
 /// The hosted providers an organization may bring its own key for.
-pub fn accepts_own_key(provider: &str) -> Option<&'static str> {
+pub(crate) fn accepts_own_key(provider: &str) -> Option<&'static str> {
     preset(provider).filter(|p| p.needs_key).map(|p| p.name)
 }
 

@@ -139,12 +139,7 @@ pub(crate) async fn check(
     }
     let models = resolve_models(providers, new, &mut problems);
     let expected_column = expected_column(new, dataset.as_ref(), &mut problems);
-    for (i, check) in new.grading.checks.iter().enumerate() {
-        let names: Vec<&str> = inputs.names.iter().copied().collect();
-        if let Err(message) = check.compile(&names) {
-            problems.add(&format!("assertions[{i}]"), message);
-        }
-    }
+    check_assertions(&new.grading.checks, &inputs, &mut problems);
     let grader = match &new.grader {
         Some(grader) => {
             let has_expected = expected_column.is_some();
@@ -183,12 +178,7 @@ pub(crate) async fn check_grading(
         None => None,
     };
     let inputs = Inputs::new(dataset.as_ref(), &run.variables);
-    let names: Vec<&str> = inputs.names.iter().copied().collect();
-    for (i, check) in checks.iter().enumerate() {
-        if let Err(message) = check.compile(&names) {
-            problems.add(&format!("assertions[{i}]"), message);
-        }
-    }
+    check_assertions(checks, &inputs, &mut problems);
     let grader = match grader {
         Some(grader) => {
             let found = load_prompt(tx, org, grader.prompt).await?;
@@ -302,6 +292,16 @@ fn check_placeholders(
         ),
         (None, None) => problems.add("variables", format!("placeholders without a value: {list}")),
         (None, Some(_)) => {} // the dataset itself is already reported
+    }
+}
+
+/// Each assertion compiles against the names a row can fill.
+fn check_assertions(checks: &[grading::Check], inputs: &Inputs<'_>, problems: &mut Problems) {
+    let names: Vec<&str> = inputs.names.iter().copied().collect();
+    for (i, check) in checks.iter().enumerate() {
+        if let Err(message) = check.compile(&names) {
+            problems.add(&format!("assertions[{i}]"), message);
+        }
     }
 }
 

@@ -118,8 +118,12 @@ async fn a_worker_killed_mid_run_loses_no_cell_and_no_cell_gets_two_results() {
     loop {
         let note = tokio::time::timeout(LONG, listener.recv()).await.expect("progress").unwrap();
         let event: Value = serde_json::from_str(note.payload()).unwrap();
-        if event["kind"] == "cell" && event["status"] == "succeeded" {
-            *results.entry(event["cell_id"].as_str().unwrap().to_owned()).or_default() += 1;
+        if event["kind"] == "cells" {
+            for cell in event["cells"].as_array().unwrap() {
+                if cell[1] == "succeeded" {
+                    *results.entry(cell[0].as_str().unwrap().to_owned()).or_default() += 1;
+                }
+            }
         }
         if !killed && results.len() >= 16 {
             first.signal("KILL");

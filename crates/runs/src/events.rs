@@ -17,9 +17,30 @@ const EVENTS_CHANNEL: &str = "run_events";
 /// How many events a slow follower may fall behind before it is told to resynchronise.
 const BUFFER: usize = 4096;
 
-/// A change, as the triggers announce it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// A notification on `run_events`, as the triggers write it: the cells of one run whose status
+/// one statement changed (up to 100), or a run's own status change.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
+enum Notification {
+    Cells { run_id: RunId, cells: Vec<(CellId, CellStatus)> },
+    Run { run_id: RunId, status: RunStatus },
+}
+
+impl Notification {
+    /// The changes it announces, one by one.
+    fn into_changes(self) -> Vec<Announced> {
+        match self {
+            Self::Cells { run_id, cells } => cells
+                .into_iter()
+                .map(|(cell_id, status)| Announced::Cell { run_id, cell_id, status })
+                .collect(),
+            Self::Run { run_id, status } => vec![Announced::Run { run_id, status }],
+        }
+    }
+}
+
+/// One announced change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Announced {
     Cell { run_id: RunId, cell_id: CellId, status: CellStatus },
     Run { run_id: RunId, status: RunStatus },
@@ -148,9 +169,13 @@ async fn listen(
         match received {
             Ok(Some(notification)) if notification.channel() == QUEUE_CHANNEL => queue.notify_one(),
             Ok(Some(notification)) => {
-                match serde_json::from_str::<Announced>(notification.payload()) {
-                    // No followers is fine.
-                    Ok(event) => drop(events.send(Broadcast::Announced(event))),
+                match serde_json::from_str::<Notification>(notification.payload()) {
+                    Ok(notification) => {
+                        for change in notification.into_changes() {
+                            // No followers is fine.
+                            drop(events.send(Broadcast::Announced(change)));
+                        }
+                    }
                     Err(error) => tracing::warn!(%error, "unreadable run event"),
                 }
             }
@@ -176,19 +201,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn announcements_read_as_typed_changes() {
-        let cell: Announced = serde_json::from_str(
-            r#"{"kind": "cell", "run_id": "00000000-0000-0000-0000-000000000001",
-                "cell_id": "00000000-0000-0000-0000-000000000002", "status": "succeeded"}"#,
-        )
+    fn notifications_read_as_typed_changes_one_by_one() {
+        let run_id: RunId = "00000000-0000-0000-0000-000000000001".parse().unwrap();
+        let (first, second): (CellId, CellId) = (
+            "00000000-0000-0000-0000-000000000002".parse().unwrap(),
+            "00000000-0000-0000-0000-000000000003".parse().unwrap(),
+        );
+        let cells: Notification = serde_json::from_str(&format!(
+            r#"{{"kind": "cells", "run_id": "{run_id}",
+                "cells": [["{first}", "succeeded"], ["{second}", "running"]]}}"#
+        ))
         .unwrap();
-        assert!(matches!(cell, Announced::Cell { status: CellStatus::Succeeded, .. }));
-        let run: Announced = serde_json::from_str(
-            r#"{"kind": "run", "run_id": "00000000-0000-0000-0000-000000000001",
-                "cell_id": null, "status": "completed"}"#,
-        )
+        assert_eq!(
+            cells.into_changes(),
+            [
+                Announced::Cell { run_id, cell_id: first, status: CellStatus::Succeeded },
+                Announced::Cell { run_id, cell_id: second, status: CellStatus::Running },
+            ]
+        );
+        let run: Notification = serde_json::from_str(&format!(
+            r#"{{"kind": "run", "run_id": "{run_id}", "cell_id": null, "status": "completed"}}"#
+        ))
         .unwrap();
-        assert!(matches!(run, Announced::Run { status: RunStatus::Completed, .. }));
+        assert_eq!(run.into_changes(), [Announced::Run { run_id, status: RunStatus::Completed }]);
     }
 
     #[tokio::test]

@@ -4,7 +4,7 @@
 //! others: a failed batch is written again cell by cell, and a cell whose own write fails for
 //! something in its data (not because the database is away) is failed with `internal`.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use platform::db::{DbFailure, classify};
 use providers::cache;
@@ -16,12 +16,30 @@ use crate::{CellId, ErrorKind, RunId};
 
 /// Results written per statement, at most.
 const BATCH: usize = 256;
+/// How long the first result of a batch waits for others. Every write is a transaction of a few
+/// statements (and ends its runs' checks), whatever its size: written one by one as they came,
+/// 2,500 results a second made as many transactions. A cell's model call takes seconds, so a few
+/// milliseconds more before its result shows cost nothing.
+const GATHER: Duration = Duration::from_millis(10);
 
 impl Worker {
     /// Writes results as they come until every sender is gone.
     pub(super) async fn write_results(self: Arc<Self>, mut pending: mpsc::Receiver<Outcome>) {
         let mut outcomes = Vec::with_capacity(BATCH);
         while pending.recv_many(&mut outcomes, BATCH).await > 0 {
+            let gathered = tokio::time::sleep(GATHER);
+            tokio::pin!(gathered);
+            while outcomes.len() < BATCH {
+                let room = BATCH - outcomes.len();
+                tokio::select! {
+                    received = pending.recv_many(&mut outcomes, room) => {
+                        if received == 0 {
+                            break;
+                        }
+                    }
+                    () = &mut gathered => break,
+                }
+            }
             let (mut batch, mut grades) = (Vec::new(), Vec::new());
             for outcome in outcomes.drain(..) {
                 match outcome {

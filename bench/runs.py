@@ -12,6 +12,7 @@ the promptrefine process alone and of the whole machine (busy time from /proc/st
 own CPU: the API, the workers, PostgreSQL, and this script's polling); and peak RSS.
 
     python3 bench/runs.py [--rows 5000] [--concurrency 64,256] [--latency-ms 100] [--run-limit]
+                          [--binary <another build, to compare>]
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from devserver import ROOT, DevServer, build
+from devserver import BINARY, ROOT, DevServer, build
 
 
 def call(method: str, url: str, token: str, body: dict | None = None) -> dict:
@@ -53,7 +54,7 @@ def machine_busy_seconds() -> float:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
-def measure(rows: int, concurrency: int, latency_ms: int, run_limit: bool) -> None:
+def measure(rows: int, concurrency: int, latency_ms: int, run_limit: bool, binary: Path) -> None:
     fake = subprocess.Popen([sys.executable, str(ROOT / "tests/tools/fake_llm.py"), "--port", "0", "--quiet",
                              "--latency-ms", str(latency_ms)], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
@@ -61,7 +62,7 @@ def measure(rows: int, concurrency: int, latency_ms: int, run_limit: bool) -> No
     env = {"OPENAI_API_KEY": "sk-bench", "OPENAI_BASE_URL": f"{fake_url}/v1",
            "WORKER_CONCURRENCY": str(concurrency), "OPENAI_MAX_CONCURRENCY": str(concurrency)}
     try:
-        with DevServer(extra_env=env) as server:
+        with DevServer(extra_env=env, binary=binary) as server:
             api = f"{server.base_url}/v1"
             prompt = call("POST", f"{api}/prompts", server.token,
                           {"name": "bench", "kind": "generator", "body": "Answer briefly: {{question}}"})
@@ -113,10 +114,13 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=int, default=100)
     parser.add_argument("--run-limit", action="store_true",
                         help="also bound the run (`concurrency`), not only the workers (WORKER_CONCURRENCY)")
+    parser.add_argument("--binary", type=Path,
+                        help="measure this promptrefine build instead of building the release one")
     args = parser.parse_args()
-    build()
+    if args.binary is None:
+        build()
     for concurrency in (int(c) for c in args.concurrency.split(",")):
-        measure(args.rows, concurrency, args.latency_ms, args.run_limit)
+        measure(args.rows, concurrency, args.latency_ms, args.run_limit, args.binary or BINARY)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
--- Every cell is written at least twice (claimed, then its result), and the workers write them a
--- few hundred per statement. Row triggers ran three plpgsql calls per written cell, one of them a
--- NOTIFY of its own: under load they were about half of what a claim cost PostgreSQL.
+-- Every cell is written at least twice (claimed, then its result), and the workers write them
+-- dozens per statement. Row triggers ran three plpgsql calls per written cell, one of them a
+-- NOTIFY of its own.
 --
 -- Status changes are now announced once per statement, a notification per run and per 100
 -- changed cells (a payload must stay under 8,000 bytes), from the statement's transition tables.
 -- The two stamps every version of a cell carries (`updated_at`, `changed_xid`) are set by one
--- row trigger instead of two.
+-- row trigger instead of two. Measured on a copy of the table's shape (pgbench, updates of 64
+-- rows): 1.33 ms with the three row triggers, 1.22 ms with these two, 0.9 ms with none.
 
 drop trigger run_cell_notify on public.run_cell;
 drop function public.notify_run_cell();

@@ -81,11 +81,14 @@ impl Worker {
     }
 
     /// Writes grades whose job this worker still holds, to the pass and to the cells (a job
-    /// being graded is always of its run's latest pass: see the migration).
+    /// being graded is always of its run's latest pass: see the migration). The rows are read
+    /// once, as in [`Worker::write`].
     async fn write_grades(&self, rows: &[Value]) -> Result<(), sqlx::Error> {
         let mut tx = self.db.begin_service().await?;
         sqlx::query(
-            "with done as (
+            "with results as materialized (
+               select * from jsonb_populate_recordset(null::public.grading_pass_cell, $2)
+             ), done as (
                update public.grading_pass_cell g set
                  status = 'done', lease_owner = null, lease_expires_at = null, graded_at = now(),
                  judge_status = u.judge_status, judge_score = u.judge_score,
@@ -96,7 +99,7 @@ impl Worker {
                  judge_tokens_out = u.judge_tokens_out, judge_cost_usd = u.judge_cost_usd,
                  judge_latency_ms = u.judge_latency_ms,
                  check_results = u.check_results, auto_pass = u.auto_pass
-               from jsonb_populate_recordset(null::public.grading_pass_cell, $2) as u
+               from results u
                where g.pass_id = u.pass_id and g.cell_id = u.cell_id and g.lease_owner = $1
                  and g.status = 'running'
                returning g.*
@@ -196,11 +199,18 @@ impl Worker {
     /// cache; returns the runs touched. Each result is a row of named columns
     /// (`CellResult::row`), read back into `run_cell`'s own column types by
     /// `jsonb_populate_recordset`.
+    ///
+    /// The rows are read once (`materialized`): as a join's inner side, the function was run
+    /// again for every running cell the plan looked at, parsing the whole batch each time (a
+    /// batch of 40 next to 256 cells in flight: 10,240 rows parsed, 8 of the write's 10 ms).
     async fn write(&self, results: &[CellResult]) -> Result<Vec<RunId>, sqlx::Error> {
         let rows = Value::Array(results.iter().map(CellResult::row).collect());
         let mut tx = self.db.begin_service().await?;
         let mut runs: Vec<RunId> = sqlx::query_scalar(
-            "update public.run_cell c set
+            "with results as materialized (
+               select * from jsonb_populate_recordset(null::public.run_cell, $2)
+             )
+             update public.run_cell c set
                status = u.status, attempts = c.attempts + u.attempts,
                rendered_system = u.rendered_system, rendered_prompt = u.rendered_prompt,
                output = u.output, output_truncated = u.output_truncated,
@@ -217,7 +227,7 @@ impl Worker {
                judge_latency_ms = u.judge_latency_ms,
                check_results = u.check_results, auto_pass = u.auto_pass,
                lease_expires_at = null, finished_at = now()
-             from jsonb_populate_recordset(null::public.run_cell, $2) as u
+             from results u
              where c.id = u.id and c.lease_owner = $1 and c.status = 'running'
              returning c.run_id",
         )

@@ -13,7 +13,8 @@ measured in the same run on the same cluster:
 
 Also reports the time `dev` takes to be ready on a fresh data dir and on an existing one.
 
-    apt-get install wrk postgresql-client; python3 bench/prompts_api.py [--seconds 10] [--connections 32]
+    apt-get install wrk postgresql-client
+    python3 bench/prompts_api.py [--seconds 10] [--connections 32] [--binary <another build>]
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from devserver import DevServer, build
+from devserver import BINARY, DevServer, build
 
 # What `platform::db` sets at the start of every request's transaction (as one statement).
 CONTEXT = ("select set_config('role', 'promptrefine_api', true), "
@@ -106,14 +107,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--binary", type=Path,
+                        help="measure this promptrefine build instead of building the release one")
     args = parser.parse_args()
-    build()
+    if args.binary is None:
+        build()
+    binary = args.binary or BINARY
     seconds, connections = args.seconds, args.connections
     with tempfile.TemporaryDirectory(prefix="promptrefine-bench-") as data_dir:
-        cold = DevServer(data_dir)
+        cold = DevServer(data_dir, binary=binary)
         cold_s = cold.ready_seconds
         cold.stop()
-        with DevServer(data_dir) as server:
+        with DevServer(data_dir, binary=binary) as server:
             warm_s = server.ready_seconds
             prompts = seed(server, 200)
             one = prompts[100]

@@ -11,8 +11,9 @@
 //! `authenticator`), so a query that somehow skipped the switch fails with "permission denied"
 //! instead of leaking. Domain code receives a [`UserTx`] (or, for workers, a [`ServiceTx`]) and
 //! never the pool. Every user transaction carries a `statement_timeout` and an
-//! `idle_in_transaction_session_timeout`: `set_config('role', ...)` does not apply a role's own
-//! settings, and one slow statement or one stalled client must not hold a pooled connection.
+//! `idle_in_transaction_session_timeout`: switching role inside a session does not apply the
+//! role's own settings, and one slow statement or one stalled client must not hold a pooled
+//! connection.
 
 pub mod migrate;
 
@@ -169,18 +170,18 @@ impl Db {
         limits: TxLimits,
         async_commit: bool,
     ) -> Result<UserTx, sqlx::Error> {
-        // BEGIN and the context travel in one simple-protocol message: one round trip. The claims
-        // were verified, but they still carry user-chosen text (email, metadata), so they are
-        // written as an escaped literal, never spliced raw.
+        // BEGIN and the context travel in one simple-protocol message: one round trip. The
+        // simple protocol caches no plan, so the context is set by `SET LOCAL` commands, which
+        // PostgreSQL runs without planning (one `SELECT set_config(...)` was planned anew on
+        // every request). The claims were verified, but they still carry user-chosen text
+        // (email, metadata), so they are written as an escaped literal, never spliced raw.
         let begin = format!(
-            "begin; select set_config('role', '{API_ROLE}', true), \
-             set_config('request.jwt.claims', {}, true), \
-             set_config('statement_timeout', '{}', true), \
-             set_config('idle_in_transaction_session_timeout', '{}', true){}",
+            "begin; set local role {API_ROLE}; set local request.jwt.claims = {}; \
+             set local statement_timeout = {}; set local idle_in_transaction_session_timeout = {}{}",
             sql_literal(user.claims_json()),
             limits.statement_timeout.as_millis(),
             limits.idle_timeout.as_millis(),
-            if async_commit { ", set_config('synchronous_commit', 'off', true)" } else { "" },
+            if async_commit { "; set local synchronous_commit = off" } else { "" },
         );
         let tx = self.pool.begin_with(begin).await?;
         Ok(UserTx { tx, user_id: user.id() })
@@ -192,8 +193,7 @@ impl Db {
         &self,
     ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
         let begin = format!(
-            "begin; select set_config('role', '{API_ROLE}', true), \
-             set_config('statement_timeout', '{}', true)",
+            "begin; set local role {API_ROLE}; set local statement_timeout = {}",
             self.request.statement_timeout.as_millis()
         );
         self.pool.begin_with(begin).await

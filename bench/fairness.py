@@ -7,7 +7,7 @@ ahead of it. Models are the `openai` preset against `tests/tools/fake_llm.py` at
 release `promptrefine dev` with its default workers. Reports both medians and their ratio (the
 target is under 3: a small run behind a big one starts within a claim cycle).
 
-    python3 bench/fairness.py [--rows 2000] [--latency-ms 100] [--samples 5]
+    python3 bench/fairness.py [--rows 2000] [--latency-ms 100] [--samples 5] [--binary <another build>]
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-from devserver import ROOT, DevServer, build
+from devserver import BINARY, ROOT, DevServer, build
 from runs import call, upload
 
 
@@ -35,15 +36,18 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument("--latency-ms", type=int, default=100)
     parser.add_argument("--samples", type=int, default=5)
+    parser.add_argument("--binary", type=Path,
+                        help="measure this promptrefine build instead of building the release one")
     args = parser.parse_args()
-    build()
+    if args.binary is None:
+        build()
     fake = subprocess.Popen([sys.executable, str(ROOT / "tests/tools/fake_llm.py"), "--port", "0", "--quiet",
                              "--latency-ms", str(args.latency_ms)], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
     fake_url = next(w for w in fake.stdout.readline().split() if w.startswith("http://"))
     env = {"OPENAI_API_KEY": "sk-bench", "OPENAI_BASE_URL": f"{fake_url}/v1"}
     try:
-        with DevServer(extra_env=env) as server:
+        with DevServer(extra_env=env, binary=args.binary or BINARY) as server:
             api = f"{server.base_url}/v1"
             token_a, token_b = server.tokens
             small = call("POST", f"{api}/prompts", token_b,

@@ -24,6 +24,7 @@ use crate::{
     DatasetDetail, DatasetId, Error, Format, Limits, NewDataset, Result,
     model::object_key,
     parse::{self, Failure},
+    spool::SpooledFile,
     store,
 };
 
@@ -70,38 +71,79 @@ async fn ingest(
 
     let mut tx = db.begin_bulk_as(user).await?;
     tenancy::require(&mut tx, org, Role::Editor).await?;
-    let (columns, row_count) = copy_rows(&mut tx, id, org, new.file.path(), format, limits).await?;
-    sqlx::query(
-        "insert into public.dataset
-           (id, org_id, name, source_filename, format, columns, row_count, byte_size, sha256)
-         values ($1, $9, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(id)
-    .bind(&name)
-    .bind(&source_filename)
-    .bind(format)
-    .bind(&columns)
-    .bind(i32::try_from(row_count).expect("row counts are limited far below i32::MAX"))
-    .bind(i64::try_from(new.file.size()).expect("uploads are limited far below i64::MAX"))
-    .bind(new.file.sha256())
-    .bind(org)
-    .execute(&mut *tx)
-    .await?;
-    let detail = store::get(&mut tx, id).await?;
-
+    // The original file is stored while its rows are copied: on Supabase Storage that is an
+    // upload of the whole file over the network, as long as the COPY or longer. A file whose
+    // rows cannot be read is deleted again below, like one whose transaction fails.
     let object = ObjectFile {
         path: new.file.path(),
         size: new.file.size(),
         content_type: format.content_type(),
     };
-    storage.put(user, &key, object).await?;
-    if let Err(err) = tx.commit().await {
-        if let Err(cleanup) = storage.delete(user, std::slice::from_ref(&key)).await {
-            tracing::error!(%cleanup, bucket = DATASETS_BUCKET, key, "could not delete the object of a failed upload");
+    let (copied, stored) = tokio::join!(
+        copy_rows(&mut tx, id, org, new.file.path(), format, limits),
+        storage.put(user, &key, object),
+    );
+    let stored_whole = stored.is_ok();
+    let created = match (copied, stored) {
+        (Ok((columns, row_count)), Ok(())) => {
+            let dataset = NewRow { id, org, name: &name, source_filename: &source_filename };
+            create(tx, dataset, format, &columns, row_count, &new.file)
+                .await
+                .map(|d| (d, row_count))
         }
-        return Err(err.into());
-    }
+        (Err(err), _) => Err(err),
+        (Ok(_), Err(err)) => Err(err.into()),
+    };
+    let (detail, row_count) = match created {
+        Ok(created) => created,
+        Err(err) => {
+            if stored_whole
+                && let Err(cleanup) = storage.delete(user, std::slice::from_ref(&key)).await
+            {
+                tracing::error!(%cleanup, bucket = DATASETS_BUCKET, key, "could not delete the object of a failed upload");
+            }
+            return Err(err);
+        }
+    };
     tracing::info!(rows = row_count, bytes = new.file.size(), "created dataset {id}");
+    Ok(detail)
+}
+
+/// What names a new dataset's row.
+struct NewRow<'a> {
+    id: DatasetId,
+    org: OrgId,
+    name: &'a str,
+    source_filename: &'a str,
+}
+
+/// Records the dataset whose rows were copied, and commits.
+async fn create(
+    mut tx: UserTx,
+    dataset: NewRow<'_>,
+    format: Format,
+    columns: &[String],
+    row_count: u64,
+    file: &SpooledFile,
+) -> Result<DatasetDetail> {
+    sqlx::query(
+        "insert into public.dataset
+           (id, org_id, name, source_filename, format, columns, row_count, byte_size, sha256)
+         values ($1, $9, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(dataset.id)
+    .bind(dataset.name)
+    .bind(dataset.source_filename)
+    .bind(format)
+    .bind(columns)
+    .bind(i32::try_from(row_count).expect("row counts are limited far below i32::MAX"))
+    .bind(i64::try_from(file.size()).expect("uploads are limited far below i64::MAX"))
+    .bind(file.sha256())
+    .bind(dataset.org)
+    .execute(&mut *tx)
+    .await?;
+    let detail = store::get(&mut tx, dataset.id).await?;
+    tx.commit().await?;
     Ok(detail)
 }
 

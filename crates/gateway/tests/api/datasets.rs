@@ -259,6 +259,38 @@ async fn a_failing_supabase_storage_stub_fails_the_upload_and_keeps_no_rows() {
 }
 
 #[tokio::test]
+async fn an_upload_whose_rows_fail_deletes_its_file_from_the_supabase_storage_stub_again() {
+    // The file is stored while the rows are copied, so a file whose rows fail was stored.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let storage = StorageSettings::Supabase {
+        url: format!("{}/storage/v1", server.uri()).parse().unwrap(),
+        anon_key: "anon".into(),
+    };
+    let app = TestApp::with(Options { storage: Some(storage), ..Options::default() }).await;
+
+    let response = upload(&app, "ragged.csv", b"a,b\n1,2\n3\n").await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let requests = server.received_requests().await.unwrap();
+    let uploaded = requests.iter().find(|r| r.method.as_str() == "POST").unwrap();
+    let deleted = requests.iter().find(|r| r.method.as_str() == "DELETE").unwrap();
+    let key = uploaded.url.path().split("/object/datasets/").nth(1).unwrap();
+    let prefixes: Value = serde_json::from_slice(&deleted.body).unwrap();
+    assert_eq!(prefixes, json!({"prefixes": [key]}), "the stored file is the one deleted");
+    assert!(key.ends_with("/ragged.csv"), "{key}");
+    assert_eq!((app.count("dataset").await, app.count("dataset_row").await), (0, 0));
+}
+
+#[tokio::test]
 async fn a_broken_local_storage_fails_the_upload_and_keeps_no_rows() {
     let not_a_folder = tempfile::NamedTempFile::new().unwrap();
     let storage = StorageSettings::Local { dir: not_a_folder.path().to_owned() };

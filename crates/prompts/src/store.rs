@@ -20,7 +20,7 @@ use crate::{
 
 /// Columns of [`Prompt`], for a query over `prompt p join prompt_version cv` (current version).
 const PROMPT_COLUMNS: &str = "p.id, p.org_id, p.created_by, p.name, p.kind, p.tags, \
-    p.description, cv.version as current_version, p.latest_version, p.created_at, p.updated_at";
+    p.description, p.current_version, p.latest_version, p.created_at, p.updated_at";
 
 const VERSION_COLUMNS: &str = "id, prompt_id, org_id, created_by, version, body, placeholders, \
     body_sha256, note, draft, created_at";
@@ -71,7 +71,6 @@ pub async fn list(
     let rows: Vec<Prompt> = sqlx::query_as(&format!(
         "select {PROMPT_COLUMNS}
          from public.prompt p
-         join public.prompt_version cv on cv.id = p.current_version_id
          where p.org_id = $7
            and ($1::public.prompt_kind is null or p.kind = $1)
            and ($2::text is null or p.tags @> array[$2])
@@ -274,8 +273,9 @@ pub async fn promote_version(
            where prompt_id = $1 and version = $2
            returning {VERSION_COLUMNS}
          ), current as (
-           update public.prompt set current_version_id = (select id from promoted) where id = $1
-             and exists (select from promoted)
+           update public.prompt
+           set current_version_id = promoted.id, current_version = promoted.version
+           from promoted where prompt.id = $1
          )
          select * from promoted"
     ))
@@ -333,7 +333,8 @@ pub async fn save_version(
            values ($1, $2, $8, $3, $4, $5, $6, $7)
            returning {VERSION_COLUMNS}
          ), current as (
-           update public.prompt set current_version_id = $1, latest_version = $3 where id = $2
+           update public.prompt set current_version_id = $1, current_version = $3, latest_version = $3
+           where id = $2
          )
          select * from version"
     ))
@@ -360,11 +361,14 @@ pub async fn save_version(
 pub async fn restore(tx: &mut UserTx, prompt_id: PromptId, version: i32) -> Result<PromptDetail> {
     editable(tx, prompt_id).await?;
     let target = get_version(tx, prompt_id, version).await?;
-    sqlx::query("update public.prompt set current_version_id = $2 where id = $1")
-        .bind(prompt_id)
-        .bind(target.id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "update public.prompt set current_version_id = $2, current_version = $3 where id = $1",
+    )
+    .bind(prompt_id)
+    .bind(target.id)
+    .bind(target.version)
+    .execute(&mut **tx)
+    .await?;
     get(tx, prompt_id).await
 }
 

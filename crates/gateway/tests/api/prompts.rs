@@ -100,7 +100,10 @@ async fn twenty_concurrent_saves_get_consecutive_unique_numbers() {
     assert_eq!(numbers, (2..=21).collect::<Vec<_>>());
 
     let detail = app.get(&format!("/v1/prompts/{}", prompt["id"].as_str().unwrap()), USER_A).await;
-    assert_eq!(detail.body["latest_version"], 21);
+    assert_eq!(
+        (&detail.body["current_version"], &detail.body["latest_version"]),
+        (&json!(21), &json!(21))
+    );
 }
 
 #[tokio::test]

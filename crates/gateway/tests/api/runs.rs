@@ -722,7 +722,13 @@ async fn a_draft_run_saves_its_text_as_a_hidden_version_once_and_it_can_be_promo
     let promoted = app.post(&format!("{versions}/2/promote"), USER_A, &json!({})).await;
     assert_eq!((promoted.status, &promoted.body["draft"]), (StatusCode::OK, &json!(false)));
     let current = app.get(&format!("/v1/prompts/{}", id(&prompt)), USER_A).await.body;
-    assert_eq!(current["version"]["version"], 2);
+    assert_eq!(
+        (&current["version"]["version"], &current["current_version"]),
+        (&json!(2), &json!(2))
+    );
+    let listed = app.get("/v1/prompts", USER_A).await.body;
+    let listed = listed["items"].as_array().unwrap().iter().find(|p| p["id"] == prompt["id"]);
+    assert_eq!(listed.unwrap()["current_version"], 2, "the list agrees");
     assert_eq!(
         app.post(&format!("{versions}/9/promote"), USER_A, &json!({})).await.status,
         StatusCode::NOT_FOUND

@@ -6,15 +6,21 @@ Against a release `promptrefine dev` holding 200 prompts, `wrk` loads `GET /v1/p
 measured in the same run on the same cluster:
 
 - `pgbench` running the transaction the API runs for each read, as the same role with the same
-  claims (`BEGIN`; the context as one `SELECT set_config(...)`; the query, prepared; `COMMIT`),
-  with as many connections: what PostgreSQL alone can serve. The ratio API / pgbench is the
-  share of the database's capacity the API delivers.
+  claims (`BEGIN`; the context as one prepared `SELECT set_config(...)`, the cheapest form for
+  PostgreSQL; the query, prepared; `COMMIT`), with as many client connections: what PostgreSQL
+  alone can serve. The ratio API / pgbench is the share of the database's capacity the API
+  delivers.
 - `GET /health` (the HTTP stack alone: no token, no database).
 
-Also reports the time `dev` takes to be ready on a fresh data dir and on an existing one.
+The API's pool (`DB_MAX_CONNECTIONS`) is sized to this machine, 2 connections per core, as a
+deployment sizes it to its database's cores: PostgreSQL shares these cores with the API and the
+load, and more backends than that only queue on them (on 2 cores, 16 connections serve fewer
+requests, at a p99 half again as long). Also reports the time `dev` takes to be ready on a fresh
+data dir and on an existing one.
 
     apt-get install wrk postgresql-client
-    python3 bench/prompts_api.py [--seconds 10] [--connections 32] [--binary <another build>]
+    python3 bench/prompts_api.py [--seconds 10] [--connections 32] [--db-connections N]
+                                 [--binary <another build>]
 """
 
 from __future__ import annotations
@@ -31,17 +37,18 @@ from pathlib import Path
 
 from devserver import BINARY, DevServer, build
 
-# What `platform::db` sets at the start of every request's transaction (as one statement).
+# What `platform::db` sets at the start of every request's transaction (it sends `SET LOCAL`
+# commands with its BEGIN, in one simple-protocol message).
 CONTEXT = ("select set_config('role', 'promptrefine_api', true), "
            "set_config('request.jwt.claims', {claims}, true), "
            "set_config('statement_timeout', '{statement_ms}', true), "
            "set_config('idle_in_transaction_session_timeout', '{idle_ms}', true);")
 # The reads of `prompts::store::get` and `prompts::store::list`, as the API sends them.
 COLUMNS = ("p.id, p.org_id, p.created_by, p.name, p.kind, p.tags, p.description, "
-           "cv.version as current_version, p.latest_version, p.created_at, p.updated_at")
+           "p.current_version, p.latest_version, p.created_at, p.updated_at")
 GET = (f"select {COLUMNS}, to_jsonb(cv) as version from public.prompt p "
        "join public.prompt_version cv on cv.id = p.current_version_id where p.id = '{id}';")
-LIST = (f"select {COLUMNS} from public.prompt p join public.prompt_version cv on cv.id = p.current_version_id "
+LIST = (f"select {COLUMNS} from public.prompt p "
         "where p.org_id = '{org}' and (null::public.prompt_kind is null) and (null::text is null) "
         "and (null::text is null) and (null::timestamptz is null) "
         "order by p.updated_at desc, p.id desc limit 51;")
@@ -107,6 +114,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--db-connections", type=int, default=2 * (os.cpu_count() or 2),
+                        help="the API's DB_MAX_CONNECTIONS (default: 2 per core, as PostgreSQL shares "
+                             "this machine's cores; the product's default is 16)")
     parser.add_argument("--binary", type=Path,
                         help="measure this promptrefine build instead of building the release one")
     args = parser.parse_args()
@@ -115,10 +125,11 @@ def main() -> None:
     binary = args.binary or BINARY
     seconds, connections = args.seconds, args.connections
     with tempfile.TemporaryDirectory(prefix="promptrefine-bench-") as data_dir:
-        cold = DevServer(data_dir, binary=binary)
+        pool = {"DB_MAX_CONNECTIONS": str(args.db_connections)}
+        cold = DevServer(data_dir, extra_env=pool, binary=binary)
         cold_s = cold.ready_seconds
         cold.stop()
-        with DevServer(data_dir, binary=binary) as server:
+        with DevServer(data_dir, extra_env=pool, binary=binary) as server:
             warm_s = server.ready_seconds
             prompts = seed(server, 200)
             one = prompts[100]
@@ -141,7 +152,8 @@ def main() -> None:
         print(f"{what}: {rps:,.0f} req/s, p99 {p99:.2f} ms; pgbench of its transaction {tps:,.0f} tps, "
               f"p99 {db_p99:.2f} ms; ratio {rps / tps:.2f}")
     print(f"baseline GET /health: {health_rps:,.0f} req/s, p99 {health_p99:.2f} ms "
-          f"({connections} connections, {seconds} s each, 2 cores shared by the API, PostgreSQL and the load)")
+          f"({connections} connections, {seconds} s each, the API's pool {args.db_connections}; "
+          f"{os.cpu_count()} cores shared by the API, PostgreSQL and the load)")
 
 
 if __name__ == "__main__":

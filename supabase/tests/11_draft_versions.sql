@@ -1,6 +1,7 @@
--- Draft versions: promoting a draft is the only change a version allows.
+-- Draft versions: promoting a draft is the only change a version allows. And a prompt's current
+-- version number goes with its current version.
 begin;
-select plan(4);
+select plan(6);
 
 insert into auth.users (id, email, email_confirmed_at) values
   ('a0000000-0000-4000-8000-000000000003', 'editor@example.test', now());
@@ -23,6 +24,13 @@ select throws_ok($$ update prompt_version set draft = true where version = 1 $$,
 reset role;
 select throws_ok($$ update prompt_version set body = 'changed', draft = false where version = 2 $$, '23001', null,
   'not even the owner changes a body, promoting or not');
+
+set constraints prompt_current_version_fkey immediate;
+select lives_ok($$ update prompt set current_version_id = '20000000-0000-4000-8000-000000000002',
+  current_version = 2 where id = '10000000-0000-4000-8000-000000000001' $$, 'a prompt points at a version by its id and number');
+select throws_ok($$ update prompt set current_version = 1
+  where id = '10000000-0000-4000-8000-000000000001' $$, '23503', null,
+  'and never by a number that is not that version''s');
 
 select * from finish();
 rollback;

@@ -1,7 +1,7 @@
 -- Usage rollups: an organization's members read its own; nobody but the background job writes
--- them or counts rows into them.
+-- them or counts rows into them, and being counted is not a change of a cell.
 begin;
-select plan(6);
+select plan(7);
 
 insert into auth.users (id, email, email_confirmed_at) values
   ('a0000000-0000-4000-8000-000000000003', 'owner@example.test', now()),
@@ -31,6 +31,21 @@ select set_config('request.jwt.claims', '{"sub": "a0000000-0000-4000-8000-000000
 select is((select count(*) from usage_hourly), 0::bigint, 'a stranger reads none');
 reset role;
 select is(private.latency_bucket_upper(private.latency_bucket(1000)), 1007, 'latencies keep within 3.1%');
+
+insert into run (id, org_id, prompt_name, prompt_version, prompt_body, cell_count)
+values ('44444444-0000-4000-8000-000000000009', 'e0000000-0000-4000-8000-00000000000e', 'p', 1, 'Hi', 1);
+insert into run_model (id, run_id, org_id, position, provider, model, label, input_per_mtok, output_per_mtok)
+values ('55555555-0000-4000-8000-000000000009', '44444444-0000-4000-8000-000000000009',
+        'e0000000-0000-4000-8000-00000000000e', 0, 'mock', 'echo', 'echo', 1, 2);
+insert into run_cell (id, run_id, org_id, run_model_id, status, output, updated_at, changed_xid)
+values ('66666666-0000-4000-8000-000000000009', '44444444-0000-4000-8000-000000000009',
+        'e0000000-0000-4000-8000-00000000000e', '55555555-0000-4000-8000-000000000009',
+        'succeeded', 'Hi', '2000-01-01', '1');
+select private.roll_up_usage();
+select is((select (rolled_up, updated_at, changed_xid::text) from run_cell
+           where id = '66666666-0000-4000-8000-000000000009'),
+          (true, '2000-01-01'::timestamptz, '1'::text),
+          'a counted cell keeps its stamps: the change feed does not return it again');
 
 select * from finish();
 rollback;

@@ -1,5 +1,5 @@
 -- Usage rollups: an organization's members read its own; nobody but the background job writes
--- them or counts rows into them, and being counted is not a change of a cell.
+-- them or counts rows into them, and a finished cell is counted once.
 begin;
 select plan(7);
 
@@ -37,15 +37,16 @@ values ('44444444-0000-4000-8000-000000000009', 'e0000000-0000-4000-8000-0000000
 insert into run_model (id, run_id, org_id, position, provider, model, label, input_per_mtok, output_per_mtok)
 values ('55555555-0000-4000-8000-000000000009', '44444444-0000-4000-8000-000000000009',
         'e0000000-0000-4000-8000-00000000000e', 0, 'mock', 'echo', 'echo', 1, 2);
-insert into run_cell (id, run_id, org_id, run_model_id, status, output, updated_at, changed_xid)
+insert into run_cell (id, run_id, org_id, run_model_id, status)
 values ('66666666-0000-4000-8000-000000000009', '44444444-0000-4000-8000-000000000009',
-        'e0000000-0000-4000-8000-00000000000e', '55555555-0000-4000-8000-000000000009',
-        'succeeded', 'Hi', '2000-01-01', '1');
+        'e0000000-0000-4000-8000-00000000000e', '55555555-0000-4000-8000-000000000009', 'running');
+update run_cell set status = 'succeeded', output = 'Hi', finished_at = now()
+where id = '66666666-0000-4000-8000-000000000009';
 select private.roll_up_usage();
-select is((select (rolled_up, updated_at, changed_xid::text) from run_cell
-           where id = '66666666-0000-4000-8000-000000000009'),
-          (true, '2000-01-01'::timestamptz, '1'::text),
-          'a counted cell keeps its stamps: the change feed does not return it again');
+select private.roll_up_usage();
+select is((select sum(requests) from usage_hourly
+           where org_id = 'e0000000-0000-4000-8000-00000000000e' and source = 'run'),
+          1::numeric, 'a finished cell is counted once, from the queue its finish put it in');
 
 select * from finish();
 rollback;

@@ -9,7 +9,8 @@ in flight, so it runs a little below the worker limit. The baseline is the ideal
 requests in flight at 100 ms each (C / 0.1 s), checked in the same run against what fake_llm itself
 saw (its time-averaged in-flight requests). Reports cells/s as a share of the ideal; CPU per cell of
 the promptrefine process alone and of the whole machine (busy time from /proc/stat, minus fake_llm's
-own CPU: the API, the workers, PostgreSQL, and this script's polling); and peak RSS.
+own CPU: the API, the workers, PostgreSQL; the script waits for the run with `?wait=`, not by
+polling); and peak RSS.
 
     python3 bench/runs.py [--rows 5000] [--concurrency 64,256] [--latency-ms 100] [--run-limit]
                           [--binary <another build, to compare>]

@@ -234,6 +234,15 @@ async fn the_form_is_checked_before_anything_is_stored() {
     );
 }
 
+/// An app whose dataset files go to the Supabase Storage stub `server`.
+async fn app_storing_in(server: &MockServer) -> TestApp {
+    let storage = StorageSettings::Supabase {
+        url: format!("{}/storage/v1", server.uri()).parse().unwrap(),
+        anon_key: "anon".into(),
+    };
+    TestApp::with(Options { storage: Some(storage), ..Options::default() }).await
+}
+
 #[tokio::test]
 async fn a_failing_supabase_storage_stub_fails_the_upload_and_keeps_no_rows() {
     let server = MockServer::start().await;
@@ -244,11 +253,7 @@ async fn a_failing_supabase_storage_stub_fails_the_upload_and_keeps_no_rows() {
         .expect(1)
         .mount(&server)
         .await;
-    let storage = StorageSettings::Supabase {
-        url: format!("{}/storage/v1", server.uri()).parse().unwrap(),
-        anon_key: "anon".into(),
-    };
-    let app = TestApp::with(Options { storage: Some(storage), ..Options::default() }).await;
+    let app = app_storing_in(&server).await;
 
     let response = upload(&app, "rows.csv", b"a\n1\n2\n").await;
     assert_eq!(
@@ -272,11 +277,7 @@ async fn an_upload_whose_rows_fail_deletes_its_file_from_the_supabase_storage_st
         .expect(1)
         .mount(&server)
         .await;
-    let storage = StorageSettings::Supabase {
-        url: format!("{}/storage/v1", server.uri()).parse().unwrap(),
-        anon_key: "anon".into(),
-    };
-    let app = TestApp::with(Options { storage: Some(storage), ..Options::default() }).await;
+    let app = app_storing_in(&server).await;
 
     let response = upload(&app, "ragged.csv", b"a,b\n1,2\n3\n").await;
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);

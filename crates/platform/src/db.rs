@@ -136,13 +136,7 @@ impl Db {
         user: &User,
         statement: &str,
     ) -> Result<Option<PgRow>, sqlx::Error> {
-        let sql = format!(
-            "begin; set local role {API_ROLE}; set local request.jwt.claims = {}; \
-             set local statement_timeout = {}; set local synchronous_commit = off; \
-             {statement}; commit",
-            sql_literal(user.claims_json()),
-            self.request.statement_timeout.as_millis(),
-        );
+        let sql = format!("{}; {statement}; commit", begin_as(user, self.request, true));
         let mut conn = self.pool.acquire().await?;
         // (`Executor::fetch_optional`: `RawSql::fetch_optional` fails on no row in sqlx 0.8.)
         match conn.fetch_optional(sqlx::raw_sql(&sql)).await {
@@ -170,20 +164,8 @@ impl Db {
         limits: TxLimits,
         async_commit: bool,
     ) -> Result<UserTx, sqlx::Error> {
-        // BEGIN and the context travel in one simple-protocol message: one round trip. The
-        // simple protocol caches no plan, so the context is set by `SET LOCAL` commands, which
-        // PostgreSQL runs without planning (one `SELECT set_config(...)` was planned anew on
-        // every request). The claims were verified, but they still carry user-chosen text
-        // (email, metadata), so they are written as an escaped literal, never spliced raw.
-        let begin = format!(
-            "begin; set local role {API_ROLE}; set local request.jwt.claims = {}; \
-             set local statement_timeout = {}; set local idle_in_transaction_session_timeout = {}{}",
-            sql_literal(user.claims_json()),
-            limits.statement_timeout.as_millis(),
-            limits.idle_timeout.as_millis(),
-            if async_commit { "; set local synchronous_commit = off" } else { "" },
-        );
-        let tx = self.pool.begin_with(begin).await?;
+        // BEGIN and the context travel in one simple-protocol message: one round trip.
+        let tx = self.pool.begin_with(begin_as(user, limits, async_commit)).await?;
         Ok(UserTx { tx, user_id: user.id() })
     }
 
@@ -304,6 +286,22 @@ macro_rules! deref_to_connection {
     )*};
 }
 deref_to_connection!(UserTx, ServiceTx);
+
+/// BEGIN and the context of a transaction acting as `user`, as simple-protocol commands. The
+/// simple protocol caches no plan, so the context is set by `SET LOCAL` commands, which
+/// PostgreSQL runs without planning (one `SELECT set_config(...)` was planned anew on every
+/// request). The claims were verified, but they still carry user-chosen text (email, metadata),
+/// so they are written as an escaped literal, never spliced raw.
+fn begin_as(user: &User, limits: TxLimits, async_commit: bool) -> String {
+    format!(
+        "begin; set local role {API_ROLE}; set local request.jwt.claims = {}; \
+         set local statement_timeout = {}; set local idle_in_transaction_session_timeout = {}{}",
+        sql_literal(user.claims_json()),
+        limits.statement_timeout.as_millis(),
+        limits.idle_timeout.as_millis(),
+        if async_commit { "; set local synchronous_commit = off" } else { "" },
+    )
+}
 
 /// `value` as a PostgreSQL escape-string literal (`E'...'`). Backslashes and quotes are doubled;
 /// an `E''` literal means the same whatever `standard_conforming_strings` says.

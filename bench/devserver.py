@@ -19,6 +19,20 @@ def build() -> None:
                    cwd=ROOT, check=True)
 
 
+def add_binary_option(parser) -> None:
+    """`--binary`: measure another build (to compare two in one session) instead of this tree's."""
+    parser.add_argument("--binary", type=Path,
+                        help="measure this promptrefine build instead of building the release one")
+
+
+def chosen_binary(args) -> Path:
+    """The build `--binary` names, or this tree's release build, built now."""
+    if args.binary is not None:
+        return args.binary
+    build()
+    return BINARY
+
+
 class DevServer:
     """`promptrefine dev --port 0` on its own data dir; stopped (Ctrl-C) on exit."""
 

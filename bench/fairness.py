@@ -17,9 +17,8 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-from devserver import BINARY, ROOT, DevServer, build
+from devserver import ROOT, DevServer, add_binary_option, chosen_binary
 from runs import call, upload
 
 
@@ -36,18 +35,16 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument("--latency-ms", type=int, default=100)
     parser.add_argument("--samples", type=int, default=5)
-    parser.add_argument("--binary", type=Path,
-                        help="measure this promptrefine build instead of building the release one")
+    add_binary_option(parser)
     args = parser.parse_args()
-    if args.binary is None:
-        build()
+    binary = chosen_binary(args)
     fake = subprocess.Popen([sys.executable, str(ROOT / "tests/tools/fake_llm.py"), "--port", "0", "--quiet",
                              "--latency-ms", str(args.latency_ms)], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
     fake_url = next(w for w in fake.stdout.readline().split() if w.startswith("http://"))
     env = {"OPENAI_API_KEY": "sk-bench", "OPENAI_BASE_URL": f"{fake_url}/v1"}
     try:
-        with DevServer(extra_env=env, binary=args.binary or BINARY) as server:
+        with DevServer(extra_env=env, binary=binary) as server:
             api = f"{server.base_url}/v1"
             token_a, token_b = server.tokens
             small = call("POST", f"{api}/prompts", token_b,

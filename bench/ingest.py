@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from devserver import BINARY, DevServer, build
+from devserver import DevServer, add_binary_option, chosen_binary
 
 
 def generate(path: Path, rows: int) -> None:
@@ -70,17 +70,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--binary", type=Path,
-                        help="measure this promptrefine build instead of building the release one")
+    add_binary_option(parser)
     args = parser.parse_args()
-    if args.binary is None:
-        build()
+    binary = chosen_binary(args)
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "bench.csv"
         generate(data, args.rows)
         copy_file = copy_text(data)
         size_mb = data.stat().st_size / 1e6
-        with DevServer(binary=args.binary or BINARY) as server:
+        with DevServer(binary=binary) as server:
             rss_before = server.status("VmRSS")
             ours, base = [], []
             for _ in range(args.repeat):

@@ -35,7 +35,7 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from devserver import BINARY, DevServer, build
+from devserver import DevServer, add_binary_option, chosen_binary
 
 # What `platform::db` sets at the start of every request's transaction (it sends `SET LOCAL`
 # commands with its BEGIN, in one simple-protocol message).
@@ -117,12 +117,9 @@ def main() -> None:
     parser.add_argument("--db-connections", type=int, default=2 * (os.cpu_count() or 2),
                         help="the API's DB_MAX_CONNECTIONS (default: 2 per core, as PostgreSQL shares "
                              "this machine's cores; the product's default is 16)")
-    parser.add_argument("--binary", type=Path,
-                        help="measure this promptrefine build instead of building the release one")
+    add_binary_option(parser)
     args = parser.parse_args()
-    if args.binary is None:
-        build()
-    binary = args.binary or BINARY
+    binary = chosen_binary(args)
     seconds, connections = args.seconds, args.connections
     with tempfile.TemporaryDirectory(prefix="promptrefine-bench-") as data_dir:
         pool = {"DB_MAX_CONNECTIONS": str(args.db_connections)}

@@ -27,7 +27,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from devserver import BINARY, ROOT, DevServer, build
+from devserver import ROOT, DevServer, add_binary_option, chosen_binary
 
 
 def call(method: str, url: str, token: str, body: dict | None = None) -> dict:
@@ -118,13 +118,11 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=int, default=100)
     parser.add_argument("--run-limit", action="store_true",
                         help="also bound the run (`concurrency`), not only the workers (WORKER_CONCURRENCY)")
-    parser.add_argument("--binary", type=Path,
-                        help="measure this promptrefine build instead of building the release one")
+    add_binary_option(parser)
     args = parser.parse_args()
-    if args.binary is None:
-        build()
+    binary = chosen_binary(args)
     for concurrency in (int(c) for c in args.concurrency.split(",")):
-        measure(args.rows, concurrency, args.latency_ms, args.run_limit, args.binary or BINARY)
+        measure(args.rows, concurrency, args.latency_ms, args.run_limit, binary)
 
 
 if __name__ == "__main__":

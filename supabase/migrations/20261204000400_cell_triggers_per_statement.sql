@@ -32,26 +32,30 @@ as $$
 declare
   payload text;
 begin
-  -- Cancelled cells are announced once, by their run's status change, not one by one.
   for payload in
+    with changed as (
+      select n.run_id, n.id, n.status
+      from changed_cells n join previous_cells o on o.id = n.id
+      where o.status is distinct from n.status
+    ), finished as (
+      -- Finished cells wait to be counted by the usage roll-up.
+      insert into private.cell_to_count (cell_id)
+      select id from changed where status in ('succeeded', 'failed')
+      on conflict do nothing
+    )
+    -- Cancelled cells are announced once, by their run's status change, not one by one.
     select json_build_object('kind', 'cells', 'run_id', run_id,
                              'cells', json_agg(json_build_array(id, status)))::text
     from (
-      select n.run_id, n.id, n.status,
-             (row_number() over (partition by n.run_id order by n.id) - 1) / 100 as chunk
-      from changed_cells n join previous_cells o on o.id = n.id
-      where o.status is distinct from n.status and n.status <> 'cancelled'
-    ) changed
+      select run_id, id, status,
+             (row_number() over (partition by run_id order by id) - 1) / 100 as chunk
+      from changed
+      where status <> 'cancelled'
+    ) announced
     group by run_id, chunk
   loop
     perform pg_notify('run_events', payload);
   end loop;
-  -- Finished cells wait to be counted by the usage roll-up.
-  insert into private.cell_to_count (cell_id)
-  select n.id
-  from changed_cells n join previous_cells o on o.id = n.id
-  where n.status in ('succeeded', 'failed') and o.status is distinct from n.status
-  on conflict do nothing;
   return null;
 end
 $$;
